@@ -1,0 +1,81 @@
+"""Settings: read once from the environment, typed, with defaults; nothing here can fail at import."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+# The repository root when running from a checkout; in a deployed function
+# only functions/ exists and the defaults below still work.
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_DATA_DIR = PACKAGE_DIR.parent.parent / "var"
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names the variable."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    readings_store: str
+    allowed_origins: tuple[str, ...]
+    site_url: str
+    index_path: Path
+    readings_window: tuple[int, int]
+    rate_limit_per_minute: int
+    max_question_chars: int
+    admin_token: str
+    question_log: bool
+    timezone: str
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
+        data_dir = Path(environ.get("SPRAVKA_DATA_DIR", str(DEFAULT_DATA_DIR)))
+        store = environ.get("READINGS_STORE", "").strip() or f"sqlite:///{data_dir / 'spravka.sqlite3'}"
+        if not (store.startswith("sqlite:///") or store == "firestore"):
+            raise SettingsError(f"READINGS_STORE: expected sqlite:///<path> or firestore, got {store!r}")
+        origins = tuple(o.strip().rstrip("/") for o in environ.get("ALLOWED_ORIGINS", "").split(",") if o.strip())
+        return cls(
+            readings_store=store,
+            allowed_origins=origins,
+            site_url=environ.get("SITE_URL", "").rstrip("/"),
+            index_path=Path(environ.get("SPRAVKA_INDEX", str(PACKAGE_DIR / "data" / "index.json"))),
+            readings_window=_window(environ.get("READINGS_WINDOW", "15-25")),
+            rate_limit_per_minute=_int(environ, "RATE_LIMIT_PER_MINUTE", 30),
+            max_question_chars=_int(environ, "MAX_QUESTION_CHARS", 1000),
+            admin_token=environ.get("SPRAVKA_ADMIN_TOKEN", ""),
+            question_log=environ.get("QUESTION_LOG", "on").lower() not in ("0", "off", "false", "no"),
+            timezone=environ.get("SPRAVKA_TIMEZONE", "Europe/Moscow"),
+        )
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}: expected a whole number, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name}: expected a positive number, got {value}")
+    return value
+
+
+def _window(raw: str) -> tuple[int, int]:
+    try:
+        first, last = (int(part) for part in raw.split("-"))
+    except ValueError:
+        raise SettingsError(f"READINGS_WINDOW: expected FIRST-LAST days like 15-25, got {raw!r}") from None
+    if not 1 <= first <= last <= 31:
+        raise SettingsError(f"READINGS_WINDOW: days must satisfy 1 <= first <= last <= 31, got {raw!r}")
+    return first, last
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The settings of this instance, read on first use."""
+    return Settings.from_env()

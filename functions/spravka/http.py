@@ -1,0 +1,110 @@
+"""The HTTP edge shared by every function: JSON in, JSON out, one error body, CORS."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import flask
+
+from spravka.config import get_settings
+from spravka.errors import ApiError, BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 16 * 1024
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+}
+
+Handler = Callable[[flask.Request], Any]
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    """The contract's error body, the only shape any 4xx/5xx has."""
+    return {"error": {"code": code, "message": message}}
+
+
+def json_response(body: object, status: int = 200, headers: Mapping[str, str] | None = None) -> flask.Response:
+    response = flask.Response(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        status=status,
+        mimetype="application/json",
+    )
+    response.headers.update(SECURITY_HEADERS)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def read_json(request: flask.Request) -> Mapping[str, Any]:
+    """The request's parameters: the JSON object of a POST, the query string of a GET."""
+    if request.method == "GET":
+        return request.args.to_dict()
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise PayloadTooLarge("payload_too_large", "Слишком большой запрос.")
+    raw = request.get_data(cache=True)
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge("payload_too_large", "Слишком большой запрос.")
+    mimetype = request.mimetype or ""
+    if mimetype and mimetype != "application/json" and not mimetype.endswith("+json") and mimetype != "text/plain":
+        raise UnsupportedMediaType("unsupported_media_type", "Запрос должен быть в формате JSON.")
+    try:
+        payload = json.loads(raw.decode("utf-8")) if raw else None
+    except (UnicodeDecodeError, ValueError):
+        raise BadRequest("invalid_json", "Запрос не в формате JSON.") from None
+    if not isinstance(payload, dict):
+        raise BadRequest("invalid_json", "Ожидался JSON-объект.")
+    return payload
+
+
+def _cors_headers(request: flask.Request, methods: Iterable[str]) -> dict[str, str]:
+    origin = (request.headers.get("Origin") or "").rstrip("/")
+    allowed = get_settings().allowed_origins
+    if not origin or not ("*" in allowed or origin in allowed):
+        return {}
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Allow-Methods": ", ".join(sorted({*methods, "OPTIONS"})),
+        "Access-Control-Allow-Headers": "Content-Type, Authorization, Idempotency-Key",
+        "Access-Control-Max-Age": "3600",
+        "Vary": "Origin",
+    }
+
+
+def json_endpoint(*, methods: tuple[str, ...] = ("GET", "POST")) -> Callable[[Handler], Callable[[flask.Request], flask.Response]]:
+    """Wrap a handler: preflight, method check, ApiError -> contract body, anything else -> 500."""
+
+    def decorate(handler: Handler) -> Callable[[flask.Request], flask.Response]:
+        @functools.wraps(handler)
+        def endpoint(request: flask.Request) -> flask.Response:
+            cors = _cors_headers(request, methods)
+            if request.method == "OPTIONS":
+                response = json_response({}, 204, cors)
+                response.set_data(b"")
+                return response
+            try:
+                if request.method not in methods:
+                    raise MethodNotAllowed("method_not_allowed", "Метод не поддерживается.")
+                result = handler(request)
+            except ApiError as error:
+                return json_response(error_body(error.code, error.message), error.status, {**cors, **error.headers})
+            except Exception:
+                log.exception("unhandled error in %s", handler.__name__)
+                return json_response(error_body("internal", "Внутренняя ошибка. Попробуйте позже."), 500, cors)
+            status, headers = 200, {}
+            if isinstance(result, tuple):
+                result, status, *rest = result
+                headers = rest[0] if rest else {}
+            return json_response(result, status, {**cors, **headers})
+
+        return endpoint
+
+    return decorate

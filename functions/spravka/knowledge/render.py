@@ -1,0 +1,32 @@
+"""How an article becomes a page: facts filled in, links and customers' phrasings appended."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from spravka.knowledge.facts import render_facts
+
+ASKED_HEADING = "Как ещё спрашивают"
+LINKS_HEADING = "Полезные ссылки"
+
+
+def page_markdown(markdown: str, meta: Mapping[str, Any], facts: Mapping[str, str]) -> str:
+    """The page body the help site shows for an article (front matter already removed)."""
+    parts = [markdown.rstrip()]
+    links = [l for l in meta.get("links") or [] if isinstance(l, dict)]
+    if links:
+        parts.append(f"## {LINKS_HEADING}\n")
+        parts.append("\n".join(f"- [{l.get('title', '')}]({l.get('url', '')})" for l in links))
+    questions = [str(q) for q in meta.get("questions") or []]
+    if questions:
+        # Part of the page (and so of the site search index) on purpose: visitors
+        # search with the words customers use, not the words of the title.
+        parts.append(f"## {ASKED_HEADING}\n")
+        parts.append("\n".join(f"- {_sentence(q)}" for q in questions))
+    return render_facts("\n\n".join(parts) + "\n", facts)
+
+
+def _sentence(question: str) -> str:
+    question = question.strip()
+    return question[:1].upper() + question[1:]

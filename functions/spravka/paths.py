@@ -1,0 +1,10 @@
+"""Where the repository's parts are when running from a checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent.parent
+KNOWLEDGE_DIR = REPO_DIR / "knowledge"
+INDEX_PATH = PACKAGE_DIR / "data" / "index.json"

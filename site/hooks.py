@@ -1,0 +1,55 @@
+"""MkDocs hooks: fill facts into pages, list how customers ask, title the sections."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "functions"))
+
+from spravka.knowledge.articles import load_yaml  # noqa: E402
+from spravka.knowledge.facts import load_facts, render_facts  # noqa: E402
+from spravka.knowledge.render import page_markdown  # noqa: E402
+
+_state: dict[str, Any] = {}
+
+
+def on_config(config: Any) -> Any:
+    knowledge_dir = Path(config["docs_dir"])
+    _state["facts"] = load_facts(knowledge_dir)
+    _state["sections"] = load_yaml(knowledge_dir, "sections.yml")
+    return config
+
+
+def on_nav(nav: Any, config: Any, files: Any) -> Any:
+    sections = _state["sections"]
+    order = list(sections)
+    for item in nav.items:
+        if item.is_section:
+            folder = _section_folder(item)
+            if folder in sections:
+                item.title = sections[folder]
+    nav.items.sort(key=lambda item: order.index(_section_folder(item)) + 1
+                   if item.is_section and _section_folder(item) in order else 0)
+    return nav
+
+
+def _section_folder(section: Any) -> str:
+    for child in section.children:
+        file = getattr(child, "file", None)
+        if file is not None:
+            return str(Path(file.src_uri).parts[0])
+    return ""
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    return page_markdown(markdown, page.meta, _state["facts"])
+
+
+def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    context["facts"] = _state["facts"]
+    return context
+
+
+__all__ = ["on_config", "on_nav", "on_page_markdown", "on_page_context", "render_facts"]
