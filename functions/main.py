@@ -1,0 +1,25 @@
+"""Entry points of the deployed functions: adapters only (read the request, call one function, render)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask
+import functions_framework
+
+from spravka.http import json_endpoint, read_json
+
+
+@functions_framework.http
+@json_endpoint(methods=("GET", "POST"))
+def ask(request: flask.Request) -> Any:
+    from spravka.ask.service import answer_payload
+
+    return answer_payload(read_json(request))
+
+
+@functions_framework.http
+@json_endpoint(methods=("GET", "POST"))
+def readings(request: flask.Request) -> Any:
+    # Filled in by the readings work (issue 4).
+    raise NotImplementedError
