@@ -1,0 +1,80 @@
+"""The assistant's index in memory: loaded once per instance from spravka/data/index.json."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from spravka.ask.normalise import Lexicon
+from spravka.ask.stopwords import STOPWORDS
+
+
+@dataclasses.dataclass(frozen=True)
+class ArticleRef:
+    id: str
+    title: str
+    section: str
+    url: str
+    text: str
+    links: tuple[Mapping[str, str], ...]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Index:
+    articles: Mapping[str, ArticleRef]
+    replies: Mapping[str, str]
+    lexicon: Lexicon
+    idf: Mapping[str, float]
+    unknown_weight: float                        # weight of a word the knowledge never uses
+    targets: tuple[str, ...]                     # per entry: article id, "@operator", "@smalltalk:thanks", ...
+    entry_stems: tuple[frozenset[str], ...]
+    entry_mass: tuple[float, ...]                # sum of the entry's stem weights
+    postings: Mapping[str, tuple[int, ...]]      # stem -> entries that contain it
+    out_of_scope: frozenset[str]                 # stems that mark another company's business
+    smalltalk: Mapping[str, frozenset[str]]      # kind of small talk -> words it is made of
+
+    def weight(self, stem: str) -> float:
+        return self.idf.get(stem, self.unknown_weight)
+
+
+def index_from_data(data: Mapping[str, Any]) -> Index:
+    lex = data["lexicon"]
+    lexicon = Lexicon.create(lex["words"], lex["stems"],
+                             {tuple(k): tuple(v) for k, v in lex["synonyms"]}, STOPWORDS)
+    idf: dict[str, float] = data["idf"]
+    targets = tuple(str(t) for t, _ in data["entries"])
+    entry_stems = tuple(frozenset(stems) for _, stems in data["entries"])
+    postings: dict[str, list[int]] = {}
+    for i, stems in enumerate(entry_stems):
+        for s in stems:
+            postings.setdefault(s, []).append(i)
+    return Index(
+        articles={a["id"]: ArticleRef(a["id"], a["title"], a["section"], a["url"], a["text"], tuple(a["links"]))
+                  for a in data["articles"]},
+        replies=dict(data["replies"]),
+        lexicon=lexicon,
+        idf=idf,
+        unknown_weight=max(idf.values(), default=1.0),
+        targets=targets,
+        entry_stems=entry_stems,
+        entry_mass=tuple(sum(idf.get(s, 0.0) for s in stems) or 1.0 for stems in entry_stems),
+        postings={s: tuple(ids) for s, ids in postings.items()},
+        out_of_scope=frozenset(data.get("out_of_scope_stems", ())),
+        smalltalk={kind: frozenset(words) for kind, words in data.get("smalltalk", {}).items()},
+    )
+
+
+def load_index(path: Path) -> Index:
+    return index_from_data(json.loads(path.read_text(encoding="utf-8")))
+
+
+@functools.cache
+def get_index() -> Index:
+    """The index of this instance, loaded on first use."""
+    from spravka.config import get_settings
+
+    return load_index(get_settings().index_path)

@@ -1,0 +1,175 @@
+"""From what a customer typed to canonical stems: case, ё, layout, translit, typos, synonyms, word forms.
+
+The same `analyse` builds the index and reads the questions, so both sides meet
+in one vocabulary of Snowball stems.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from collections.abc import Iterable, Mapping
+
+import snowballstemmer
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+_STEMMER = snowballstemmer.stemmer("russian")
+WORD = re.compile(r"[а-я]+|[a-z]+|\d+")
+LATIN = re.compile(r"[a-z]")
+
+# ЙЦУКЕН typed on a QWERTY layout (lowercase text, so shifted keys map as well).
+_QWERTY = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`{}:\"<>~"
+_JCUKEN = "йцукенгшщзхъфывапролджэячсмитьбюёхъжэбюё"
+LAYOUT = str.maketrans(_QWERTY, _JCUKEN)
+
+# Translit, longest sequence first; several readings where people write both.
+_TRANSLIT: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("shch", ("щ",)), ("sch", ("сч", "щ")), ("zh", ("ж",)), ("kh", ("х",)), ("ch", ("ч",)),
+    ("sh", ("ш",)), ("ts", ("ц", "тс")), ("tz", ("ц",)), ("yu", ("ю",)), ("ju", ("ю",)),
+    ("ya", ("я",)), ("ja", ("я",)), ("yo", ("ё", "йо")), ("jo", ("ё",)), ("ye", ("е",)),
+    ("je", ("е",)), ("iy", ("ий",)), ("yy", ("ый",)), ("ij", ("ий",)), ("ii", ("ии",)),
+    ("a", ("а",)), ("b", ("б",)), ("v", ("в",)), ("g", ("г",)), ("d", ("д",)), ("e", ("е", "э")),
+    ("z", ("з",)), ("i", ("и",)), ("j", ("й",)), ("k", ("к",)), ("l", ("л",)), ("m", ("м",)),
+    ("n", ("н",)), ("o", ("о",)), ("p", ("п",)), ("r", ("р",)), ("s", ("с",)), ("t", ("т",)),
+    ("u", ("у",)), ("f", ("ф",)), ("h", ("х",)), ("c", ("ц", "к")), ("y", ("ы", "й")),
+    ("w", ("в",)), ("x", ("кс",)), ("q", ("к",)), ("'", ("ь",)),
+)
+_MAX_VARIANTS = 32
+
+
+def fold(text: str) -> str:
+    """Lowercase, ё→е, unify dashes and spaces."""
+    return text.lower().replace("ё", "е").replace("\u00a0", " ")
+
+
+def stem(word: str) -> str:
+    return _stem_cached(word)
+
+
+@functools.lru_cache(maxsize=65536)
+def _stem_cached(word: str) -> str:
+    return word if word.isdigit() else _STEMMER.stemWord(word)
+
+
+def translit_variants(chunk: str) -> list[str]:
+    """Cyrillic readings of a Latin chunk ("scheta" -> "счета", "щета")."""
+    variants = [""]
+    i = 0
+    while i < len(chunk):
+        for latin, cyrillic in _TRANSLIT:
+            if chunk.startswith(latin, i):
+                variants = [v + c for v in variants for c in cyrillic][:_MAX_VARIANTS]
+                i += len(latin)
+                break
+        else:
+            variants = [v + chunk[i] for v in variants]
+            i += 1
+    return variants
+
+
+@dataclasses.dataclass(frozen=True, eq=False)  # hashed by identity: one per index
+class Lexicon:
+    """What the index knows about words: vocabulary, synonyms and words to ignore."""
+
+    words: frozenset[str]                               # folded words seen in the knowledge
+    stems: frozenset[str]                               # their stems (after synonyms)
+    synonyms: Mapping[tuple[str, ...], tuple[str, ...]]  # variant stems -> canonical stems
+    stopwords: frozenset[str]                           # folded words that carry no topic
+    by_length: Mapping[int, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def create(cls, words: Iterable[str], stems: Iterable[str],
+               synonyms: Mapping[tuple[str, ...], tuple[str, ...]], stopwords: Iterable[str]) -> "Lexicon":
+        words = frozenset(words)
+        by_length: dict[int, list[str]] = {}
+        for word in sorted(words):
+            if not word.isdigit():
+                by_length.setdefault(len(word), []).append(word)
+        return cls(words, frozenset(stems), dict(synonyms), frozenset(stopwords),
+                   {n: tuple(ws) for n, ws in by_length.items()})
+
+    def knows(self, word: str) -> bool:
+        return word in self.words or stem(word) in self.stems
+
+
+@dataclasses.dataclass(frozen=True)
+class Analysis:
+    words: tuple[str, ...]      # folded words after layout/translit/typo fixes
+    stems: tuple[str, ...]      # canonical stems, stopwords dropped, synonyms applied
+    numbers: tuple[str, ...]    # digit runs as typed (readings, account numbers)
+    unknown: tuple[str, ...]    # words the knowledge never uses (after corrections)
+    corrected: int              # how many words were typo-corrected
+
+
+def analyse(text: str, lexicon: Lexicon) -> Analysis:
+    """Read a question (or a knowledge phrase) into canonical stems."""
+    words: list[str] = []
+    numbers: list[str] = []
+    for chunk in fold(text).split():
+        for word in _convert_chunk(chunk, lexicon):
+            (numbers if word.isdigit() else words).append(word)
+    fixed: list[str] = []
+    unknown: list[str] = []
+    corrected = 0
+    for word in words:
+        if not lexicon.knows(word):
+            candidate = correct_typo(word, lexicon)
+            if candidate is None:
+                unknown.append(word)
+            else:
+                word, corrected = candidate, corrected + 1
+        fixed.append(word)
+    stems = [stem(w) for w in fixed if w not in lexicon.stopwords]
+    return Analysis(tuple(fixed), apply_synonyms(stems, lexicon.synonyms), tuple(numbers), tuple(unknown), corrected)
+
+
+def _convert_chunk(chunk: str, lexicon: Lexicon) -> list[str]:
+    """Words of one whitespace-separated chunk, reading Latin as wrong layout or translit when that makes sense."""
+    if not LATIN.search(chunk):
+        return WORD.findall(chunk)
+    as_is = WORD.findall(chunk)
+    if all(lexicon.knows(w) for w in as_is if not w.isdigit()):
+        return as_is
+    options = [WORD.findall(chunk.translate(LAYOUT))]
+    options += [WORD.findall(v) for v in translit_variants(chunk)]
+    best = max(options, key=lambda ws: _plausibility(ws, lexicon))
+    return best if _plausibility(best, lexicon) > 0 else as_is
+
+
+def _plausibility(words: list[str], lexicon: Lexicon) -> float:
+    known = sum(2.0 if lexicon.knows(w) else 1.0 if correct_typo(w, lexicon) else 0.0 for w in words)
+    return known / max(len(words), 1)
+
+
+def correct_typo(word: str, lexicon: Lexicon) -> str | None:
+    """The nearest known word within the edits its length allows, or None."""
+    if len(word) < 5 or not re.fullmatch(r"[а-я]+", word):
+        return None
+    return _correct_cached(word, lexicon)
+
+
+@functools.lru_cache(maxsize=16384)
+def _correct_cached(word: str, lexicon: Lexicon) -> str | None:
+    max_edits = 1 if len(word) < 8 else 2
+    pool = [w for n in range(len(word) - max_edits, len(word) + max_edits + 1) for w in lexicon.by_length.get(n, ())]
+    best = process.extractOne(word, pool, scorer=OSA.distance, score_cutoff=max_edits)
+    return best[0] if best else None
+
+
+def apply_synonyms(stems: list[str], synonyms: Mapping[tuple[str, ...], tuple[str, ...]]) -> tuple[str, ...]:
+    """Replace each variant (longest first) by its canonical stems."""
+    out: list[str] = []
+    i = 0
+    while i < len(stems):
+        for size in (4, 3, 2, 1):
+            key = tuple(stems[i:i + size])
+            if len(key) == size and key in synonyms:
+                out.extend(synonyms[key])
+                i += size
+                break
+        else:
+            out.append(stems[i])
+            i += 1
+    return tuple(out)

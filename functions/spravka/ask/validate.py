@@ -1,0 +1,26 @@
+"""The question as the contract accepts it: text, not empty, not too long."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from spravka.errors import BadRequest
+
+
+def parse_question(payload: Mapping[str, Any], *, max_chars: int = 1000) -> str:
+    """The question text; raises BadRequest with a Russian message naming the field."""
+    question = payload.get("q")
+    if question is None:
+        raise BadRequest("question_missing", "Не задан вопрос: поле «q» обязательно.")
+    if not isinstance(question, str):
+        raise BadRequest("question_not_text", "Вопрос (поле «q») должен быть текстом.")
+    question = question.strip()
+    if not question:
+        raise BadRequest("question_empty", "Вопрос пустой: напишите, что вас интересует.")
+    if len(question) > max_chars:
+        raise BadRequest("question_too_long", f"Вопрос слишком длинный: не больше {max_chars} символов.")
+    session = payload.get("session")
+    if session is not None and (not isinstance(session, str) or len(session) > 128):
+        raise BadRequest("session_invalid", "Поле «session» должно быть строкой до 128 символов.")
+    return question

@@ -1,0 +1,118 @@
+"""Build the assistant's index from knowledge/: `spravka build-index` writes spravka/data/index.json."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from spravka.ask.normalise import WORD, Lexicon, analyse, fold, stem
+from spravka.ask.stopwords import STOPWORDS
+from spravka.knowledge.articles import load_articles, load_yaml
+from spravka.knowledge.facts import load_facts, render_facts
+
+INDEX_VERSION = 1
+ACTIONS = ("submit-readings", "operator", "personal")
+
+
+def collect_phrases(knowledge_dir: Path) -> list[tuple[str, str]]:
+    """(target, phrase) for every way of asking: article titles and questions, intent examples."""
+    phrases: list[tuple[str, str]] = []
+    for article in load_articles(knowledge_dir):
+        phrases.append((article.id, article.title))
+        phrases.extend((article.id, q) for q in article.questions)
+    intents = load_yaml(knowledge_dir, "intents.yml")
+    for name in (*ACTIONS, "out-of-scope"):
+        phrases.extend((f"@{name}", str(q)) for q in intents.get(name, {}).get("examples", []))
+    return phrases
+
+
+def smalltalk_words(knowledge_dir: Path) -> dict[str, list[str]]:
+    """Per kind of small talk (greeting, thanks, ...), the words its examples use."""
+    examples = load_yaml(knowledge_dir, "intents.yml").get("smalltalk", {}).get("examples", {})
+    return {kind: sorted({w for q in phrases for w in WORD.findall(fold(str(q)))})
+            for kind, phrases in sorted(examples.items())}
+
+
+def build_lexicon(knowledge_dir: Path, phrases: list[tuple[str, str]]) -> tuple[Lexicon, dict[str, Any]]:
+    """The lexicon every phrase and question is read with, and its JSON form."""
+    synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
+    words: Counter[str] = Counter()
+    for canonical, variants in (load_yaml(knowledge_dir, "synonyms.yml") or {}).items():
+        target = tuple(stem(w) for w in WORD.findall(fold(str(canonical))))
+        words.update(WORD.findall(fold(str(canonical))))
+        for variant in variants or []:
+            variant_words = WORD.findall(fold(str(variant)))
+            words.update(variant_words)
+            key = tuple(stem(w) for w in variant_words)
+            if key and key != target:
+                synonyms[key] = target
+    for _, phrase in phrases:
+        words.update(WORD.findall(fold(phrase)))
+    for kind_words in smalltalk_words(knowledge_dir).values():
+        words.update(kind_words)
+    words.update(STOPWORDS)
+    vocabulary = sorted(w for w in words if not w.isdigit())
+    stems = sorted({stem(w) for w in vocabulary} | {s for t in synonyms.values() for s in t})
+    lexicon = Lexicon.create(vocabulary, stems, synonyms, STOPWORDS)
+    as_json = {
+        "words": vocabulary,
+        "stems": stems,
+        "synonyms": sorted([list(k), list(v)] for k, v in synonyms.items()),
+    }
+    return lexicon, as_json
+
+
+def build_index(knowledge_dir: Path) -> dict[str, Any]:
+    """The whole index as plain data (deterministic: same knowledge, same bytes)."""
+    facts = load_facts(knowledge_dir)
+    phrases = collect_phrases(knowledge_dir)
+    lexicon, lexicon_json = build_lexicon(knowledge_dir, phrases)
+    entries = []
+    for target, phrase in phrases:
+        stems = sorted(set(analyse(phrase, lexicon).stems))
+        if stems:
+            entries.append([target, stems])
+    targets_by_stem: dict[str, set[str]] = {}
+    for target, stems in entries:
+        for s in stems:
+            targets_by_stem.setdefault(s, set()).add(target.split(":")[0])
+    n_targets = len({t.split(":")[0] for t, _ in entries})
+    idf = {s: round(math.log((n_targets + 1) / (len(ts) + 0.5)), 4) for s, ts in sorted(targets_by_stem.items())}
+    intents = load_yaml(knowledge_dir, "intents.yml")
+    replies = {name: render_facts(str(intents.get(name, {}).get("reply", "")), facts)
+               for name in (*ACTIONS, "fallback")}
+    replies.update({f"smalltalk:{kind}": render_facts(str(text), facts)
+                    for kind, text in intents.get("smalltalk", {}).get("replies", {}).items()})
+    oos = sorted({stem(w) for k in intents.get("out-of-scope", {}).get("keywords", []) for w in WORD.findall(fold(str(k)))})
+    return {
+        "version": INDEX_VERSION,
+        "articles": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "section": a.section,
+                "url": a.url_path,
+                "text": render_facts(a.short_answer, facts),
+                "links": [{"title": render_facts(l.title, facts), "url": render_facts(l.url, facts)} for l in a.links],
+            }
+            for a in load_articles(knowledge_dir)
+        ],
+        "replies": replies,
+        "out_of_scope_stems": oos,
+        "smalltalk": smalltalk_words(knowledge_dir),
+        "lexicon": lexicon_json,
+        "idf": idf,
+        "entries": entries,
+    }
+
+
+def write_index(index: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump_index(index), encoding="utf-8")
+
+
+def dump_index(index: dict[str, Any]) -> str:
+    return json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
