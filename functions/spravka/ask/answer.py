@@ -8,7 +8,7 @@ from typing import Any
 
 from spravka.ask.index import ArticleRef, Index
 from spravka.ask.match import Candidate, rank
-from spravka.ask.normalise import Analysis, analyse
+from spravka.ask.normalise import Analysis, analyse, features
 
 # Thresholds on the 0–100 match score. A wrong article is worse than "не знаю",
 # so answering needs both a good score and a clear lead over the runner-up.
@@ -55,7 +55,7 @@ def answer(question: str, index: Index) -> Reply:
     smalltalk = _smalltalk_kind(analysis, index)
     if smalltalk:
         return Reply("smalltalk", index.replies.get(f"smalltalk:{smalltalk}", ""), score=100.0)
-    candidates = rank(analysis.stems, index, limit=8)
+    candidates = rank(features(analysis.stems), index, limit=8)
     return decide(analysis, candidates, index)
 
 
@@ -119,7 +119,8 @@ def _smalltalk_kind(analysis: Analysis, index: Index) -> str | None:
 def _out_of_scope(analysis: Analysis, best: Candidate, index: Index) -> bool:
     """Another company's business that the best entry does not explain (gas, water utility, internet)."""
     foreign = set(analysis.stems) & index.out_of_scope
-    return bool(foreign - index.entry_stems[best.entry])
+    explained = index.entry_stems[best.entry] if best.entry >= 0 else frozenset()
+    return bool(foreign - explained)
 
 
 def _action(name: str, index: Index, score: float) -> Reply:

@@ -36,6 +36,9 @@ class Index:
     postings: Mapping[str, tuple[int, ...]]      # stem -> entries that contain it
     out_of_scope: frozenset[str]                 # stems that mark another company's business
     smalltalk: Mapping[str, frozenset[str]]      # kind of small talk -> words it is made of
+    bag_strong: Mapping[str, frozenset[str]]     # target -> stems of its questions and title
+    bag_weak: Mapping[str, frozenset[str]]       # target -> stems only its page text uses
+    bag_postings: Mapping[str, tuple[tuple[str, bool], ...]]  # stem -> (target, strong?)
 
     def weight(self, stem: str) -> float:
         return self.idf.get(stem, self.unknown_weight)
@@ -52,6 +55,12 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
     for i, stems in enumerate(entry_stems):
         for s in stems:
             postings.setdefault(s, []).append(i)
+    bag_postings: dict[str, list[tuple[str, bool]]] = {}
+    for target, bag in sorted(data["bags"].items()):
+        for s in bag["strong"]:
+            bag_postings.setdefault(s, []).append((target, True))
+        for s in bag["weak"]:
+            bag_postings.setdefault(s, []).append((target, False))
     return Index(
         articles={a["id"]: ArticleRef(a["id"], a["title"], a["section"], a["url"], a["text"], tuple(a["links"]))
                   for a in data["articles"]},
@@ -64,6 +73,9 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
         entry_mass=tuple(sum(idf.get(s, 0.0) for s in stems) or 1.0 for stems in entry_stems),
         postings={s: tuple(ids) for s, ids in postings.items()},
         out_of_scope=frozenset(data.get("out_of_scope_stems", ())),
+        bag_postings={s: tuple(ts) for s, ts in bag_postings.items()},
+        bag_strong={t: frozenset(b["strong"]) for t, b in data["bags"].items()},
+        bag_weak={t: frozenset(b["weak"]) for t, b in data["bags"].items()},
         smalltalk={kind: frozenset(words) for kind, words in data.get("smalltalk", {}).items()},
     )
 

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from spravka.ask.normalise import WORD, Lexicon, analyse, fold, stem
+from spravka.ask.normalise import WORD, Lexicon, analyse, features, fold, stem
 from spravka.ask.stopwords import STOPWORDS
 from spravka.knowledge.articles import load_articles, load_yaml
 from spravka.knowledge.facts import load_facts, render_facts
@@ -36,7 +36,13 @@ def smalltalk_words(knowledge_dir: Path) -> dict[str, list[str]]:
             for kind, phrases in sorted(examples.items())}
 
 
-def build_lexicon(knowledge_dir: Path, phrases: list[tuple[str, str]]) -> tuple[Lexicon, dict[str, Any]]:
+def article_texts(knowledge_dir: Path, facts: dict[str, str]) -> dict[str, str]:
+    """The full text of each article's page, facts filled in, for the article's bag of words."""
+    return {a.id: render_facts(a.body, facts) for a in load_articles(knowledge_dir)}
+
+
+def build_lexicon(knowledge_dir: Path, phrases: list[tuple[str, str]],
+                  texts: list[str]) -> tuple[Lexicon, dict[str, Any]]:
     """The lexicon every phrase and question is read with, and its JSON form."""
     synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
     words: Counter[str] = Counter()
@@ -51,6 +57,8 @@ def build_lexicon(knowledge_dir: Path, phrases: list[tuple[str, str]]) -> tuple[
                 synonyms[key] = target
     for _, phrase in phrases:
         words.update(WORD.findall(fold(phrase)))
+    for text in texts:
+        words.update(WORD.findall(fold(text)))
     for kind_words in smalltalk_words(knowledge_dir).values():
         words.update(kind_words)
     words.update(STOPWORDS)
@@ -69,17 +77,25 @@ def build_index(knowledge_dir: Path) -> dict[str, Any]:
     """The whole index as plain data (deterministic: same knowledge, same bytes)."""
     facts = load_facts(knowledge_dir)
     phrases = collect_phrases(knowledge_dir)
-    lexicon, lexicon_json = build_lexicon(knowledge_dir, phrases)
+    texts = article_texts(knowledge_dir, facts)
+    lexicon, lexicon_json = build_lexicon(knowledge_dir, phrases, list(texts.values()))
     entries = []
     for target, phrase in phrases:
-        stems = sorted(set(analyse(phrase, lexicon).stems))
+        stems = sorted(features(analyse(phrase, lexicon).stems))
         if stems:
             entries.append([target, stems])
-    targets_by_stem: dict[str, set[str]] = {}
+    strong: dict[str, set[str]] = {}
     for target, stems in entries:
-        for s in stems:
-            targets_by_stem.setdefault(s, set()).add(target.split(":")[0])
-    n_targets = len({t.split(":")[0] for t, _ in entries})
+        strong.setdefault(target, set()).update(stems)
+    bags = {}
+    for target, stems in sorted(strong.items()):
+        weak = set(analyse(texts[target], lexicon).stems) - stems if target in texts else set()
+        bags[target] = {"strong": sorted(stems), "weak": sorted(weak)}
+    targets_by_stem: dict[str, set[str]] = {}
+    for target, bag in bags.items():
+        for s in (*bag["strong"], *bag["weak"]):
+            targets_by_stem.setdefault(s, set()).add(target)
+    n_targets = len(bags)
     idf = {s: round(math.log((n_targets + 1) / (len(ts) + 0.5)), 4) for s, ts in sorted(targets_by_stem.items())}
     intents = load_yaml(knowledge_dir, "intents.yml")
     replies = {name: render_facts(str(intents.get(name, {}).get("reply", "")), facts)
@@ -106,6 +122,7 @@ def build_index(knowledge_dir: Path) -> dict[str, Any]:
         "lexicon": lexicon_json,
         "idf": idf,
         "entries": entries,
+        "bags": bags,
     }
 
 

@@ -1,0 +1,68 @@
+"""`spravka eval FILE`: run a question file through the real `ask` and print the metrics."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+LABELS = {
+    "items": "вопросов",
+    "in_scope_top1": "статья с первого ответа (top-1)",
+    "in_scope_top3": "статья среди трёх (top-3)",
+    "deferral": "честное «не знаю» на чужие вопросы",
+    "action_accuracy": "действия (показания, оператор, личные данные)",
+    "smalltalk_accuracy": "приветствия и благодарности",
+    "wrong_answer_rate": "неверная статья (доля всех вопросов)",
+    "overall": "итого верно",
+    "latency_p50_ms": "задержка p50, мс",
+    "latency_p99_ms": "задержка p99, мс",
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser("eval", help="run a question file through ask and print the metrics")
+    parser.add_argument("file", type=Path, help="YAML list of {q, expect}")
+    parser.add_argument("--errors", type=int, default=0, metavar="N", help="list up to N misses")
+    parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    parser.set_defaults(func=run)
+
+
+def make_http_ask() -> Any:
+    """`ask` as deployed: the entry point served by functions-framework, called over its test client."""
+    import functions_framework
+
+    from spravka.paths import PACKAGE_DIR
+
+    client = functions_framework.create_app("ask", str(PACKAGE_DIR.parent / "main.py")).test_client()
+
+    def ask(question: str) -> Any:
+        response = client.post("/", json={"q": question})
+        if response.status_code != 200:
+            return {"kind": f"http-{response.status_code}", "article": None, "suggestions": [], "action": None}
+        return response.get_json()
+
+    return ask
+
+
+def run(args: argparse.Namespace) -> int:
+    from spravka import evaluate
+
+    outcomes = evaluate.run(evaluate.load_questions(args.file), make_http_ask())
+    figures = evaluate.metrics(outcomes)
+    misses = [o for o in outcomes if not o.correct]
+    if args.json:
+        print(json.dumps({"metrics": figures, "errors": [
+            {"q": o.question, "expect": o.expect, "got": o.got} for o in misses[: args.errors]]},
+            ensure_ascii=False, indent=2))
+        return 0
+    for key, value in figures.items():
+        shown = f"{value:.1%}" if isinstance(value, float) and not key.startswith("latency") else (
+            f"{value:.2f}" if isinstance(value, float) else str(value))
+        print(f"{LABELS[key]:<48} {shown}")
+    if args.errors:
+        print(f"\nПромахи ({len(misses)}):")
+        for o in misses[: args.errors]:
+            print(f"  ожидалось {o.expect:<26} получено {o.got:<40} «{o.question}»")
+    return 0
