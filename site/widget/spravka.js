@@ -1,0 +1,749 @@
+/* Spravka help widget: a chat with the help desk and a meter-readings form.
+ * Plain JavaScript, no build step, no globals. Embed with one tag:
+ *   <script src="https://help.example.ru/widget/spravka.js" data-title="…" defer></script>
+ * Settings come from the tag's data-* attributes (docs/widget.md). Server text is
+ * never inserted as HTML: it is turned into DOM nodes with textContent. */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  if (!script || document.querySelector("[data-spravka-widget]")) return;
+
+  var data = script.dataset;
+  var scriptUrl = script.src || location.href;
+  var siteUrl = resolve(data.site || "../", scriptUrl);
+  var apiUrl = withSlash(resolve(data.api || "../api/", scriptUrl));
+  var config = {
+    askUrl: resolve(data.ask || "ask", apiUrl),
+    readingsUrl: resolve(data.readings || "readings", apiUrl),
+    title: data.title || "Справка",
+    button: data.button || "Помощь",
+    phone: data.phone || "",
+    phoneNote: data.phoneNote || "",
+    hours: data.hours || "",
+    reception: data.reception ? resolve(data.reception, siteUrl) : "",
+    lk: data.lk ? resolve(data.lk, siteUrl) : "",
+    timeout: parseInt(data.timeout, 10) > 0 ? parseInt(data.timeout, 10) : 8000
+  };
+  var STORAGE_KEY = "spravka-widget:" + config.askUrl;
+  var MAX_MESSAGES = 60;
+  var ACCOUNT_DIGITS = 12;
+  var RESOURCES = {
+    electricity: "Электроэнергия", heat: "Тепловая энергия",
+    hot_water: "Горячая вода", cold_water: "Холодная вода"
+  };
+  var UNITS = { kwh: "кВт·ч", gcal: "Гкал", m3: "м³" };
+  var FLAGS = {
+    rollover: "Счётчик прошёл через ноль — расход посчитан с учётом перехода.",
+    high_consumption: "Расход заметно больше обычного. Проверьте, правильно ли введены цифры; если ошиблись — передайте показания ещё раз.",
+    zero_consumption: "Расход за период нулевой. Если вы были дома, проверьте показания.",
+    outside_window: "Показания переданы вне срока приёма (с 15 по 25 число) — они будут учтены в следующем расчёте.",
+    late: "Показания переданы после окончания срока приёма — они будут учтены в следующем расчёте.",
+    early: "Показания переданы до начала срока приёма — они будут учтены в ближайшем расчёте.",
+    replayed: "Эти показания уже были приняты раньше — повторно они не записаны.",
+    first_reading: "Это первые показания по счётчику — расход будет посчитан со следующего раза."
+  };
+
+  var state = loadState();
+  var busy = false;
+
+  /* ---------- small helpers ---------- */
+
+  function resolve(url, base) {
+    try { return new URL(url, base).href; } catch (e) { return ""; }
+  }
+  function withSlash(url) { return /\/$/.test(url) ? url : url + "/"; }
+  function newId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === null || value === undefined || value === false) return;
+      if (name === "text") node.textContent = value;
+      else if (name === "className") node.className = value;
+      else if (name.slice(0, 2) === "on") node.addEventListener(name.slice(2), value);
+      else node.setAttribute(name, value === true ? "" : value);
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+  function safeHref(url) {
+    var href = resolve(url, siteUrl);
+    return /^(https?:|mailto:|tel:)/i.test(href) ? href : "";
+  }
+  function link(href, text, className) {
+    var attrs = { href: href, className: className || null, text: text };
+    try {
+      if (new URL(href).origin !== location.origin && /^https?:/.test(href)) {
+        attrs.target = "_blank";
+        attrs.rel = "noopener";
+      }
+    } catch (e) { /* mailto: and tel: have no origin worth comparing */ }
+    return el("a", attrs);
+  }
+  function formatDate(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+    return m ? m[3] + "." + m[2] + "." + m[1] : (iso || "");
+  }
+  function formatNumber(value) {
+    return typeof value === "number" ? value.toLocaleString("ru-RU", { maximumFractionDigits: 3 }) : String(value);
+  }
+  function unitName(unit) { return UNITS[String(unit || "").toLowerCase()] || unit || ""; }
+  function zoneLabel(zone, count) {
+    if (count <= 1) return "Показание";
+    var names = count === 2 ? { t1: "День", t2: "Ночь" } : { t1: "Пик", t2: "Ночь", t3: "Полупик" };
+    var code = zone.toUpperCase().replace("T", "Т");
+    return names[zone] ? names[zone] + " (" + code + ")" : code;
+  }
+
+  /* ---------- state that survives navigation (sessionStorage) ---------- */
+
+  function loadState() {
+    var saved = null;
+    try { saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || "null"); } catch (e) { saved = null; }
+    if (!saved || !Array.isArray(saved.messages)) saved = { open: false, messages: [] };
+    saved.session = saved.session || newId();
+    return saved;
+  }
+  function saveState() {
+    state.messages = state.messages.slice(-MAX_MESSAGES);
+    try { sessionStorage.setItem(STORAGE_KEY, JSON.stringify(state)); } catch (e) { /* storage off: the chat still works */ }
+  }
+
+  /* ---------- safe Markdown: escape-free, built from DOM nodes ---------- */
+
+  var INLINE = /\*\*([^*]+)\*\*|__([^_]+)__|\[([^\]]+)\]\(([^)\s]+)\)|`([^`]+)`|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?»])|\*([^*\s][^*]*)\*/g;
+
+  function appendInline(parent, text) {
+    var pattern = new RegExp(INLINE.source, "g");
+    var last = 0, match;
+    text = String(text);
+    while ((match = pattern.exec(text)) !== null) {
+      if (match.index > last) parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+      if (match[1] || match[2]) {
+        var strong = el("strong");
+        appendInline(strong, match[1] || match[2]);
+        parent.appendChild(strong);
+      } else if (match[3]) {
+        var href = safeHref(match[4]);
+        parent.appendChild(href ? link(href, match[3]) : document.createTextNode(match[3]));
+      } else if (match[5]) {
+        parent.appendChild(el("code", { text: match[5] }));
+      } else if (match[6]) {
+        parent.appendChild(link(match[6], match[6]));
+      } else if (match[7]) {
+        parent.appendChild(el("em", { text: match[7] }));
+      }
+      last = pattern.lastIndex;
+    }
+    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function renderMarkdown(markdown) {
+    var root = el("div", { className: "spw-md" });
+    var lines = String(markdown || "").replace(/\r\n?/g, "\n").split("\n");
+    var paragraph = [], list = null, table = null;
+    function flush() {
+      if (paragraph.length) {
+        var p = el("p");
+        appendInline(p, paragraph.join(" "));
+        root.appendChild(p);
+      }
+      paragraph = [];
+      list = null;
+      table = null;
+    }
+    lines.forEach(function (line) {
+      var item = /^\s*([-*+]|\d+[.)])\s+(.*)$/.exec(line);
+      var heading = /^#{1,6}\s+(.*)$/.exec(line);
+      if (!line.trim()) { flush(); return; }
+      if (/^\s*\|.*\|\s*$/.test(line)) {
+        if (!table) { flush(); table = el("table", { className: "spw-table" }); root.appendChild(table); }
+        if (/^\s*\|[\s:|-]+\|\s*$/.test(line)) return;
+        var row = el("tr");
+        line.trim().slice(1, -1).split("|").forEach(function (cell) {
+          var td = el("td");
+          appendInline(td, cell.trim());
+          row.appendChild(td);
+        });
+        table.appendChild(row);
+        return;
+      }
+      if (heading) {
+        flush();
+        var h = el("p", { className: "spw-md-heading" });
+        appendInline(h, heading[1]);
+        root.appendChild(h);
+        return;
+      }
+      if (item) {
+        var ordered = /\d/.test(item[1]);
+        if (!list || (list.tagName === "OL") !== ordered) {
+          flush();
+          list = el(ordered ? "ol" : "ul");
+          root.appendChild(list);
+        }
+        var li = el("li");
+        appendInline(li, item[2]);
+        list.appendChild(li);
+        return;
+      }
+      if (list && /^\s+\S/.test(line)) {
+        appendInline(list.lastChild, " " + line.trim());
+        return;
+      }
+      list = null;
+      table = null;
+      paragraph.push(line.trim());
+    });
+    flush();
+    return root;
+  }
+
+  /* ---------- the network: JSON, a timeout, never a spinner forever ---------- */
+
+  function requestJson(method, url, body) {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer;
+    var options = { method: method, headers: { Accept: "application/json" }, signal: controller ? controller.signal : undefined };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    // The timeout covers the whole exchange, body included: a stalled server ends
+    // in the "unreachable" message, never in a spinner that turns forever.
+    var timedOut = new Promise(function (resolveLater, reject) {
+      timer = setTimeout(function () {
+        if (controller) controller.abort();
+        reject(new Error("timeout"));
+      }, config.timeout);
+    });
+    var call = fetch(url, options).then(function (response) {
+      return response.json().then(
+        function (json) { return { status: response.status, ok: response.ok, body: json }; },
+        function () {
+          if (response.status >= 500) throw new Error("unreachable");
+          return { status: response.status, ok: false, body: null };
+        });
+    });
+    return Promise.race([call, timedOut]).then(
+      function (result) { clearTimeout(timer); return result; },
+      function (error) { clearTimeout(timer); throw error; });
+  }
+  function errorMessage(result) {
+    var error = result && result.body && result.body.error;
+    return (error && error.message) || "Не получилось обработать запрос. Попробуйте ещё раз.";
+  }
+
+  /* ---------- the widget's DOM ---------- */
+
+  var uid = "spw-" + Math.random().toString(36).slice(2, 8);
+  var root = el("div", { className: "spw", "data-spravka-widget": true, lang: "ru" });
+  var launcher = el("button", {
+    type: "button", className: "spw-launcher", "aria-haspopup": "dialog", "aria-expanded": "false",
+    "aria-controls": uid + "-panel", text: config.button
+  });
+  var closeButton = el("button", { type: "button", className: "spw-close", "aria-label": "Закрыть чат", text: "×" });
+  var log = el("div", {
+    className: "spw-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
+    "aria-label": "Переписка", tabindex: "0"
+  });
+  var status = el("p", { className: "spw-status", role: "status" });
+  var input = el("input", {
+    id: uid + "-q", className: "spw-input", type: "text", maxlength: "1000", autocomplete: "off",
+    placeholder: "Напишите вопрос…", enterkeyhint: "send"
+  });
+  var sendButton = el("button", { type: "submit", className: "spw-send", text: "Отправить" });
+  var composer = el("form", { className: "spw-composer", onsubmit: onComposerSubmit }, [
+    el("label", { className: "spw-sr", "for": input.id, text: "Ваш вопрос" }), input, sendButton
+  ]);
+  var readingsButton = el("button", {
+    type: "button", className: "spw-tool", text: "Передать показания", onclick: function () { openReadings(); }
+  });
+  var readingsBox = el("div", { className: "spw-readings", hidden: true });
+  var panel = el("section", {
+    id: uid + "-panel", className: "spw-panel", role: "dialog", "aria-labelledby": uid + "-title", hidden: true
+  }, [
+    el("header", { className: "spw-head" }, [
+      el("h2", { id: uid + "-title", className: "spw-title", text: config.title }), closeButton
+    ]),
+    log, status, readingsBox, composer,
+    el("div", { className: "spw-tools" }, [readingsButton])
+  ]);
+  root.appendChild(panel);
+  root.appendChild(launcher);
+
+  function mount() {
+    if (!document.querySelector("link[data-spravka-widget-css]")) {
+      document.head.appendChild(el("link", {
+        rel: "stylesheet", href: data.css ? resolve(data.css, scriptUrl) : resolve("spravka.css", scriptUrl),
+        "data-spravka-widget-css": true
+      }));
+    }
+    if (data.color) root.style.setProperty("--spw-accent", data.color);
+    document.body.appendChild(root);
+    renderLog();
+    if (state.open) openPanel(false);
+    if (state.readings && state.readings.open) openReadings(false);
+  }
+
+  launcher.addEventListener("click", function () { if (panel.hidden) openPanel(true); else closePanel(); });
+  closeButton.addEventListener("click", closePanel);
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" || event.key === "Esc") { event.preventDefault(); closePanel(); }
+  });
+  log.addEventListener("click", function (event) {
+    // Leaving the page from a link in the chat: on a phone the chat covered the page, so
+    // the next page opens without it; on a wide screen it stays open beside the article.
+    var target = event.target.closest ? event.target.closest("a") : null;
+    if (target && window.matchMedia && window.matchMedia("(max-width: 600px)").matches) {
+      state.open = false;
+      saveState();
+    }
+  });
+
+  function openPanel(focus) {
+    panel.hidden = false;
+    launcher.setAttribute("aria-expanded", "true");
+    root.classList.add("spw-is-open");
+    state.open = true;
+    saveState();
+    scrollLog();
+    if (focus) input.focus();
+  }
+  function closePanel() {
+    panel.hidden = true;
+    launcher.setAttribute("aria-expanded", "false");
+    root.classList.remove("spw-is-open");
+    state.open = false;
+    saveState();
+    launcher.focus();
+  }
+  function scrollLog() { log.scrollTop = log.scrollHeight; }
+  function setBusy(value, text) {
+    busy = value;
+    status.textContent = value ? (text || "Ищу ответ…") : "";
+    status.classList.toggle("spw-is-busy", value);
+    sendButton.disabled = value;
+  }
+
+  /* ---------- the conversation ---------- */
+
+  function addMessage(message) {
+    state.messages.push(message);
+    saveState();
+    log.appendChild(renderMessage(message, true));
+    scrollLog();
+  }
+  function renderLog() {
+    log.textContent = "";
+    log.appendChild(renderMessage({
+      who: "bot",
+      text: "Здравствуйте! Напишите вопрос — например, «как передать показания» или «где оплатить без комиссии». " +
+        "Показания счётчика можно передать прямо здесь."
+    }, false));
+    state.messages.forEach(function (message) { log.appendChild(renderMessage(message, false)); });
+  }
+
+  function renderMessage(message, fresh) {
+    var bubble = el("div", { className: "spw-msg spw-msg-" + message.who + (message.kind ? " spw-kind-" + message.kind : "") });
+    if (message.who === "user") {
+      bubble.appendChild(el("span", { className: "spw-sr", text: "Вы: " }));
+      bubble.appendChild(el("p", { text: message.text }));
+      return bubble;
+    }
+    bubble.appendChild(el("span", { className: "spw-sr", text: "Справка: " }));
+    if (message.kind === "unreachable") return renderUnreachable(bubble, message);
+    if (message.kind === "readings-result") return renderReceipt(bubble, message.receipt);
+    if (message.text) bubble.appendChild(renderMarkdown(message.text));
+    var reply = message.reply || {};
+    if (reply.kind === "answer" && reply.article && safeHref(reply.article.url)) {
+      bubble.appendChild(el("p", { className: "spw-article" }, [
+        link(safeHref(reply.article.url), "Подробнее: " + reply.article.title)
+      ]));
+    }
+    if (message.chosen && !(reply.kind === "answer" && reply.article && reply.article.id === message.chosen.id)) {
+      bubble.appendChild(el("p", { className: "spw-article" }, [link(safeHref(message.chosen.url), message.chosen.title)]));
+    }
+    var suggestions = Array.isArray(reply.suggestions) ? reply.suggestions : [];
+    if (reply.kind === "clarify" && suggestions.length) {
+      bubble.appendChild(renderChoices(suggestions));
+    } else if (suggestions.length && reply.kind === "answer") {
+      var related = el("ul", { className: "spw-related" });
+      suggestions.slice(0, 3).forEach(function (s) {
+        if (safeHref(s.url)) related.appendChild(el("li", {}, [link(safeHref(s.url), s.title)]));
+      });
+      if (related.childNodes.length) {
+        bubble.appendChild(el("p", { className: "spw-note", text: "Ещё по теме:" }));
+        bubble.appendChild(related);
+      }
+    }
+    if (reply.action === "submit-readings") {
+      bubble.appendChild(el("p", {}, [readingsStarter("Открыть форму показаний")]));
+      if (fresh) openReadings(true);
+    }
+    if (reply.action === "personal") bubble.appendChild(renderPersonal());
+    if (reply.kind === "fallback" || reply.action === "operator" || reply.action === "personal") {
+      bubble.appendChild(renderContacts());
+    }
+    return bubble;
+  }
+
+  function renderChoices(suggestions) {
+    var group = el("div", { className: "spw-choices", role: "group", "aria-label": "Уточните вопрос" });
+    suggestions.forEach(function (s) {
+      group.appendChild(el("button", {
+        type: "button", className: "spw-choice", text: s.title,
+        onclick: function () { if (!busy) { ask(s.title, s); input.focus(); } }
+      }));
+    });
+    return group;
+  }
+
+  function renderContacts() {
+    var items = [];
+    if (config.reception) {
+      items.push(el("li", {}, ["Виртуальная приёмная: ", link(config.reception, "написать обращение")]));
+    }
+    if (config.phone) {
+      var phone = el("li", {}, ["Колл-центр: ", link("tel:" + config.phone.replace(/[^\d+]/g, ""), config.phone)]);
+      if (config.phoneNote) phone.appendChild(document.createTextNode(" (" + config.phoneNote + ")"));
+      if (config.hours) phone.appendChild(document.createTextNode(", часы работы: " + config.hours));
+      items.push(phone);
+    }
+    if (!items.length) return null;
+    return el("div", { className: "spw-contacts" }, [
+      el("p", { className: "spw-note", text: "Связаться со специалистом:" }), el("ul", {}, items)
+    ]);
+  }
+
+  function renderPersonal() {
+    var box = el("div", { className: "spw-personal" }, [
+      el("p", { text: "Начисления, платежи и задолженность по вашему лицевому счёту видны только вам — " +
+        "в личном кабинете. В чате мы не видим ваши данные." })
+    ]);
+    var actions = el("p", { className: "spw-actions" });
+    if (config.lk) actions.appendChild(link(config.lk, "Открыть личный кабинет", "spw-button-link"));
+    actions.appendChild(readingsStarter("Передать показания"));
+    box.appendChild(actions);
+    return box;
+  }
+
+  function readingsStarter(text) {
+    return el("button", { type: "button", className: "spw-tool", text: text, onclick: function () { openReadings(true); } });
+  }
+
+  function renderUnreachable(bubble, message) {
+    bubble.appendChild(el("p", { text: "Сервис ответов сейчас недоступен или отвечает слишком долго. " +
+      "Попробуйте ещё раз через минуту." }));
+    var search = resolve("?q=" + encodeURIComponent(message.q || ""), siteUrl);
+    bubble.appendChild(el("p", {}, ["Ответ можно найти самостоятельно: ", link(search, "поиск по справке"), "."]));
+    var contacts = renderContacts();
+    if (contacts) bubble.appendChild(contacts);
+    return bubble;
+  }
+
+  function onComposerSubmit(event) {
+    event.preventDefault();
+    var question = input.value.trim();
+    if (!question || busy) return;
+    input.value = "";
+    ask(question, null);
+  }
+
+  function ask(question, chosen) {
+    addMessage({ who: "user", text: question });
+    setBusy(true);
+    requestJson("POST", config.askUrl, { q: question, session: state.session }).then(function (result) {
+      setBusy(false);
+      if (result.status >= 500) {
+        addMessage({ who: "bot", kind: "unreachable", q: question });
+      } else if (result.ok && result.body) {
+        var reply = result.body;
+        addMessage({ who: "bot", kind: reply.kind, text: reply.text, reply: reply, chosen: chosen || undefined });
+      } else {
+        addMessage({ who: "bot", kind: "error", text: errorMessage(result) });
+      }
+    }, function () {
+      setBusy(false);
+      addMessage({ who: "bot", kind: "unreachable", q: question });
+    });
+  }
+
+  /* ---------- the readings form ---------- */
+
+  var form = null;
+
+  function openReadings(focus) {
+    if (!form) form = buildReadingsForm();
+    state.readings = state.readings || {};
+    state.readings.open = true;
+    saveState();
+    readingsBox.hidden = false;
+    readingsButton.hidden = true;
+    if (panel.hidden) openPanel(false);
+    if (focus !== false) form.account.focus();
+  }
+  function closeReadings(focusInput) {
+    readingsBox.hidden = true;
+    readingsButton.hidden = false;
+    readingsBox.textContent = "";
+    form = null;
+    state.readings = { open: false };
+    saveState();
+    if (focusInput) input.focus();
+  }
+
+  function buildReadingsForm() {
+    var saved = state.readings || {};
+    var f = { meters: [], meter: null, pending: null };
+    f.account = el("input", {
+      id: uid + "-account", className: "spw-input", type: "text", inputmode: "numeric", autocomplete: "off",
+      maxlength: "20", "aria-describedby": uid + "-account-hint"
+    });
+    f.account.value = saved.account || "";
+    f.accountHint = el("p", { id: uid + "-account-hint", className: "spw-hint", "aria-live": "polite" });
+    f.findButton = el("button", { type: "button", className: "spw-tool", text: "Найти счётчики", onclick: findMeters });
+    f.meterBox = el("div", { className: "spw-meters" });
+    f.valuesBox = el("div", { className: "spw-values" });
+    f.error = el("p", { className: "spw-error", role: "alert" });
+    f.submit = el("button", { type: "submit", className: "spw-send", text: "Отправить показания", hidden: true });
+    f.node = el("form", { className: "spw-form", novalidate: true, "aria-labelledby": uid + "-readings-title", onsubmit: onReadingsSubmit }, [
+      el("div", { className: "spw-form-head" }, [
+        el("h3", { id: uid + "-readings-title", className: "spw-subtitle", text: "Передача показаний" }),
+        el("button", { type: "button", className: "spw-close spw-close-small", "aria-label": "Закрыть форму показаний", text: "×",
+          onclick: function () { closeReadings(true); } })
+      ]),
+      el("div", { className: "spw-field" }, [
+        el("label", { "for": f.account.id, text: "Номер лицевого счёта" }), f.account, f.accountHint
+      ]),
+      f.findButton, f.meterBox, f.valuesBox, f.error, f.submit
+    ]);
+    f.account.addEventListener("input", function () {
+      checkAccount(f);
+      state.readings.account = f.account.value;
+      saveState();
+      if (f.meters.length && accountDigits(f) !== f.loadedAccount) resetMeters(f);
+    });
+    f.account.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !f.meters.length) { event.preventDefault(); findMeters(); }
+    });
+    readingsBox.appendChild(f.node);
+    checkAccount(f);
+    return f;
+  }
+
+  function accountDigits(f) { return f.account.value.replace(/[\s\u00a0-]/g, ""); }
+
+  function checkAccount(f) {
+    var digits = accountDigits(f);
+    var hint, invalid = false;
+    if (!digits) hint = ACCOUNT_DIGITS + " цифр, указан в верхней части квитанции.";
+    else if (/\D/.test(digits)) { hint = "В номере лицевого счёта только цифры."; invalid = true; }
+    else if (digits.length < ACCOUNT_DIGITS) hint = "Введено цифр: " + digits.length + " из " + ACCOUNT_DIGITS + ".";
+    else if (digits.length > ACCOUNT_DIGITS) { hint = "Лишние цифры: номер лицевого счёта — " + ACCOUNT_DIGITS + " цифр."; invalid = true; }
+    else hint = "Номер введён полностью.";
+    f.accountHint.textContent = hint;
+    f.account.setAttribute("aria-invalid", invalid ? "true" : "false");
+    return !invalid && digits.length === ACCOUNT_DIGITS;
+  }
+
+  function resetMeters(f) {
+    f.meters = [];
+    f.meter = null;
+    f.meterBox.textContent = "";
+    f.valuesBox.textContent = "";
+    f.submit.hidden = true;
+    f.findButton.hidden = false;
+  }
+
+  function findMeters() {
+    var f = form;
+    if (!f || f.loading) return;
+    f.error.textContent = "";
+    if (!checkAccount(f)) {
+      f.error.textContent = "Введите номер лицевого счёта — " + ACCOUNT_DIGITS + " цифр.";
+      f.account.focus();
+      return;
+    }
+    var account = accountDigits(f);
+    f.loading = true;
+    setBusy(true, "Ищу счётчики…");
+    requestJson("GET", config.readingsUrl + "?account=" + encodeURIComponent(account)).then(function (result) {
+      f.loading = false;
+      setBusy(false);
+      if (form !== f) return;
+      if (!result.ok || !result.body || !Array.isArray(result.body.meters)) {
+        f.error.textContent = errorMessage(result);
+        f.account.focus();
+        return;
+      }
+      if (!result.body.meters.length) {
+        f.error.textContent = "По этому лицевому счёту нет счётчиков, которые принимают показания.";
+        return;
+      }
+      f.loadedAccount = account;
+      f.meters = result.body.meters;
+      showMeters(f);
+    }, function () {
+      f.loading = false;
+      setBusy(false);
+      if (form === f) f.error.textContent = networkMessage("Найти счётчики");
+    });
+  }
+
+  function meterName(meter) {
+    var name = RESOURCES[meter.resource] || meter.resource || "Счётчик";
+    if (meter.serial_tail) name += ", счётчик № …" + String(meter.serial_tail).replace(/^[.…*]+/, "");
+    return name;
+  }
+
+  function showMeters(f) {
+    f.meterBox.textContent = "";
+    f.findButton.hidden = true;
+    if (f.meters.length === 1) {
+      f.meterBox.appendChild(el("p", { className: "spw-note", text: meterName(f.meters[0]) }));
+      selectMeter(f, f.meters[0]);
+      return;
+    }
+    var fieldset = el("fieldset", { className: "spw-fieldset" }, [el("legend", { text: "Выберите счётчик" })]);
+    f.meters.forEach(function (meter, i) {
+      var radio = el("input", { type: "radio", name: uid + "-meter", id: uid + "-meter-" + i, value: meter.id,
+        onchange: function () { selectMeter(f, meter); } });
+      fieldset.appendChild(el("div", { className: "spw-radio" }, [radio, el("label", { "for": radio.id, text: meterName(meter) })]));
+    });
+    f.meterBox.appendChild(fieldset);
+    fieldset.querySelector("input").focus();
+  }
+
+  function selectMeter(f, meter) {
+    f.meter = meter;
+    f.pending = null;
+    f.valuesBox.textContent = "";
+    f.inputs = {};
+    var zones = Array.isArray(meter.zones) && meter.zones.length ? meter.zones : ["t1"];
+    if (meter.last_date) {
+      f.valuesBox.appendChild(el("p", { className: "spw-note", text: "Предыдущие показания — от " + formatDate(meter.last_date) + "." }));
+    }
+    zones.forEach(function (zone) {
+      var id = uid + "-value-" + zone;
+      var field = el("input", { id: id, className: "spw-input", type: "text", inputmode: "decimal", autocomplete: "off",
+        maxlength: "20", "aria-describedby": id + "-hint" });
+      var hint = el("p", { id: id + "-hint", className: "spw-hint", "aria-live": "polite" });
+      field.addEventListener("input", function () { checkValue(field, hint); });
+      f.inputs[zone] = { field: field, hint: hint };
+      f.valuesBox.appendChild(el("div", { className: "spw-field" }, [
+        el("label", { "for": id, text: zoneLabel(zone, zones.length) + ", " + unitName(meter.unit) }), field, hint
+      ]));
+    });
+    f.submit.hidden = false;
+    f.inputs[zones[0]].field.focus();
+  }
+
+  function parseValue(text) {
+    var compact = String(text).replace(/[\s\u00a0\u202f']/g, "").replace(",", ".");
+    return /^\d+(\.\d+)?$/.test(compact) ? Number(compact) : null;
+  }
+  function checkValue(field, hint) {
+    var value = field.value.trim();
+    var ok = !value || parseValue(value) !== null;
+    hint.textContent = ok ? "" : "Введите число с табло счётчика, например 12345 или 12 345,6.";
+    field.setAttribute("aria-invalid", ok ? "false" : "true");
+    return ok && value !== "";
+  }
+
+  function networkMessage(action) {
+    return "Нет связи с сервисом показаний. Введённые данные сохранены — нажмите «" + action + "» ещё раз. " +
+      "Если не получится, передайте показания в личном кабинете" + (config.phone ? " или по телефону " + config.phone : "") + ".";
+  }
+
+  function onReadingsSubmit(event) {
+    event.preventDefault();
+    var f = form;
+    if (!f || f.sending) return;
+    if (!f.meter) { findMeters(); return; }
+    f.error.textContent = "";
+    var values = {}, firstBad = null;
+    Object.keys(f.inputs).forEach(function (zone) {
+      var entry = f.inputs[zone];
+      if (!checkValue(entry.field, entry.hint)) {
+        if (!entry.field.value.trim()) entry.hint.textContent = "Введите показание.";
+        firstBad = firstBad || entry.field;
+      } else {
+        values[zone] = parseValue(entry.field.value);
+      }
+    });
+    if (firstBad) { f.error.textContent = "Проверьте показания."; firstBad.focus(); return; }
+    var account = accountDigits(f);
+    var signature = JSON.stringify([account, f.meter.id, values]);
+    // One key per submission: a retry after a lost answer reuses it, so the
+    // server returns the first reading instead of recording a second one.
+    if (!f.pending || f.pending.signature !== signature) f.pending = { signature: signature, key: newId() };
+    var body = { account: account, meter: f.meter.id, values: values, idempotency_key: f.pending.key };
+    f.sending = true;
+    f.submit.disabled = true;
+    setBusy(true, "Отправляю показания…");
+    requestJson("POST", config.readingsUrl, body).then(function (result) {
+      f.sending = false;
+      f.submit.disabled = false;
+      setBusy(false);
+      if (form !== f) return;
+      if (result.ok && result.body) {
+        var receipt = result.body;
+        receipt.labels = {};
+        Object.keys(f.inputs).forEach(function (zone) { receipt.labels[zone] = zoneLabel(zone, Object.keys(f.inputs).length); });
+        receipt.meterName = meterName(f.meter);
+        receipt.replayed = result.status === 200;
+        closeReadings(true);
+        addMessage({ who: "bot", kind: "readings-result", receipt: receipt });
+        return;
+      }
+      f.error.textContent = errorMessage(result);
+      if (result.status !== 429 && result.status !== 503) f.pending = null;
+      var zone = result.body && result.body.error && /zone|value|below/.test(result.body.error.code || "") ? Object.keys(f.inputs)[0] : null;
+      if (result.status === 404 || /account/.test((result.body && result.body.error && result.body.error.code) || "")) f.account.focus();
+      else if (zone) f.inputs[zone].field.focus();
+    }, function () {
+      f.sending = false;
+      f.submit.disabled = false;
+      setBusy(false);
+      if (form === f) f.error.textContent = networkMessage("Отправить показания");
+    });
+  }
+
+  function renderReceipt(bubble, receipt) {
+    bubble.appendChild(el("p", { className: "spw-strong",
+      text: receipt.replayed ? "Эти показания уже приняты." : "Показания приняты." }));
+    if (receipt.meterName) bubble.appendChild(el("p", { className: "spw-note", text: receipt.meterName }));
+    var unit = unitName(receipt.unit);
+    var consumption = receipt.consumption || {};
+    var zones = Object.keys(consumption);
+    if (zones.length) {
+      bubble.appendChild(el("p", { text: receipt.since ? "Расход с " + formatDate(receipt.since) + ":" : "Расход:" }));
+      var list = el("ul", { className: "spw-consumption" });
+      zones.forEach(function (zone) {
+        var label = (receipt.labels && receipt.labels[zone]) || zoneLabel(zone, zones.length);
+        list.appendChild(el("li", { text: label + ": " + formatNumber(consumption[zone]) + " " + unit }));
+      });
+      bubble.appendChild(list);
+    }
+    var flags = Array.isArray(receipt.flags) ? receipt.flags : [];
+    flags.forEach(function (flag) {
+      var code = typeof flag === "string" ? flag : (flag && flag.code) || "";
+      var text = (flag && flag.message) || FLAGS[code] || "Отметка к показаниям: " + code + ".";
+      bubble.appendChild(el("p", { className: "spw-flag", text: text }));
+    });
+    if (receipt.period) bubble.appendChild(el("p", { className: "spw-note", text: "Расчётный период: " + receipt.period + "." }));
+    return bubble;
+  }
+
+  if (document.body) mount();
+  else document.addEventListener("DOMContentLoaded", mount);
+})();
