@@ -12,9 +12,9 @@ from spravka.ask.normalise import Analysis, analyse, features
 
 # Thresholds on the 0–100 match score. A wrong article is worse than "не знаю",
 # so answering needs both a good score and a clear lead over the runner-up.
-ANSWER_SCORE = 52.0
-ANSWER_MARGIN = 8.0
-CLARIFY_SCORE = 38.0
+ANSWER_SCORE = 40.0
+ANSWER_MARGIN = 10.0
+CLARIFY_SCORE = 30.0
 CLARIFY_BAND = 12.0
 ACTION_SCORE = 50.0
 RELATED_SCORE = 40.0
@@ -55,7 +55,7 @@ def answer(question: str, index: Index) -> Reply:
     smalltalk = _smalltalk_kind(analysis, index)
     if smalltalk:
         return Reply("smalltalk", index.replies.get(f"smalltalk:{smalltalk}", ""), score=100.0)
-    candidates = rank(features(analysis.stems), index, limit=8)
+    candidates = rank(features(analysis.stems), index, guessed=analysis.guessed, limit=8)
     return decide(analysis, candidates, index)
 
 

@@ -13,6 +13,11 @@ from spravka.ask.normalise import Lexicon
 from spravka.ask.stopwords import STOPWORDS
 
 
+# The weight of a word the knowledge never uses. Lower than a rare known word:
+# stories around a question are full of them ("переехали", "сентябре").
+UNKNOWN_WEIGHT = 2.0
+
+
 @dataclasses.dataclass(frozen=True)
 class ArticleRef:
     id: str
@@ -67,7 +72,7 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
         replies=dict(data["replies"]),
         lexicon=lexicon,
         idf=idf,
-        unknown_weight=max(idf.values(), default=1.0),
+        unknown_weight=UNKNOWN_WEIGHT,
         targets=targets,
         entry_stems=entry_stems,
         entry_mass=tuple(sum(idf.get(s, 0.0) for s in stems) or 1.0 for stems in entry_stems),

@@ -15,6 +15,11 @@ PRECISION_POWER = 0.35
 # whole vocabulary explains (all its questions; its page text counts less).
 ENTRY_SHARE = 0.6
 WEAK_WORD = 0.5
+# A word that is only a typo correction's guess counts less than a word typed right.
+GUESSED_WORD = 0.6
+# A question made only of common words ("счётчик") says too little to be sure:
+# below this much weight the score is scaled down.
+MIN_QUERY_MASS = 3.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -24,13 +29,18 @@ class Candidate:
     entry: int         # the best entry of that target (-1: matched by its page text only)
 
 
-def entry_scores(stems: frozenset[str], index: Index) -> dict[int, float]:
+def query_weights(stems: frozenset[str], index: Index, guessed: frozenset[str] = frozenset()) -> dict[str, float]:
+    """How much each word of the question counts."""
+    return {s: index.weight(s) * (GUESSED_WORD if s in guessed else 1.0) for s in stems}
+
+
+def entry_scores(stems: frozenset[str], index: Index, guessed: frozenset[str] = frozenset()) -> dict[int, float]:
     """Score of every entry that shares a word with the question (0–100)."""
-    query_mass = sum(index.weight(s) for s in stems) or 1.0
+    weights = query_weights(stems, index, guessed)
+    query_mass = sum(weights.values()) or 1.0
     overlap: dict[int, float] = {}
-    for s in stems:
-        w = index.idf.get(s)
-        if w is not None:
+    for s, w in weights.items():
+        if s in index.idf:
             for entry in index.postings.get(s, ()):
                 overlap[entry] = overlap.get(entry, 0.0) + w
     return {entry: _entry_score(common, index.entry_mass[entry], query_mass) for entry, common in overlap.items()}
@@ -40,26 +50,27 @@ def _entry_score(common: float, entry_mass: float, query_mass: float) -> float:
     return 100.0 * ((common / entry_mass) ** RECALL_POWER) * ((common / query_mass) ** PRECISION_POWER)
 
 
-def rank(stems: frozenset[str], index: Index, *, limit: int = 5) -> list[Candidate]:
+def rank(stems: frozenset[str], index: Index, *, guessed: frozenset[str] = frozenset(),
+         limit: int = 5) -> list[Candidate]:
     """Targets ordered by score; empty when nothing shares a word."""
-    query = set(stems)
-    if not query:
+    if not stems:
         return []
-    query_mass = sum(index.weight(s) for s in query)
+    weights = query_weights(stems, index, guessed)
+    query_mass = sum(weights.values())
+    certainty = min(1.0, query_mass / MIN_QUERY_MASS)
     coverage: dict[str, float] = {}
-    for s in query:
-        w = index.idf.get(s)
-        if w is not None:
+    for s, w in weights.items():
+        if s in index.idf:
             for target, strong in index.bag_postings.get(s, ()):
                 coverage[target] = coverage.get(target, 0.0) + (w if strong else w * WEAK_WORD)
     best_entry: dict[str, tuple[float, int]] = {}
-    for entry, score in entry_scores(query, index).items():
+    for entry, score in entry_scores(stems, index, guessed).items():
         target = index.targets[entry]
         if target not in best_entry or score > best_entry[target][0]:
             best_entry[target] = (score, entry)
     candidates = []
     for target, covered in coverage.items():
         entry_score, entry = best_entry.get(target, (0.0, -1))
-        score = ENTRY_SHARE * entry_score + (1 - ENTRY_SHARE) * 100.0 * covered / query_mass
+        score = certainty * (ENTRY_SHARE * entry_score + (1 - ENTRY_SHARE) * 100.0 * covered / query_mass)
         candidates.append(Candidate(target, score, entry))
     return sorted(candidates, key=lambda c: (-c.score, c.target))[:limit]

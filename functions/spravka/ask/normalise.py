@@ -50,7 +50,9 @@ def stem(word: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _stem_cached(word: str) -> str:
-    return word if word.isdigit() else _STEMMER.stemWord(word)
+    # Words of three letters or fewer are mostly abbreviations (ипу, лк, одн):
+    # stemming would merge "ипу" with "ип".
+    return word if word.isdigit() or len(word) <= 3 else _STEMMER.stemWord(word)
 
 
 def translit_variants(chunk: str) -> list[str]:
@@ -101,6 +103,7 @@ class Analysis:
     numbers: tuple[str, ...]    # digit runs as typed (readings, account numbers)
     unknown: tuple[str, ...]    # words the knowledge never uses (after corrections)
     corrected: int              # how many words were typo-corrected
+    guessed: frozenset[str] = frozenset()  # stems that come from a typo correction only
 
 
 def analyse(text: str, lexicon: Lexicon) -> Analysis:
@@ -112,17 +115,19 @@ def analyse(text: str, lexicon: Lexicon) -> Analysis:
             (numbers if word.isdigit() else words).append(word)
     fixed: list[str] = []
     unknown: list[str] = []
-    corrected = 0
+    guessed: set[str] = set()
     for word in words:
         if not lexicon.knows(word):
             candidate = correct_typo(word, lexicon)
             if candidate is None:
                 unknown.append(word)
             else:
-                word, corrected = candidate, corrected + 1
+                word = candidate
+                guessed.add(stem(candidate))
         fixed.append(word)
-    stems = [stem(w) for w in fixed if w not in lexicon.stopwords]
-    return Analysis(tuple(fixed), apply_synonyms(stems, lexicon.synonyms), tuple(numbers), tuple(unknown), corrected)
+    stems = apply_synonyms([stem(w) for w in fixed if w not in lexicon.stopwords], lexicon.synonyms)
+    return Analysis(tuple(fixed), stems, tuple(numbers), tuple(unknown), len(guessed),
+                    frozenset(guessed & set(stems)))
 
 
 def _convert_chunk(chunk: str, lexicon: Lexicon) -> list[str]:
@@ -132,8 +137,8 @@ def _convert_chunk(chunk: str, lexicon: Lexicon) -> list[str]:
     as_is = WORD.findall(chunk)
     if all(lexicon.knows(w) for w in as_is if not w.isdigit()):
         return as_is
-    options = [WORD.findall(chunk.translate(LAYOUT))]
-    options += [WORD.findall(v) for v in translit_variants(chunk)]
+    options = [WORD.findall(fold(chunk.translate(LAYOUT)))]
+    options += [WORD.findall(fold(v)) for v in translit_variants(chunk)]
     best = max(options, key=lambda ws: _plausibility(ws, lexicon))
     return best if _plausibility(best, lexicon) > 0 else as_is
 

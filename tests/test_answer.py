@@ -1,0 +1,79 @@
+"""The decision: answer, clarify, action, smalltalk, fallback."""
+
+from __future__ import annotations
+
+import pytest
+
+from spravka.ask.answer import answer
+from spravka.ask.index import get_index
+
+
+@pytest.fixture(scope="module")
+def index():
+    return get_index()
+
+
+@pytest.mark.parametrize(("question", "article"), [
+    ("как зарегистрироваться в личном кабинете", "lk-registration"),
+    ("ГДЕ НАЙТИ НОМЕР ЛИЦЕВОГО СЧЁТА", "account-number-where"),
+    ("подскажите пожалуйста как подключить автоплатеж", "payment-autopay"),
+    ("rfr gjlrk.xbnm fdnjgkfn`;", "payment-autopay"),           # "как подключить автоплатёж", wrong layout
+    ("kak podklyuchit avtoplatezh", "payment-autopay"),           # translit
+    ("потерялась квитанцыя, где взять копию", "bill-not-received"),  # typo
+])
+def test_answers_with_the_article(index, question, article) -> None:
+    reply = answer(question, index)
+    assert reply.kind == "answer", reply
+    assert reply.article is not None and reply.article.id == article
+    assert reply.text and "{{" not in reply.text
+
+
+@pytest.mark.parametrize(("question", "action"), [
+    ("хочу сдать показания прямо сейчас", "submit-readings"),
+    ("показания т1 15320 т2 7110", "submit-readings"),
+    ("переключите на оператора", "operator"),
+    ("сколько я должен на сегодня", "personal"),
+    ("проверьте долг по счету 000000000001", "personal"),
+])
+def test_actions(index, question, action) -> None:
+    reply = answer(question, index)
+    assert (reply.kind, reply.action) == ("action", action)
+    assert reply.article is None
+
+
+@pytest.mark.parametrize("question", ["здравствуйте", "спасибо, всё понятно", "до свидания", "ты робот?"])
+def test_smalltalk(index, question) -> None:
+    reply = answer(question, index)
+    assert reply.kind == "smalltalk"
+    assert reply.article is None and reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "фывапролд ячсмить",
+    "asdkjh qwpoeiru",
+    "сколько стоит билет на самолёт до сочи",
+    "как оплатить штраф гибдд",
+    "утечка газа что делать",
+    "не работает интернет второй день",
+    "медицинские показания к операции",
+])
+def test_out_of_scope_gets_no_article(index, question) -> None:
+    reply = answer(question, index)
+    assert reply.kind == "fallback", reply
+    assert reply.article is None and not reply.suggestions
+    assert "8 800 000-00-00" in reply.text  # the way to a specialist
+
+
+def test_clarify_offers_two_or_three_candidates(index) -> None:
+    reply = answer("счетчик", index)
+    assert reply.kind in ("clarify", "fallback")
+    if reply.kind == "clarify":
+        assert 2 <= len(reply.suggestions) <= 3
+        assert reply.article is None
+
+
+def test_story_around_the_question(index) -> None:
+    question = ("добрый вечер. мы с мужем переехали в новую квартиру в сентябре, всё обустраиваем, "
+                "и вот только сейчас дошли руки. подскажите, как переоформить лицевой счёт на нового собственника")
+    reply = answer(question, index)
+    assert reply.kind == "answer" and reply.article.id == "account-owner-change"

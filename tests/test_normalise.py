@@ -1,0 +1,76 @@
+"""Reading real typing: case, ё, layout, translit, typos, synonyms, word forms."""
+
+from __future__ import annotations
+
+import pytest
+
+from spravka.ask.index import get_index
+from spravka.ask.normalise import analyse, fold, stem, translit_variants
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return get_index().lexicon
+
+
+def stems_of(text: str, lexicon) -> set[str]:
+    return set(analyse(text, lexicon).stems)
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("ЗАБЫЛ Пароль", "забыл пароль"),
+    ("счётчик", "счетчик"),
+    ("pf,sk gfhjkm", "забыл пароль"),                 # ЙЦУКЕН typed on QWERTY
+    ("rdbnfywbz", "квитанция"),
+    ("kvitanciya", "квитанция"),                       # translit
+    ("gde nomer litsevogo scheta", "где номер лицевого счета"),
+    ("квитнция", "квитанция"),                         # a letter missing
+    ("кватанцию", "квитанцию"),                        # a wrong letter
+    ("пакозания", "показания"),                        # two swapped vowels
+    ("квитанцию", "квитанции"),                        # word forms meet in one stem
+])
+def test_same_stems(typed: str, meant: str, lexicon) -> None:
+    assert stems_of(typed, lexicon) == stems_of(meant, lexicon)
+
+
+@pytest.mark.parametrize(("variant", "canonical"), [
+    ("лк", "личный кабинет"),
+    ("лс", "лицевой счет"),
+    ("квиток", "квитанция"),
+    ("платежка", "квитанция"),
+    ("жировка", "квитанция"),
+    ("свет", "электроэнергия"),
+    ("ипу", "прибор учета"),
+    ("одн", "общедомовые нужды"),
+])
+def test_synonyms_and_abbreviations(variant: str, canonical: str, lexicon) -> None:
+    assert stems_of(variant, lexicon) == stems_of(canonical, lexicon)
+
+
+def test_politeness_is_dropped(lexicon) -> None:
+    plain = stems_of("как оплатить квитанцию", lexicon)
+    assert stems_of("Здравствуйте! Подскажите, пожалуйста, как оплатить квитанцию?", lexicon) == plain
+
+
+def test_numbers_are_kept_apart(lexicon) -> None:
+    analysis = analyse("показания день 04521 ночь 01877", lexicon)
+    assert analysis.numbers == ("04521", "01877")
+    assert "04521" not in analysis.stems
+
+
+def test_unknown_words_are_not_forced_into_the_vocabulary(lexicon) -> None:
+    analysis = analyse("фывапролджэ", lexicon)
+    assert analysis.unknown == ("фывапролджэ",)
+
+
+def test_short_words_are_not_corrected(lexicon) -> None:
+    assert analyse("кот", lexicon).corrected == 0
+
+
+def test_fold_and_stem() -> None:
+    assert fold("Ёлка\u00a0ЁЖ") == "елка еж"
+    assert stem("счетчика") == stem("счетчики") == "счетчик"
+
+
+def test_translit_offers_both_readings_of_sch() -> None:
+    assert {"счета", "щета"} <= set(translit_variants("scheta"))

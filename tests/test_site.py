@@ -1,0 +1,68 @@
+"""The help site: strict build, every article a page, facts filled in, site/ untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from spravka.knowledge.articles import load_articles
+from spravka.knowledge.facts import load_facts
+from spravka.paths import KNOWLEDGE_DIR, REPO_DIR
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    before = tree_digest(REPO_DIR / "site")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+                            cwd=REPO_DIR, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert tree_digest(REPO_DIR / "site") == before, "the build must not touch site/"
+    return out
+
+
+def test_every_article_is_a_page(built_site: Path) -> None:
+    articles = load_articles(KNOWLEDGE_DIR)
+    assert len(articles) == 51
+    for article in articles:
+        page = built_site / article.url_path.strip("/") / "index.html"
+        assert page.is_file(), article.url_path
+        html = page.read_text(encoding="utf-8")
+        assert article.title in html
+        assert "Как ещё спрашивают" in html
+
+
+def test_facts_are_filled_in(built_site: Path) -> None:
+    facts = load_facts(KNOWLEDGE_DIR)
+    contacts = (built_site / "service/contacts/index.html").read_text(encoding="utf-8")
+    assert facts["hotline"] in contacts
+    for page in built_site.rglob("*.html"):
+        assert "{{" not in page.read_text(encoding="utf-8").split("<script")[0], page
+
+
+def test_home_page_leads_with_most_asked_topics_and_contacts(built_site: Path) -> None:
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    for link in ("lk/lk-registration/", "readings/readings-how-to-submit/", "payment/payment-methods/"):
+        assert link in home
+    assert load_facts(KNOWLEDGE_DIR)["hotline"] in home
+
+
+def test_russian_ui_and_search(built_site: Path) -> None:
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ru"' in home
+    assert (built_site / "search" / "search_index.json").is_file()
+
+
+def test_data_files_are_not_published(built_site: Path) -> None:
+    assert not list(built_site.rglob("*.yml"))
