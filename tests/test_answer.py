@@ -73,7 +73,7 @@ def test_clarify_offers_two_or_three_candidates(index) -> None:
 
 
 def test_story_around_the_question(index) -> None:
-    question = ("добрый вечер. мы с мужем переехали в новую квартиру в сентябре, всё обустраиваем, "
-                "и вот только сейчас дошли руки. подскажите, как переоформить лицевой счёт на нового собственника")
+    question = ("добрый вечер. мы с мужем в сентябре купили квартиру у пожилой пары, квитанции всё ещё "
+                "приходят на их фамилию. подскажите, как переоформить лицевой счёт на нового собственника")
     reply = answer(question, index)
     assert reply.kind == "answer" and reply.article.id == "account-owner-change"

@@ -12,12 +12,15 @@ from spravka.ask.normalise import Analysis, analyse, features
 
 # Thresholds on the 0–100 match score. A wrong article is worse than "не знаю",
 # so answering needs both a good score and a clear lead over the runner-up.
-ANSWER_SCORE = 40.0
-ANSWER_MARGIN = 10.0
+ANSWER_SCORE = 45.0
+ANSWER_MARGIN = 8.0
 CLARIFY_SCORE = 30.0
 CLARIFY_BAND = 12.0
 ACTION_SCORE = 50.0
 RELATED_SCORE = 40.0
+# At least this share of the question must be explained by the article's
+# vocabulary; otherwise the question is about something else ("билет до сочи").
+MIN_COVERAGE = 0.3
 MAX_SUGGESTIONS = 3
 
 CLARIFY_TEXT = "Уточните, пожалуйста, что именно вас интересует:"
@@ -75,7 +78,7 @@ def decide(analysis: Analysis, candidates: list[Candidate], index: Index) -> Rep
         if name == "out-of-scope":
             return _fallback(index, best_intent.score)
         return _action(name, index, best_intent.score)
-    if best_article is None or _out_of_scope(analysis, best_article, index):
+    if best_article is None or best_article.coverage < MIN_COVERAGE or _out_of_scope(analysis, best_article, index):
         return _fallback(index, article_score)
     runner_up = articles[1].score if len(articles) > 1 else 0.0
     if article_score >= ANSWER_SCORE and article_score - runner_up >= ANSWER_MARGIN:

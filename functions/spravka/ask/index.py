@@ -16,6 +16,9 @@ from spravka.ask.stopwords import STOPWORDS
 # The weight of a word the knowledge never uses. Lower than a rare known word:
 # stories around a question are full of them ("переехали", "сентябре").
 UNKNOWN_WEIGHT = 2.0
+# A word only article pages use (never a question) is more often the story
+# around a question than its subject.
+PAGE_ONLY_WEIGHT = 0.3
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,9 +47,15 @@ class Index:
     bag_strong: Mapping[str, frozenset[str]]     # target -> stems of its questions and title
     bag_weak: Mapping[str, frozenset[str]]       # target -> stems only its page text uses
     bag_postings: Mapping[str, tuple[tuple[str, bool], ...]]  # stem -> (target, strong?)
+    question_stems: frozenset[str]               # stems that some question or title uses
 
     def weight(self, stem: str) -> float:
-        return self.idf.get(stem, self.unknown_weight)
+        """How much a word of a question counts: rare question words most, page-only words less."""
+        if stem in self.question_stems:
+            return self.idf[stem]
+        if stem in self.idf:
+            return min(self.idf[stem], self.unknown_weight) * PAGE_ONLY_WEIGHT
+        return self.unknown_weight
 
 
 def index_from_data(data: Mapping[str, Any]) -> Index:
@@ -79,6 +88,7 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
         postings={s: tuple(ids) for s, ids in postings.items()},
         out_of_scope=frozenset(data.get("out_of_scope_stems", ())),
         bag_postings={s: tuple(ts) for s, ts in bag_postings.items()},
+        question_stems=frozenset(s for b in data["bags"].values() for s in b["strong"]),
         bag_strong={t: frozenset(b["strong"]) for t, b in data["bags"].items()},
         bag_weak={t: frozenset(b["weak"]) for t, b in data["bags"].items()},
         smalltalk={kind: frozenset(words) for kind, words in data.get("smalltalk", {}).items()},

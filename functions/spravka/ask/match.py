@@ -17,15 +17,13 @@ ENTRY_SHARE = 0.6
 WEAK_WORD = 0.5
 # A word that is only a typo correction's guess counts less than a word typed right.
 GUESSED_WORD = 0.6
-# A question made only of common words ("счётчик") says too little to be sure:
-# below this much weight the score is scaled down.
-MIN_QUERY_MASS = 3.0
 
 
 @dataclasses.dataclass(frozen=True)
 class Candidate:
     target: str        # article id or "@intent"
     score: float       # 0–100
+    coverage: float    # share of the question's weight that the target's vocabulary explains
     entry: int         # the best entry of that target (-1: matched by its page text only)
 
 
@@ -43,11 +41,8 @@ def entry_scores(stems: frozenset[str], index: Index, guessed: frozenset[str] = 
         if s in index.idf:
             for entry in index.postings.get(s, ()):
                 overlap[entry] = overlap.get(entry, 0.0) + w
-    return {entry: _entry_score(common, index.entry_mass[entry], query_mass) for entry, common in overlap.items()}
-
-
-def _entry_score(common: float, entry_mass: float, query_mass: float) -> float:
-    return 100.0 * ((common / entry_mass) ** RECALL_POWER) * ((common / query_mass) ** PRECISION_POWER)
+    return {entry: 100.0 * ((common / index.entry_mass[entry]) ** RECALL_POWER) * ((common / query_mass) ** PRECISION_POWER)
+            for entry, common in overlap.items()}
 
 
 def rank(stems: frozenset[str], index: Index, *, guessed: frozenset[str] = frozenset(),
@@ -57,7 +52,6 @@ def rank(stems: frozenset[str], index: Index, *, guessed: frozenset[str] = froze
         return []
     weights = query_weights(stems, index, guessed)
     query_mass = sum(weights.values())
-    certainty = min(1.0, query_mass / MIN_QUERY_MASS)
     coverage: dict[str, float] = {}
     for s, w in weights.items():
         if s in index.idf:
@@ -71,6 +65,6 @@ def rank(stems: frozenset[str], index: Index, *, guessed: frozenset[str] = froze
     candidates = []
     for target, covered in coverage.items():
         entry_score, entry = best_entry.get(target, (0.0, -1))
-        score = certainty * (ENTRY_SHARE * entry_score + (1 - ENTRY_SHARE) * 100.0 * covered / query_mass)
-        candidates.append(Candidate(target, score, entry))
+        score = ENTRY_SHARE * entry_score + (1 - ENTRY_SHARE) * 100.0 * covered / query_mass
+        candidates.append(Candidate(target, score, covered / query_mass, entry))
     return sorted(candidates, key=lambda c: (-c.score, c.target))[:limit]

@@ -1,0 +1,45 @@
+"""GET /readings?account=…: the account's meters, without any values."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from spravka.config import Settings
+from spravka.errors import NotFound
+from spravka.readings.limits import enforce_attempt_limit
+from spravka.readings.validate import mask_account, parse_account
+from spravka.store.base import ReadingStore
+from spravka.store.model import MeterState
+
+ACCOUNT_UNKNOWN = "Лицевой счёт (account) не найден. Проверьте номер."
+
+
+def account_meters(store: ReadingStore, account: str) -> list[MeterState]:
+    """The account's meters; 404 when the utility has none for it."""
+    states = store.meters(account)
+    if not states:
+        raise NotFound("account_unknown", ACCOUNT_UNKNOWN)
+    return states
+
+
+def list_meters(store: ReadingStore, payload: Mapping[str, Any], *, settings: Settings,
+                now: datetime.datetime | None = None) -> dict[str, object]:
+    """The contract's meter list: id, resource, unit, zones, serial_tail, last_date; the account masked."""
+    account = parse_account(payload.get("account"))
+    enforce_attempt_limit(store, account, limit=settings.rate_limit_per_minute, now=now or datetime.datetime.now(datetime.UTC))
+    return {
+        "account": mask_account(account),
+        "meters": [
+            {
+                "id": state.meter.meter,
+                "resource": state.meter.resource,
+                "unit": state.meter.unit,
+                "zones": list(state.meter.zones),
+                "serial_tail": state.meter.serial[-4:],
+                "last_date": state.last.date,
+            }
+            for state in account_meters(store, account)
+        ],
+    }

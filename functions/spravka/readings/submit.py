@@ -1,0 +1,68 @@
+"""POST /readings: validate, limit attempts, then one store transaction around the pure computation."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from spravka.config import Settings
+from spravka.errors import BadRequest, NotFound
+from spravka.readings.consumption import Context, compute
+from spravka.readings.limits import enforce_attempt_limit
+from spravka.readings.meters import account_meters
+from spravka.readings.period import billing_period, local_date
+from spravka.readings.validate import Submission, mask_account, parse_submission
+from spravka.store.base import METER_UNKNOWN, ReadingStore
+from spravka.store.model import RecordKey, Values, stable_id
+
+log = logging.getLogger(__name__)
+
+
+def canonical_values(values: Values) -> str:
+    """The same text for equal values, whatever their notation (12345.60 == 12345.6)."""
+    return ";".join(f"{zone}={values[zone].normalize()}" for zone in sorted(values))
+
+
+def record_key(submission: Submission, meter: str, period: str) -> RecordKey:
+    """The idempotency id: the client's key, or else the same values for the same meter and period."""
+    values = canonical_values(submission.values)
+    if submission.idempotency_key is not None:
+        idempotency_id = stable_id("key", submission.account, submission.idempotency_key, length=32)
+    else:
+        idempotency_id = stable_id("values", submission.account, meter, period, values, length=32)
+    return RecordKey(submission.account, meter, idempotency_id, stable_id("fingerprint", meter, values, length=32))
+
+
+def choose_meter(store: ReadingStore, submission: Submission) -> str:
+    """The meter id: as given, or the account's only meter (404 unknown account/meter, 400 if ambiguous)."""
+    ids = [state.meter.meter for state in account_meters(store, submission.account)]
+    if submission.meter is None:
+        if len(ids) > 1:
+            raise BadRequest("meter_required", "На лицевом счёте несколько счётчиков: укажите счётчик (meter).")
+        return ids[0]
+    if submission.meter not in ids:
+        raise NotFound("meter_unknown", METER_UNKNOWN)
+    return submission.meter
+
+
+def submit(store: ReadingStore, payload: Mapping[str, Any], *, settings: Settings,
+           now: datetime.datetime | None = None) -> tuple[Mapping[str, object], int]:
+    """(receipt, 201) for a new reading, (the first receipt, 200) for a resent one."""
+    submission = parse_submission(payload)
+    now = now or datetime.datetime.now(datetime.UTC)
+    enforce_attempt_limit(store, submission.account, limit=settings.rate_limit_per_minute, now=now)
+    meter = choose_meter(store, submission)
+    day = local_date(now, settings.timezone)
+    period, timing = billing_period(day, settings.readings_window)
+    key = record_key(submission, meter, period)
+    context = Context(reading_id=stable_id("reading", key.idempotency_id), taken_at=now.astimezone(datetime.UTC),
+                      date=day, period=period, timing=timing, window=settings.readings_window)
+    recorded = store.record(key, functools.partial(compute, submission=submission, context=context))
+    receipt = recorded.receipt
+    log.info("reading %s account=%s meter=%s period=%s source=%s flags=%s",
+             "accepted" if recorded.created else "replayed", mask_account(submission.account), meter,
+             receipt.get("period"), submission.source, [flag["code"] for flag in receipt.get("flags", [])])  # type: ignore[union-attr]
+    return receipt, 201 if recorded.created else 200

@@ -1,0 +1,109 @@
+"""Validate at the edge: account numbers, submissions and reading values into typed values (400 otherwise)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from spravka.errors import BadRequest
+from spravka.store.model import ZONES, Meter, Values
+
+ACCOUNT_DIGITS = 12
+MAX_DECIMALS = 3
+MAX_KEY_CHARS = 128
+HTTP_SOURCES = ("widget", "bot")
+# People type accounts as "0000 0000 0001" or "000-000-000-001"; those separators are dropped.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]")
+_ACCOUNT = re.compile(r"[0-9]{%d}" % ACCOUNT_DIGITS)
+_METER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
+_NUMBER_TEXT = re.compile(r"[0-9]+([.,][0-9]+)?")
+
+ACCOUNT_INVALID = "Номер лицевого счёта (account) должен состоять из 12 цифр."
+
+
+@dataclasses.dataclass(frozen=True)
+class Submission:
+    """A POST /readings body after validation; the meter is None when the account has one meter."""
+
+    account: str
+    meter: str | None
+    values: Values
+    idempotency_key: str | None
+    source: str
+
+
+def parse_account(raw: object) -> str:
+    """The 12-digit account number, spaces and dashes removed."""
+    if not isinstance(raw, str):
+        raise BadRequest("account_invalid", ACCOUNT_INVALID)
+    account = _SEPARATORS.sub("", raw)
+    if not _ACCOUNT.fullmatch(account):
+        raise BadRequest("account_invalid", ACCOUNT_INVALID)
+    return account
+
+
+def mask_account(account: str) -> str:
+    """The account as responses and logs show it: ********1234."""
+    return "*" * (len(account) - 4) + account[-4:]
+
+
+def parse_submission(payload: Mapping[str, Any]) -> Submission:
+    """Check the shape of a submission; zones and digits are checked against the meter later."""
+    account = parse_account(payload.get("account"))
+    meter = payload.get("meter")
+    if meter is not None and not (isinstance(meter, str) and _METER_ID.fullmatch(meter)):
+        raise BadRequest("meter_invalid", "Счётчик (meter) указан неверно: нужен его идентификатор из списка счётчиков.")
+    key = payload.get("idempotency_key")
+    if key is not None and not (isinstance(key, str) and 0 < len(key) <= MAX_KEY_CHARS and key.isprintable()):
+        raise BadRequest("idempotency_key_invalid", "Ключ повтора (idempotency_key) должен быть строкой до 128 символов.")
+    source = payload.get("source", "widget")
+    if source not in HTTP_SOURCES:
+        raise BadRequest("source_invalid", "Источник (source) может быть только widget или bot.")
+    return Submission(account, meter, parse_values(payload.get("values")), key, source)
+
+
+def parse_values(raw: object) -> dict[str, Decimal]:
+    """{"t1": 12345, "t2": "6789,5"} -> exact decimals; every zone known, every value a non-negative number."""
+    if not isinstance(raw, Mapping) or not raw:
+        raise BadRequest("values_invalid", 'Показания (values) нужно передать объектом, например {"t1": 12345}.')
+    values = {}
+    for zone, value in raw.items():
+        if zone not in ZONES:
+            raise BadRequest("zone_unknown", f"Неизвестная зона: {str(zone)[:20]}. Зоны счётчика: t1, t2, t3.")
+        values[zone] = parse_value(zone, value)
+    return values
+
+
+def parse_value(zone: str, raw: object) -> Decimal:
+    """One reading value: a JSON number or a numeric string (comma allowed), >= 0, at most 3 decimals."""
+    invalid = BadRequest("value_invalid", f"Показание {zone} должно быть неотрицательным числом.")
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise invalid
+    if isinstance(raw, str) and not _NUMBER_TEXT.fullmatch(raw.strip()):
+        raise invalid
+    try:
+        value = Decimal(str(raw).strip().replace(",", "."))
+    except InvalidOperation:
+        raise invalid from None
+    if not value.is_finite() or value < 0:
+        raise invalid
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > MAX_DECIMALS:
+        raise BadRequest("value_invalid", f"Показание {zone}: не больше {MAX_DECIMALS} знаков после запятой.")
+    return value
+
+
+def check_values(values: Values, meter: Meter) -> None:
+    """Every zone of the meter given, no other zone, and no more whole digits than the meter has."""
+    for zone in values:
+        if zone not in meter.zones:
+            raise BadRequest("zone_unknown", f"Неизвестная зона: {zone}. У этого счётчика зоны: {', '.join(meter.zones)}.")
+    for zone in meter.zones:
+        if zone not in values:
+            raise BadRequest("zone_missing", f"Не указано показание зоны {zone}: счётчик передаёт зоны {', '.join(meter.zones)}.")
+        if values[zone] >= Decimal(10) ** meter.digits:
+            raise BadRequest("value_too_large",
+                             f"Показание {zone} длиннее, чем может показать счётчик: не больше {meter.digits} цифр до запятой.")

@@ -1,0 +1,74 @@
+"""The narrow interface every readings store implements, and what crosses it."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Protocol
+
+from spravka.errors import Conflict
+from spravka.store.model import MeterState, Outcome, Reading, RecordKey, Recorded
+
+# The pure computation run inside the store's transaction; it may run more than
+# once when the transaction is retried, so it must not have side effects.
+Compute = Callable[[MeterState], Outcome]
+
+
+@dataclasses.dataclass(frozen=True)
+class MeterChange:
+    """What an import does to one meter: its new state and, if billing's reading is newer, a baseline reading."""
+
+    state: MeterState
+    baseline: Reading | None
+
+
+# Given the meter as stored (or None), the change an import makes; None leaves it as it is.
+Update = Callable[[MeterState | None], MeterChange | None]
+
+
+class ReadingStore(Protocol):
+    """Meters, readings, idempotency records and attempt counters, behind one transaction per submission."""
+
+    def meters(self, account: str) -> list[MeterState]:
+        """The account's meters with their last readings, ordered by meter id."""
+        ...
+
+    def record(self, key: RecordKey, compute: Compute) -> Recorded:
+        """In one transaction: replay a known idempotency id, else read the meter, compute, write all.
+
+        Raises NotFound for an unknown meter, whatever ApiError `compute` raises (nothing is written
+        then), and StoreUnavailable when the store cannot be reached or stays contended.
+        """
+        ...
+
+    def count_attempt(self, account: str, window: int, *, window_seconds: int) -> int:
+        """Add one attempt for the account in the given time window and return the window's count."""
+        ...
+
+    def import_meters(self, updates: Mapping[tuple[str, str], Update]) -> int:
+        """Apply every (account, meter) update in one transaction; return how many meters changed."""
+        ...
+
+    def readings(self, period: str) -> list[Reading]:
+        """Every reading of a billing period (for the export)."""
+        ...
+
+    def history(self, account: str, meter: str) -> list[Reading]:
+        """Every reading of one meter, oldest first."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+METER_UNKNOWN = "Счётчик (meter) не найден на этом лицевом счёте."
+KEY_REUSED = ("Ключ повтора (idempotency_key) уже использован для других показаний. "
+              "Для новых показаний нужен новый ключ.")
+
+
+def replay(key: RecordKey, fingerprint: str, receipt: Mapping[str, object]) -> Recorded:
+    """The first receipt of a resent submission; a key reused for different values is a conflict."""
+    if fingerprint != key.fingerprint:
+        raise Conflict("idempotency_key_reused", KEY_REUSED)
+    return Recorded(receipt, created=False)

@@ -1,0 +1,118 @@
+"""FirestoreStore: accounts/{id}/meters/{meter}/readings/{id}; one transaction per submission.
+
+The meter document carries the last reading, read by id inside the transaction (a query there
+would lock the whole collection id); create() on a deterministic id is the idempotency record.
+Imported only when READINGS_STORE=firestore.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import zlib
+from collections.abc import Mapping
+from typing import Any
+
+from google.cloud import firestore
+from google.cloud.firestore_v1.base_query import FieldFilter
+
+from spravka.errors import NotFound, StoreUnavailable
+from spravka.store.base import METER_UNKNOWN, Compute, Update, replay
+from spravka.store.codec import meter_state_from_doc, meter_state_to_doc, reading_from_doc, reading_to_doc
+from spravka.store.firestore_calls import CALL, call, run_transaction
+from spravka.store.model import MeterState, Reading, RecordKey, Recorded, stable_id
+
+LOCK_STRIPES = 64
+
+
+class FirestoreStore:
+    """A ReadingStore over Cloud Firestore (or its emulator when FIRESTORE_EMULATOR_HOST is set)."""
+
+    def __init__(self, client: firestore.Client | None = None, *, project: str | None = None,
+                 attempts: int = 3, contention_timeout: float = 10.0) -> None:
+        self.client = client or firestore.Client(project=project)
+        self.attempts = attempts
+        self.contention_timeout = contention_timeout
+        # Submissions to one meter queue here within an instance instead of contending in Firestore;
+        # across instances the transaction alone serialises them.
+        self._locks = [threading.Lock() for _ in range(LOCK_STRIPES)]
+
+    def _meter_ref(self, account: str, meter: str) -> Any:
+        return self._meters(account).document(meter)
+
+    def _meters(self, account: str) -> Any:
+        return self.client.collection("accounts").document(stable_id("account", account)).collection("meters")
+
+    def meters(self, account: str) -> list[MeterState]:
+        snapshots = call(lambda **kw: list(self._meters(account).stream(**kw)))
+        return [meter_state_from_doc(snapshot.to_dict()) for snapshot in snapshots]
+
+    def record(self, key: RecordKey, compute: Compute) -> Recorded:
+        meter_ref = self._meter_ref(key.account, key.meter)
+        idempotency_ref = self.client.collection("idempotency").document(key.idempotency_id)
+
+        def body(transaction: Any) -> Recorded:
+            known, meter = transaction.get_all([idempotency_ref, meter_ref], **CALL)
+            snapshots = {snapshot.reference.path: snapshot for snapshot in (known, meter)}
+            known, meter = snapshots[idempotency_ref.path], snapshots[meter_ref.path]
+            if known.exists:
+                return replay(key, known.get("fingerprint"), known.get("receipt"))
+            if not meter.exists:
+                raise NotFound("meter_unknown", METER_UNKNOWN)
+            outcome = compute(meter_state_from_doc(meter.to_dict()))
+            reading = outcome.reading
+            transaction.create(meter_ref.collection("readings").document(reading.reading_id), reading_to_doc(reading))
+            transaction.set(meter_ref, meter_state_to_doc(outcome.state))
+            transaction.create(idempotency_ref, {"fingerprint": key.fingerprint, "reading_id": reading.reading_id,
+                                                 "receipt": dict(outcome.receipt)})
+            return Recorded(outcome.receipt, created=True)
+
+        lock = self._locks[zlib.crc32(meter_ref.path.encode()) % LOCK_STRIPES]
+        if not lock.acquire(timeout=self.contention_timeout):
+            raise StoreUnavailable()
+        try:
+            return run_transaction(self.client, body, attempts=self.attempts, deadline=self.contention_timeout)
+        finally:
+            lock.release()
+
+    def count_attempt(self, account: str, window: int, *, window_seconds: int) -> int:
+        # A blind increment, not a transaction: counters of one account must not contend.
+        ref = self.client.collection("attempts").document(f"{stable_id('attempts', account)}-{window}")
+        expires = datetime.datetime.fromtimestamp((window + 2) * window_seconds, datetime.UTC)
+        call(ref.set, {"count": firestore.Increment(1), "expires_at": expires}, merge=True)
+        return int(call(ref.get).get("count"))
+
+    def import_meters(self, updates: Mapping[tuple[str, str], Update]) -> int:
+        refs = {key: self._meter_ref(*key) for key in updates}
+
+        def body(transaction: Any) -> int:
+            by_path = {snapshot.reference.path: snapshot for snapshot in transaction.get_all(list(refs.values()), **CALL)}
+            changed = 0
+            for key, update in updates.items():
+                snapshot = by_path[refs[key].path]
+                change = update(meter_state_from_doc(snapshot.to_dict()) if snapshot.exists else None)
+                if change is None:
+                    continue
+                if change.baseline is not None:
+                    baseline = change.baseline
+                    transaction.set(refs[key].collection("readings").document(baseline.reading_id),
+                                    reading_to_doc(baseline))
+                transaction.set(refs[key], meter_state_to_doc(change.state))
+                changed += 1
+            return changed
+
+        if not refs:
+            return 0
+        return run_transaction(self.client, body, attempts=self.attempts, deadline=self.contention_timeout)
+
+    def readings(self, period: str) -> list[Reading]:
+        query = self.client.collection_group("readings").where(filter=FieldFilter("period", "==", period))
+        readings = [reading_from_doc(snapshot.to_dict()) for snapshot in call(lambda **kw: list(query.stream(**kw)))]
+        return sorted(readings, key=lambda reading: (reading.account, reading.meter, reading.seq))
+
+    def history(self, account: str, meter: str) -> list[Reading]:
+        query = self._meter_ref(account, meter).collection("readings").order_by("seq")
+        return [reading_from_doc(snapshot.to_dict()) for snapshot in call(lambda **kw: list(query.stream(**kw)))]
+
+    def close(self) -> None:
+        self.client.close()
