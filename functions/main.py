@@ -21,5 +21,10 @@ def ask(request: flask.Request) -> Any:
 @functions_framework.http
 @json_endpoint(methods=("GET", "POST"))
 def readings(request: flask.Request) -> Any:
-    # Filled in by the readings work (issue 4).
-    raise NotImplementedError
+    from spravka.config import get_settings
+    from spravka.readings import list_meters, submit
+    from spravka.store import get_store
+
+    if request.method == "GET":
+        return list_meters(get_store(), read_json(request), settings=get_settings())
+    return submit(get_store(), read_json(request), settings=get_settings())

@@ -25,7 +25,7 @@ def merge_row(existing: MeterState | None, *, row: AccountRow, timezone: str) ->
         return None if existing.meter == meter else MeterChange(MeterState(meter, existing.last, existing.recent), None)
     seq = existing.last.seq + 1 if existing else 1
     baseline = Reading(
-        reading_id=stable_id("import", meter.account, meter.meter, date, canonical_values(row.last_values)),
+        reading_id=stable_id("import", meter.account, meter.meter, str(seq), date, canonical_values(row.last_values)),
         account=meter.account, meter=meter.meter, seq=seq, period=date[:7], values=row.last_values,
         consumption={}, since=None, date=date, taken_at=start_of_day_utc(row.last_date, timezone).isoformat(),
         source="import", resource=meter.resource, unit=meter.unit,
