@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = ROOT / "functions" / "main.py"
 
-pytest_plugins: list[str] = ["tests.browser"]
+pytest_plugins: list[str] = ["tests.browser", "tests.firestore_emulator"]
 
 
 @pytest.fixture(autouse=True)
