@@ -6,8 +6,15 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test setup system-deps site index check bench clean
 
-run: $(STAMP)
-	$(BIN)/spravka serve
+# `make run [HOST=…] [PORT=…]`. With VENV=/abs/path/.venv on the command line an
+# existing environment is used as it is (nothing installed into it), and
+# PYTHONPATH puts this checkout's functions/ first, so its code is what runs.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+RUN_DEPS := $(if $(filter command line,$(origin VENV)),,$(STAMP))
+
+run: $(RUN_DEPS)
+	PYTHONPATH="$(CURDIR)/functions$(if $(PYTHONPATH),:$(PYTHONPATH))" $(BIN)/spravka serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest

@@ -13,7 +13,6 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.utils import safe_join
 from werkzeug.wrappers import Request, Response
-from werkzeug.wsgi import wrap_file
 
 from spravka.paths import REPO_DIR
 
@@ -91,10 +90,8 @@ def make_static_app(site_dir: Path) -> WSGIApp:
         mimetype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if mimetype.startswith("text/") or mimetype in ("application/javascript", "application/json"):
             mimetype += "; charset=utf-8"
-        stream = target.open("rb")
-        response = Response(wrap_file(environ, stream), status, {"Cache-Control": "no-cache"},
-                            content_type=mimetype, direct_passthrough=True)
-        response.content_length = target.stat().st_size
+        # A built help site is small: reading each file whole keeps no handle open.
+        response = Response(target.read_bytes(), status, {"Cache-Control": "no-cache"}, content_type=mimetype)
         return response(environ, start_response)
 
     return app

@@ -339,8 +339,9 @@
   function addMessage(message) {
     state.messages.push(message);
     saveState();
-    log.appendChild(renderMessage(message, true));
-    scrollLog();
+    var bubble = log.appendChild(renderMessage(message, true));
+    // A long answer is read from its start: scroll to it, not past it.
+    log.scrollTop = message.who === "user" ? log.scrollHeight : Math.max(0, bubble.offsetTop - 48);
   }
   function renderLog() {
     log.textContent = "";

@@ -1,0 +1,119 @@
+"""`spravka serve`: the help site at /, the functions at /api/<name>, and the README's `make run`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+from werkzeug.test import Client
+
+from spravka.cli import build_parser
+from spravka.serve import build_site, make_app
+from tests.browser import REPO_DIR, start_process
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site_dir = tmp_path_factory.mktemp("site")
+    build_site(site_dir)
+    return site_dir
+
+
+@pytest.fixture
+def client(built_site: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Client:
+    monkeypatch.setenv("READINGS_STORE", f"sqlite:///{tmp_path / 'readings.sqlite3'}")
+    monkeypatch.setenv("ALLOWED_ORIGINS", "https://partner.example")
+    return Client(make_app(built_site))
+
+
+def test_serve_has_host_port_and_defaults() -> None:
+    args = build_parser().parse_args(["serve"])
+    assert (args.host, args.port) == ("127.0.0.1", 8000)
+    args = build_parser().parse_args(["serve", "--host", "0.0.0.0", "--port", "9000"])
+    assert (args.host, args.port) == ("0.0.0.0", 9000)
+
+
+def test_site_pages_carry_the_widget(client: Client) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert page.mimetype == "text/html"
+    assert 'src="widget/spravka.js"' in page.get_data(as_text=True)
+    article = client.get("/readings/readings-deadline/")
+    assert article.status_code == 200
+    assert "../../widget/spravka.js" in article.get_data(as_text=True)
+    script = client.get("/widget/spravka.js")
+    assert script.status_code == 200
+    assert script.mimetype in ("text/javascript", "application/javascript")
+
+
+@pytest.mark.parametrize(("path", "status", "location"), [
+    ("/readings/readings-deadline", 301, "/readings/readings-deadline/"),
+    ("/no-such-page/", 404, None),
+    ("/../pyproject.toml", 404, None),
+])
+def test_site_redirects_directories_and_answers_misses_with_404(
+        client: Client, path: str, status: int, location: str | None) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    if location:
+        assert response.headers["Location"] == location
+
+
+def test_functions_answer_under_api(client: Client) -> None:
+    answer = client.post("/api/ask", json={"q": "до какого числа передавать показания"})
+    assert answer.status_code == 200
+    assert answer.json["kind"] == "answer"
+    assert answer.json["article"]["url"] == "/readings/readings-deadline/"
+    assert client.get("/api/ask", query_string={"q": "до какого числа передавать показания"}).json == answer.json
+    invalid = client.get("/api/readings", query_string={"account": "123"})
+    assert invalid.status_code == 400
+    assert set(invalid.json["error"]) == {"code", "message"}
+
+
+def test_functions_answer_cors_preflight_for_allowed_origins_only(client: Client) -> None:
+    allowed = client.options("/api/ask", headers={"Origin": "https://partner.example",
+                                                  "Access-Control-Request-Method": "POST"})
+    assert allowed.status_code == 204
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://partner.example"
+    other = client.options("/api/readings", headers={"Origin": "https://other.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+@pytest.mark.slow
+def test_readme_run_command_serves_a_site_where_the_widget_answers_on_a_fresh_clone(tmp_path: Path) -> None:
+    if not shutil.which("make") or not shutil.which("git"):
+        pytest.skip("needs make and git")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(REPO_DIR), str(clone)], check=True)
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("READINGS_STORE", "SPRAVKA_DATA_DIR", "ALLOWED_ORIGINS", "PYTHONPATH", "MAKEFLAGS")}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    # The README's command, reusing this test run's environment instead of installing a new one.
+    command = ["make", "run", f"VENV={sys.prefix}", "PORT=0"]
+    plan = subprocess.run([*command, "--dry-run"], cwd=clone, env=env, capture_output=True, text=True, check=True)
+    # A Makefile that would install into the shared environment must not run: it would repoint it at the clone.
+    assert "pip" not in plan.stdout and "--port 0" in plan.stdout, plan.stdout
+    served = start_process(command, cwd=clone, env=env,
+                           log_path=tmp_path / "make-run.log")
+    try:
+        with urllib.request.urlopen(served.url, timeout=10) as page:
+            assert page.status == 200
+            assert "widget/spravka.js" in page.read().decode("utf-8")
+        request = urllib.request.Request(served.url + "api/ask", method="POST",
+                                         data=json.dumps({"q": "как передать показания счетчика"}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            reply = json.load(response)
+        assert reply["kind"] in ("answer", "clarify", "action")
+        assert reply["text"]
+        with urllib.request.urlopen(served.url + "api/readings?account=000000000001", timeout=10) as response:
+            assert json.load(response)["meters"]  # the demo accounts were loaded
+    finally:
+        served.stop()
+    assert (clone / "build" / "site" / "index.html").is_file()
