@@ -220,6 +220,31 @@ def test_readings_errors_show_their_messages_and_keep_what_was_typed(page: Any, 
     expect(account).to_have_value("000000000002")
 
 
+def test_readings_offer_a_choice_of_meters_and_explain_flags(page: Any, served: Served) -> None:
+    dialog = open_widget(page, served.url + HELP_PAGE)
+    dialog.get_by_role("button", name="Передать показания").click()
+    account = dialog.get_by_label("Номер лицевого счёта")
+    account.fill("000000000006")
+    account.press("Enter")
+    meters = dialog.get_by_role("group", name="Выберите счётчик")
+    expect(meters.get_by_role("radio")).to_have_count(2)
+    meters.get_by_label("Холодная вода, счётчик № …3002").check()
+    value = dialog.get_by_label("Показание, м³")
+    expect(value).to_be_focused()
+    value.fill("240,1")
+    value.press("Enter")
+    expect(last_reply(dialog)).to_contain_text("Показание: 5,533 м³")
+
+    dialog.get_by_role("button", name="Передать показания").click()
+    account.fill("000000000005")  # a five-digit display at 99950
+    account.press("Enter")
+    dialog.get_by_label("Показание, кВт·ч").fill("30")
+    dialog.get_by_label("Показание, кВт·ч").press("Enter")
+    receipt = last_reply(dialog)
+    expect(receipt).to_contain_text("Показание: 80 кВт·ч")
+    expect(receipt.locator(".spw-flag")).to_contain_text("прошёл через ноль")
+
+
 def test_functions_stopped_show_the_unreachable_message(page: Any, tmp_path: Path) -> None:
     server = start_serve(tmp_path)
     try:
