@@ -181,8 +181,11 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
     context.set_default_timeout(15_000)
     tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
     yield tab
     context.close()
+    assert errors == [], "JavaScript errors on the page"
 
 
 @pytest.fixture(scope="session")

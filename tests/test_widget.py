@@ -107,10 +107,13 @@ def test_clarify_offers_the_candidates_as_buttons(page: Any, served: Served) -> 
     choices = dialog.get_by_role("group", name="Уточните вопрос").get_by_role("button")
     expect(choices.first).to_be_visible()
     assert choices.count() >= 2
-    chosen = choices.first.inner_text()
+    chosen = choices.last.inner_text()
 
-    choices.first.click()
+    page.keyboard.press("Shift+Tab")  # from the question field back to the last candidate
+    expect(choices.last).to_be_focused()
+    page.keyboard.press("Enter")
     expect(last_reply(dialog).get_by_role("link", name=re.compile(re.escape(chosen)))).to_be_visible()
+    expect(dialog.get_by_label("Ваш вопрос")).to_be_focused()
 
 
 def test_fallback_shows_the_contacts_and_user_text_stays_text(page: Any, served: Served) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import logging
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,5 +26,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     from spravka.serve import serve
 
-    serve(args.host, args.port, site_dir=args.site_dir)
+    try:
+        serve(args.host, args.port, site_dir=args.site_dir)
+    except KeyboardInterrupt:  # Ctrl-C while the site was still building
+        return 130
+    except OSError as error:
+        log.error("cannot listen on %s:%s: %s", args.host, args.port, error.strerror or error)
+        return 1
     return 0
