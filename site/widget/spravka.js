@@ -286,8 +286,12 @@
     if (data.color) root.style.setProperty("--spw-accent", data.color);
     document.body.appendChild(root);
     renderLog();
+    if (state.readings && state.readings.open) {
+      form = buildReadingsForm();
+      readingsBox.hidden = false;
+      readingsButton.hidden = true;
+    }
     if (state.open) openPanel(false);
-    if (state.readings && state.readings.open) openReadings(false);
   }
 
   launcher.addEventListener("click", function () { if (panel.hidden) openPanel(true); else closePanel(); });
