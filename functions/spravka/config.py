@@ -27,8 +27,6 @@ class Settings:
     readings_window: tuple[int, int]
     rate_limit_per_minute: int
     max_question_chars: int
-    admin_token: str
-    question_log: bool
     timezone: str
 
     @classmethod
@@ -46,8 +44,6 @@ class Settings:
             readings_window=_window(environ.get("READINGS_WINDOW", "15-25")),
             rate_limit_per_minute=_int(environ, "RATE_LIMIT_PER_MINUTE", 30),
             max_question_chars=_int(environ, "MAX_QUESTION_CHARS", 1000),
-            admin_token=environ.get("SPRAVKA_ADMIN_TOKEN", ""),
-            question_log=environ.get("QUESTION_LOG", "on").lower() not in ("0", "off", "false", "no"),
             timezone=environ.get("SPRAVKA_TIMEZONE", "Europe/Moscow"),
         )
 
