@@ -390,7 +390,7 @@
       bubble.appendChild(el("p", {}, [readingsStarter("Открыть форму показаний")]));
       if (fresh) openReadings(true);
     }
-    if (reply.action === "personal") bubble.appendChild(renderPersonal());
+    if (reply.action === "personal") bubble.appendChild(renderPersonal(!message.text));
     if (reply.kind === "fallback" || reply.action === "operator" || reply.action === "personal") {
       bubble.appendChild(renderContacts());
     }
@@ -425,10 +425,11 @@
     ]);
   }
 
-  function renderPersonal() {
+  function renderPersonal(explain) {
+    // The reply's text explains; this says it only when the text is missing.
     var box = el("div", { className: "spw-personal" }, [
-      el("p", { text: "Начисления, платежи и задолженность по вашему лицевому счёту видны только вам — " +
-        "в личном кабинете. В чате мы не видим ваши данные." })
+      explain ? el("p", { text: "Начисления, платежи и задолженность по вашему лицевому счёту видны только вам — " +
+        "в личном кабинете. В чате мы не видим ваши данные." }) : null
     ]);
     var actions = el("p", { className: "spw-actions" });
     if (config.lk) actions.appendChild(link(config.lk, "Открыть личный кабинет", "spw-button-link"));
