@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -61,16 +62,43 @@ class BoundedTransaction(Transaction):
         return self.write_results
 
     def _rollback(self) -> None:
-        # A failed rollback only leaves locks to expire; it must not hide the error that caused it.
+        # A failed rollback must not hide the error that caused it; its locks would block the
+        # meter until the transaction expires, so it is retried before this client's next transaction.
         try:
             if self.in_progress:
-                self._client._firestore_api.rollback(
-                    request={"database": self._client._database_string, "transaction": self._id},
-                    metadata=self._client._rpc_metadata, retry=None, timeout=CALL_TIMEOUT)
+                _roll_back(self._client, self._id)
         except exceptions.GoogleAPICallError as error:
-            log.warning("firestore rollback failed: %s", type(error).__name__)
+            log.warning("firestore rollback failed (%s); retried later", type(error).__name__)
+            with _abandoned_lock:
+                _abandoned.append((self._client, self._id))
+                del _abandoned[:-MAX_ABANDONED]
         finally:
             self._clean_up()
+
+
+MAX_ABANDONED = 100
+_abandoned: list[tuple[Any, bytes]] = []
+_abandoned_lock = threading.Lock()
+
+
+def _roll_back(client: Any, transaction_id: bytes) -> None:
+    client._firestore_api.rollback(request={"database": client._database_string, "transaction": transaction_id},
+                                   metadata=client._rpc_metadata, retry=None, timeout=CALL_TIMEOUT)
+
+
+def release_abandoned(client: Any) -> None:
+    """Roll back this client's transactions whose rollback failed earlier (best effort), freeing their locks."""
+    with _abandoned_lock:
+        pending = [item for item in _abandoned if item[0] is client]
+    for item in pending:
+        try:
+            _roll_back(*item)
+        except exceptions.GoogleAPICallError as error:
+            if not isinstance(error, exceptions.InvalidArgument | exceptions.NotFound | exceptions.FailedPrecondition):
+                return  # still unreachable: keep it for next time
+        with _abandoned_lock:
+            if item in _abandoned:
+                _abandoned.remove(item)
 
 
 def _contended(error: BaseException) -> bool:
@@ -87,6 +115,7 @@ def run_transaction(client: Any, body: Callable[[Transaction], T], *, attempts: 
     AlreadyExists counts as contention: another instance created the same idempotency record, and
     the rerun finds it and replays it.
     """
+    release_abandoned(client)
     give_up = time.monotonic() + deadline
     delay = 0.05
     wrapped = transactional(body)

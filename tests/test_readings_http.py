@@ -1,0 +1,159 @@
+"""The `readings` function through functions-framework, on both stores: contract §3 and every error path."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from spravka.config import get_settings
+
+CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
+
+
+def assert_error(response: Any, status: int, code: str, *words: str) -> None:
+    """The contract's error body, with a Russian message naming the field."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.is_json and set(response.get_json()) == {"error"}
+    error = response.get_json()["error"]
+    assert set(error) == {"code", "message"} and error["code"] == code
+    assert CYRILLIC.search(error["message"]), error["message"]
+    for word in words:
+        assert word in error["message"], error["message"]
+
+
+def test_get_lists_meters_without_values(readings_app: Any) -> None:
+    response = readings_app.client.get("/", query_string={"account": "0000 0000 0006"})
+    assert response.status_code == 200
+    assert response.get_json() == {"account": "********0006", "meters": [
+        {"id": "cw1", "resource": "cold_water", "unit": "m3", "zones": ["t1"], "serial_tail": "3002",
+         "last_date": "2026-10-20"},
+        {"id": "hw1", "resource": "hot_water", "unit": "m3", "zones": ["t1"], "serial_tail": "3001",
+         "last_date": "2026-10-20"},
+    ]}
+    assert "234" not in response.get_data(as_text=True)
+
+
+def test_post_answers_with_the_consumption(readings_app: Any) -> None:
+    body = {"account": "000000000002", "values": {"t1": 5120, "t2": "2045,5"}, "idempotency_key": "a1"}
+    response = readings_app.client.post("/", json=body)
+    assert response.status_code == 201
+    receipt = response.get_json()
+    assert {key: receipt[key] for key in ("meter", "consumption", "unit", "since")} == {
+        "meter": "m2", "consumption": {"t1": 120, "t2": 45.5}, "unit": "kWh", "since": "2026-10-20"}
+    assert re.fullmatch(r"\d{4}-\d{2}", receipt["period"]) and receipt["reading_id"]
+    again = readings_app.client.post("/", json=body)
+    assert again.status_code == 200 and again.get_json() == receipt
+    assert len(readings_app.store.history("000000000002", "m2")) == 2
+
+
+def test_rollover_is_accepted_and_flagged(readings_app: Any) -> None:
+    response = readings_app.client.post("/", json={"account": "000000000005", "values": {"t1": 30}})
+    assert response.status_code == 201
+    receipt = response.get_json()
+    assert receipt["consumption"] == {"t1": 80}
+    assert [flag["code"] for flag in receipt["flags"]] == ["rollover"]
+
+
+def test_outside_the_window_is_accepted_and_flagged(readings_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    today = datetime.datetime.now(ZoneInfo("Europe/Moscow")).date()
+    window, timing = (f"1-{today.day - 1}", "late") if today.day > 1 else ("2-28", "early")
+    monkeypatch.setenv("READINGS_WINDOW", window)
+    get_settings.cache_clear()
+    response = readings_app.client.post("/", json={"account": "000000000001", "values": {"t1": 1100}})
+    assert response.status_code == 201
+    (flag,) = response.get_json()["flags"]
+    assert flag["code"] == "outside_window" and flag["timing"] == timing and "срока приёма" in flag["message"]
+
+
+def test_logs_show_masked_accounts_and_no_values(readings_app: Any, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    readings_app.client.post("/", json={"account": "000000000003", "values": {"t1": 12345, "t2": 8123, "t3": 3456}})
+    readings_app.client.post("/", json={"account": "000000000003", "values": {"t1": 11111, "t2": 8123, "t3": 3456}})
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "********0003" in logged and "000000000003" not in logged
+    for value in ("12345", "8123", "3456", "11111"):
+        assert value not in logged
+
+
+POST_ERRORS = [
+    ({"account": "12345", "values": {"t1": 1}}, 400, "account_invalid", "12 цифр"),
+    ({"values": {"t1": 1}}, 400, "account_invalid", "account"),
+    ({"account": "000000000001"}, 400, "values_invalid", "values"),
+    ({"account": "000000000001", "values": {"t1": -5}}, 400, "value_invalid", "t1"),
+    ({"account": "000000000001", "values": {"t1": "много"}}, 400, "value_invalid", "t1"),
+    ({"account": "000000000001", "values": {"t1": 1.00001}}, 400, "value_invalid", "t1"),
+    ({"account": "000000000001", "values": {"t1": 1100, "t4": 1}}, 400, "zone_unknown", "t4"),
+    ({"account": "000000000002", "values": {"t1": 5100, "t2": 2100, "t3": 1}}, 400, "zone_unknown", "t3"),
+    ({"account": "000000000002", "values": {"t1": 5100}}, 400, "zone_missing", "t2"),
+    ({"account": "000000000001", "values": {"t1": 1000000}}, 400, "value_too_large", "t1"),
+    ({"account": "000000000006", "values": {"t1": 300}}, 400, "meter_required", "meter"),
+    ({"account": "000000000001", "meter": "m 1", "values": {"t1": 1100}}, 400, "meter_invalid", "meter"),
+    ({"account": "000000000001", "values": {"t1": 1100}, "idempotency_key": 7}, 400, "idempotency_key_invalid",
+     "idempotency_key"),
+    ({"account": "000000000001", "values": {"t1": 1100}, "source": "import"}, 400, "source_invalid", "source"),
+    ({"account": "000000000077", "values": {"t1": 1}}, 404, "account_unknown", "account"),
+    ({"account": "000000000001", "meter": "m9", "values": {"t1": 1}}, 404, "meter_unknown", "meter"),
+    ({"account": "000000000001", "values": {"t1": 999}}, 409, "below_previous", "t1"),
+]
+
+
+@pytest.mark.parametrize("body, status, code, word", POST_ERRORS, ids=[case[2] for case in POST_ERRORS])
+def test_post_errors(readings_app: Any, body: dict[str, Any], status: int, code: str, word: str) -> None:
+    assert_error(readings_app.client.post("/", json=body), status, code, word)
+
+
+def test_a_key_reused_for_other_values(readings_app: Any) -> None:
+    body = {"account": "000000000001", "values": {"t1": 1100}, "idempotency_key": "k"}
+    assert readings_app.client.post("/", json=body).status_code == 201
+    body["values"] = {"t1": 1200}
+    assert_error(readings_app.client.post("/", json=body), 409, "idempotency_key_reused", "idempotency_key")
+
+
+@pytest.mark.parametrize("query, status, code", [
+    ({"account": "0001"}, 400, "account_invalid"), ({}, 400, "account_invalid"),
+    ({"account": "000000000077"}, 404, "account_unknown"),
+])
+def test_get_errors(readings_app: Any, query: dict[str, str], status: int, code: str) -> None:
+    assert_error(readings_app.client.get("/", query_string=query), status, code, "account")
+
+
+def test_body_that_is_not_json(readings_app: Any) -> None:
+    response = readings_app.client.post("/", data="account=1", content_type="application/json")
+    assert_error(response, 400, "invalid_json", "JSON")
+
+
+def test_other_methods(readings_app: Any) -> None:
+    assert_error(readings_app.client.put("/", json={}), 405, "method_not_allowed")
+
+
+def test_too_many_attempts(readings_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "3")
+    get_settings.cache_clear()
+    for value in (1100, 1200, 1300):
+        assert readings_app.client.post("/", json={"account": "000000000001", "values": {"t1": value}}).status_code == 201
+    response = readings_app.client.get("/", query_string={"account": "000000000001"})
+    assert_error(response, 429, "too_many_attempts", "попыток")
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
+    assert readings_app.client.get("/", query_string={"account": "000000000002"}).status_code == 200
+
+
+def test_store_unavailable(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """An SQLite file that cannot be opened: 503 with the contract body (Firestore: test_store_faults)."""
+    import functions_framework
+
+    from spravka.store import get_store
+    from tests.firestore_emulator import MAIN
+
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("READINGS_STORE", f"sqlite:///{tmp_path / 'a-file' / 'readings.sqlite3'}")
+    get_store.cache_clear()
+    client = functions_framework.create_app("readings", str(MAIN)).test_client()
+    response = client.post("/", json={"account": "000000000001", "values": {"t1": 1100}})
+    get_store.cache_clear()
+    assert_error(response, 503, "store_unavailable", "ничего не сохранено")
+    assert response.headers["Retry-After"]
