@@ -252,6 +252,9 @@ def test_functions_stopped_show_the_unreachable_message(page: Any, tmp_path: Pat
     server = start_serve(tmp_path)
     try:
         dialog = open_widget(page, server.url + HELP_PAGE)
+        # Let the page finish loading its own assets (the site search worker
+        # fetches its Russian stemmer lazily) before the server goes away.
+        page.wait_for_load_state("networkidle")
     finally:
         assert server.stop() == 0  # Ctrl-C stops the site and the functions alike
     ask(dialog, "как оплатить")
