@@ -15,7 +15,7 @@ from spravka.readings.limits import enforce_attempt_limit
 from spravka.readings.meters import account_meters
 from spravka.readings.period import billing_period, local_date
 from spravka.readings.validate import Submission, mask_account, parse_submission
-from spravka.store.base import METER_UNKNOWN, ReadingStore
+from spravka.store.base import ReadingStore
 from spravka.store.model import RecordKey, Values, stable_id
 
 log = logging.getLogger(__name__)
@@ -37,15 +37,13 @@ def record_key(submission: Submission, meter: str, period: str) -> RecordKey:
 
 
 def choose_meter(store: ReadingStore, submission: Submission) -> str:
-    """The meter id: as given, or the account's only meter (404 unknown account/meter, 400 if ambiguous)."""
-    ids = [state.meter.meter for state in account_meters(store, submission.account)]
-    if submission.meter is None:
-        if len(ids) > 1:
-            raise BadRequest("meter_required", "На лицевом счёте несколько счётчиков: укажите счётчик (meter).")
-        return ids[0]
-    if submission.meter not in ids:
-        raise NotFound("meter_unknown", METER_UNKNOWN)
-    return submission.meter
+    """The meter id: as given, or the account's only meter (404 unknown account, 400 if there are several)."""
+    if submission.meter is not None:
+        return submission.meter  # checked inside the transaction, which reads the meter anyway
+    states = account_meters(store, submission.account)
+    if len(states) > 1:
+        raise BadRequest("meter_required", "На лицевом счёте несколько счётчиков: укажите счётчик (meter).")
+    return states[0].meter.meter
 
 
 def submit(store: ReadingStore, payload: Mapping[str, Any], *, settings: Settings,
@@ -60,7 +58,11 @@ def submit(store: ReadingStore, payload: Mapping[str, Any], *, settings: Setting
     key = record_key(submission, meter, period)
     context = Context(reading_id=stable_id("reading", key.idempotency_id), taken_at=now.astimezone(datetime.UTC),
                       date=day, period=period, timing=timing, window=settings.readings_window)
-    recorded = store.record(key, functools.partial(compute, submission=submission, context=context))
+    try:
+        recorded = store.record(key, functools.partial(compute, submission=submission, context=context))
+    except NotFound:
+        account_meters(store, submission.account)  # 404 account_unknown when the account has no meters at all
+        raise
     receipt = recorded.receipt
     log.info("reading %s account=%s meter=%s period=%s source=%s flags=%s",
              "accepted" if recorded.created else "replayed", mask_account(submission.account), meter,

@@ -76,11 +76,12 @@ class FirestoreStore:
             lock.release()
 
     def count_attempt(self, account: str, window: int, *, window_seconds: int) -> int:
-        # A blind increment, not a transaction: counters of one account must not contend.
+        # A blind increment, not a transaction (counters of one account must not contend); the
+        # commit returns the incremented value, so one call counts and reads atomically.
         ref = self.client.collection("attempts").document(f"{stable_id('attempts', account)}-{window}")
         expires = datetime.datetime.fromtimestamp((window + 2) * window_seconds, datetime.UTC)
-        call(ref.set, {"count": firestore.Increment(1), "expires_at": expires}, merge=True)
-        return int(call(ref.get).get("count"))
+        result = call(ref.set, {"count": firestore.Increment(1), "expires_at": expires}, merge=True)
+        return int(result.transform_results[0].integer_value)
 
     def import_meters(self, updates: Mapping[tuple[str, str], Update]) -> int:
         refs = {key: self._meter_ref(*key) for key in updates}
