@@ -34,6 +34,7 @@ def test_answers_with_the_article(index, question, article) -> None:
     ("переключите на оператора", "operator"),
     ("сколько я должен на сегодня", "personal"),
     ("проверьте долг по счету 000000000001", "personal"),
+    ("почему мне насчитали 4200 в марте", "personal"),
 ])
 def test_actions(index, question, action) -> None:
     reply = answer(question, index)

@@ -26,6 +26,9 @@ MAX_SUGGESTIONS = 3
 CLARIFY_TEXT = "Уточните, пожалуйста, что именно вас интересует:"
 READINGS_STEMS = frozenset({"показан", "т1", "т2", "т3", "ден", "ноч", "пик", "полупик"})
 ACCOUNT_NUMBER = re.compile(r"^\d{12}$")
+# "почему мне начислили 5600": the person's own sum is something only their account shows.
+OWN_WORDS = frozenset({"я", "мне", "меня", "мой", "моя", "мое", "мои", "моем", "моему", "моего"})
+MONEY_STEMS = frozenset({"начисл", "насчита", "долж", "задолжен", "сумм", "переплат", "выстав"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,6 +105,8 @@ def _rule_action(analysis: Analysis) -> str | None:
     if values and stems & READINGS_STEMS and not stems & {"как", "где", "куда", "когда", "почему"}:
         return "submit-readings"
     if any(ACCOUNT_NUMBER.match(n) for n in analysis.numbers) and not values:
+        return "personal"
+    if values and stems & MONEY_STEMS and OWN_WORDS & set(analysis.words):
         return "personal"
     return None
 

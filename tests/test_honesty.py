@@ -1,0 +1,29 @@
+"""The public question sets measure; articles must not copy them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from rapidfuzz import fuzz, process
+
+from spravka.knowledge.articles import load_articles
+from spravka.paths import KNOWLEDGE_DIR
+
+EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+@pytest.mark.parametrize("name", ["dev.yaml", "real.yaml"])
+def test_no_article_question_copies_an_evaluation_question(name: str) -> None:
+    path = EVAL_DIR / name
+    if not path.is_file():
+        pytest.fail(f"missing {path}: shared/ must sit beside the repository")
+    asked = [str(item["q"]).lower().replace("ё", "е") for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    copies = []
+    for article in load_articles(KNOWLEDGE_DIR):
+        for question in article.questions:
+            match = process.extractOne(question.lower().replace("ё", "е"), asked, scorer=fuzz.ratio, score_cutoff=90)
+            if match:
+                copies.append(f"{article.id}: «{question}» ~ «{match[0]}»")
+    assert not copies, copies
