@@ -92,7 +92,7 @@ def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], A
 
 
 def load_accounts(store: Any, text: str = ACCOUNTS_CSV) -> None:
-    from spravka.readings.imports import import_accounts
+    from spravka.readings.accounts import import_accounts
 
     import_accounts(store, text, timezone="Europe/Moscow")
 

@@ -12,7 +12,7 @@ import pytest
 from spravka.config import Settings
 from spravka.errors import Conflict, NotFound
 from spravka.readings.accounts import parse_accounts
-from spravka.readings.imports import import_accounts, merge_row
+from spravka.readings.accounts import import_accounts, merge_row
 from spravka.readings.submit import submit
 from spravka.store.base import MeterChange
 from spravka.store.model import RecordKey

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from spravka.config import Settings
 from spravka.errors import ApiError
-from spravka.readings.imports import import_accounts
+from spravka.readings.accounts import import_accounts
 from spravka.readings.submit import submit
 from spravka.store.base import ReadingStore
 
@@ -32,6 +32,7 @@ HEADER = "account,meter,resource,zones,digits,serial,last_date,last_t1,last_t2,l
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `bench readings`."""
     parser.add_argument("--readings-stores", default="sqlite,firestore", metavar="LIST",
                         help="stores for `bench readings`: sqlite, firestore or both (default: sqlite,firestore)")
     parser.add_argument("--readings-clients", type=int, default=8, metavar="N",
@@ -104,6 +105,7 @@ def run_scenario(store: ReadingStore, accounts: list[str], counters: dict[str, I
 
 
 def run(args: argparse.Namespace) -> None:
+    """Print one line of figures per store and scenario."""
     limit, seconds = (200, 3.0) if args.quick else (2000, 15.0)
     clients = max(1, args.readings_clients)
     accounts = [f"{900_000_000_000 + i:012d}" for i in range(clients)]

@@ -16,6 +16,7 @@ def _period(raw: str) -> str:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `export-readings`."""
     parser = subparsers.add_parser(
         "export-readings",
         help="write a billing period's readings as CSV to stdout",
@@ -27,6 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
+    """Write the CSV; exit 1 when the store is unavailable."""
     from spravka.errors import StoreUnavailable
     from spravka.readings.export import export_rows, write_csv
     from spravka.store import get_store

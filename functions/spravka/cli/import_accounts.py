@@ -8,6 +8,7 @@ from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `import-accounts`."""
     parser = subparsers.add_parser(
         "import-accounts",
         help="load accounts and meters from billing's CSV into the configured store (all rows or none)",
@@ -20,10 +21,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
+    """Exit 0 when the whole file was loaded, 1 when nothing was."""
     from spravka.config import get_settings
     from spravka.errors import StoreUnavailable
     from spravka.readings.accounts import AccountsFileError
-    from spravka.readings.imports import import_accounts
+    from spravka.readings.accounts import import_accounts
     from spravka.store import get_store
 
     try:

@@ -1,4 +1,4 @@
-"""compute(state, submission, context) -> Outcome: consumption per zone, rollover, flags. Pure.
+"""compute(state, submission, context) -> Outcome: consumption, rollover, plausibility, flags, receipt. Pure.
 
 It runs inside the store's transaction and may run again when the transaction is retried, so it
 reads nothing but its arguments and returns the same outcome for the same inputs.
@@ -8,16 +8,29 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
 from spravka.errors import Conflict
-from spravka.readings.plausibility import review_reason
 from spravka.readings.period import elapsed_days
-from spravka.readings.receipt import make_receipt
 from spravka.readings.validate import Submission, check_values
-from spravka.store.model import RECENT_KEPT, LastReading, MeterState, Outcome, Reading, Usage
+from spravka.store.model import RECENT_KEPT, LastReading, MeterState, Outcome, Reading, Usage, to_number
 
 ROLLOVER_MARGIN = Decimal("0.1")  # "near" capacity / zero: within a tenth of the display's range
+MONTH_DAYS = Decimal("30.4")
+# A month's consumption no household meter plausibly shows (kWh, Gcal, m3).
+MONTHLY_CAP = {"electricity": Decimal(5000), "heat": Decimal(15), "hot_water": Decimal(30), "cold_water": Decimal(50)}
+# Below these a consumption is never worth a review, however it compares with the history.
+REVIEW_FLOOR = {"electricity": Decimal(50), "heat": Decimal("0.5"), "hot_water": Decimal(3), "cold_water": Decimal(5)}
+HISTORY_FACTOR = 3  # "far above": more than this many times the meter's usual rate
+MIN_HISTORY = 3  # readings of history needed before comparing with it
+MIN_DAYS_COMPARED = 7  # a reading a day after the last is compared with a week of usual usage
+REVIEW_MESSAGES = {
+    "above_history": "Расход заметно больше обычного для этого счётчика. Показания приняты и будут проверены "
+                     "специалистом; если ошиблись в цифрах, передайте показания ещё раз.",
+    "above_cap": "Расход больше, чем бывает у бытового счётчика. Показания приняты и будут проверены "
+                 "специалистом; если ошиблись в цифрах, передайте показания ещё раз.",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,3 +81,48 @@ def compute(state: MeterState, *, submission: Submission, context: Context) -> O
     recent = (*state.recent, Usage(round(days, 4), total))[-RECENT_KEPT:]
     receipt = make_receipt(reading, rolled_over=rolled_over, timing=context.timing, window=context.window)
     return Outcome(reading, MeterState(meter, new_last, recent), receipt)
+
+
+def review_reason(resource: str, total: Decimal, days: float, recent: Sequence[Usage]) -> str | None:
+    """"above_cap", "above_history" or None (plausible) for a total consumption over `days` days."""
+    covered = Decimal(str(round(days, 4)))
+    if total > MONTHLY_CAP[resource] * max(covered / MONTH_DAYS, Decimal(1)):
+        return "above_cap"
+    history = [usage for usage in recent if usage.days > 0]
+    if len(history) < MIN_HISTORY or total <= REVIEW_FLOOR[resource]:
+        return None
+    history_days = Decimal(str(round(sum(usage.days for usage in history), 4)))
+    rate = sum((usage.total for usage in history), Decimal(0)) / history_days
+    if total > HISTORY_FACTOR * rate * max(covered, Decimal(MIN_DAYS_COMPARED)):
+        return "above_history"
+    return None
+
+
+def make_receipt(reading: Reading, *, rolled_over: Sequence[str], timing: str | None,
+                 window: tuple[int, int]) -> dict[str, object]:
+    """The contract's receipt: reading_id, meter, period, consumption, unit, since, flags."""
+    flags: list[dict[str, object]] = []
+    if rolled_over:
+        flags.append({"code": "rollover", "zones": list(rolled_over),
+                      "message": f"Счётчик (зона {', '.join(rolled_over)}) прошёл через ноль — "
+                                 "расход посчитан с учётом перехода."})
+    if reading.review_reason:
+        flags.append({"code": "high_consumption", "reason": reading.review_reason,
+                      "message": REVIEW_MESSAGES[reading.review_reason]})
+    if timing:
+        first, last = window
+        when = "до начала" if timing == "early" else "после окончания"
+        flags.append({"code": "outside_window", "timing": timing,
+                      "message": f"Показания переданы {when} срока приёма (с {first} по {last} число) — "
+                                 f"они учтены в расчётном периоде {reading.period}."})
+    return {
+        "reading_id": reading.reading_id,
+        "meter": reading.meter,
+        "period": reading.period,
+        "consumption": {zone: to_number(value) for zone, value in reading.consumption.items()},
+        "unit": reading.unit,
+        "since": reading.since,
+        "flags": flags,
+        "taken_at": reading.taken_at,
+        "source": reading.source,
+    }

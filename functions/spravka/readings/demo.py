@@ -7,7 +7,7 @@ from pathlib import Path
 
 from spravka.config import get_settings
 from spravka.paths import REPO_DIR
-from spravka.readings.imports import import_accounts
+from spravka.readings.accounts import import_accounts
 from spravka.store.base import ReadingStore
 
 log = logging.getLogger(__name__)

@@ -11,19 +11,13 @@ from typing import Any
 from spravka.config import Settings
 from spravka.errors import BadRequest, NotFound
 from spravka.readings.consumption import Context, compute
-from spravka.readings.limits import enforce_attempt_limit
-from spravka.readings.meters import account_meters
+from spravka.readings.meters import account_meters, enforce_attempt_limit
 from spravka.readings.period import billing_period, local_date
 from spravka.readings.validate import Submission, mask_account, parse_submission
 from spravka.store.base import ReadingStore
-from spravka.store.model import RecordKey, Values, stable_id
+from spravka.store.model import RecordKey, canonical_values, stable_id
 
 log = logging.getLogger(__name__)
-
-
-def canonical_values(values: Values) -> str:
-    """The same text for equal values, whatever their notation (12345.60 == 12345.6)."""
-    return ";".join(f"{zone}={values[zone].normalize()}" for zone in sorted(values))
 
 
 def record_key(submission: Submission, meter: str, period: str) -> RecordKey:

@@ -9,10 +9,12 @@ from spravka.store.model import LastReading, Meter, MeterState, Reading, Usage, 
 
 
 def values_to_doc(values: Values) -> dict[str, int | float]:
+    """Zone -> number, zones sorted."""
     return {zone: to_number(value) for zone, value in sorted(values.items())}
 
 
 def values_from_doc(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """Zone -> exact Decimal."""
     return {zone: to_decimal(value) for zone, value in sorted(doc.items())}
 
 
@@ -38,6 +40,7 @@ def meter_state_to_doc(state: MeterState) -> dict[str, Any]:
 
 
 def meter_state_from_doc(doc: Mapping[str, Any]) -> MeterState:
+    """The meter document back as a MeterState."""
     last = doc["last"]
     return MeterState(
         meter=Meter(
@@ -60,6 +63,7 @@ def meter_state_from_doc(doc: Mapping[str, Any]) -> MeterState:
 
 
 def reading_to_doc(reading: Reading) -> dict[str, Any]:
+    """The reading document."""
     return {
         "reading_id": reading.reading_id,
         "account": reading.account,
@@ -80,6 +84,7 @@ def reading_to_doc(reading: Reading) -> dict[str, Any]:
 
 
 def reading_from_doc(doc: Mapping[str, Any]) -> Reading:
+    """The reading document back as a Reading."""
     return Reading(
         reading_id=doc["reading_id"],
         account=doc["account"],

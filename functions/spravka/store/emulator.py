@@ -22,6 +22,7 @@ class EmulatorMissing(RuntimeError):
 
 
 def free_port() -> int:
+    """A TCP port nobody listens on right now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -49,6 +50,7 @@ class Emulator:
 
     @property
     def host(self) -> str:
+        """The address for FIRESTORE_EMULATOR_HOST."""
         return f"127.0.0.1:{self.port}"
 
     def wipe(self, project: str) -> None:
@@ -57,6 +59,7 @@ class Emulator:
         urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=10).close()
 
     def stop(self) -> None:
+        """Terminate the JVM (kill it if it does not stop in 10 s)."""
         if self.process.poll() is None:
             self.process.terminate()
             try:

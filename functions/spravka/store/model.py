@@ -29,6 +29,7 @@ class Meter:
 
     @property
     def unit(self) -> str:
+        """kWh, Gcal or m3."""
         return UNITS[self.resource]
 
 
@@ -112,6 +113,11 @@ def stable_id(*parts: str, length: int = 20) -> str:
     """A deterministic, evenly spread document id (no hot-spotting on sequential keys)."""
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
     return digest[:length]
+
+
+def canonical_values(values: Values) -> str:
+    """The same text for equal values, whatever their notation (12345.60 == 12345.6)."""
+    return ";".join(f"{zone}={values[zone].normalize()}" for zone in sorted(values))
 
 
 def to_number(value: Decimal) -> int | float:

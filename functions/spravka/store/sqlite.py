@@ -13,27 +13,11 @@ from typing import Any
 
 from spravka.errors import NotFound, StoreUnavailable
 from spravka.store.base import METER_UNKNOWN, Compute, Update, replay
-from spravka.store.codec import meter_state_from_doc, meter_state_to_doc, reading_from_doc, reading_to_doc
+from spravka.store.codec import meter_state_from_doc, reading_from_doc
 from spravka.store.model import MeterState, Reading, RecordKey, Recorded
+from spravka.store.sqlite_schema import SCHEMA, dumps, stored_meter, write_meter, write_reading
 
 log = logging.getLogger(__name__)
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meters (account TEXT NOT NULL, meter TEXT NOT NULL, doc TEXT NOT NULL,
-    PRIMARY KEY (account, meter)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS readings (reading_id TEXT PRIMARY KEY, account TEXT NOT NULL, meter TEXT NOT NULL,
-    seq INTEGER NOT NULL, period TEXT NOT NULL, doc TEXT NOT NULL, UNIQUE (account, meter, seq));
-CREATE INDEX IF NOT EXISTS readings_by_period ON readings (period);
-CREATE TABLE IF NOT EXISTS idempotency (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, reading_id TEXT NOT NULL,
-    receipt TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS attempts (key TEXT NOT NULL, window INTEGER NOT NULL, count INTEGER NOT NULL,
-    PRIMARY KEY (key, window)) WITHOUT ROWID;
-"""
-
-
-def _dumps(doc: Mapping[str, Any]) -> str:
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
 
 class SqliteStore:
     """A ReadingStore over one SQLite file; one connection per thread, all of them closed by close()."""
@@ -52,10 +36,10 @@ class SqliteStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
                                          check_same_thread=False)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
             with self._lock:
                 self._connections.append(connection)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
             self._local.connection = connection
         if not self._schema_ready:
             connection.executescript(SCHEMA)
@@ -82,10 +66,14 @@ class SqliteStore:
                 raise StoreUnavailable() from error
             raise
 
-    def meters(self, account: str) -> list[MeterState]:
+    def _documents(self, query: str, *parameters: str) -> list[dict[str, Any]]:
+        """A read in a deferred transaction: WAL readers never wait for the writer."""
         with self._transaction("BEGIN") as db:
-            rows = db.execute("SELECT doc FROM meters WHERE account = ? ORDER BY meter", (account,)).fetchall()
-        return [meter_state_from_doc(json.loads(doc)) for (doc,) in rows]
+            return [json.loads(doc) for (doc,) in db.execute(query, parameters).fetchall()]
+
+    def meters(self, account: str) -> list[MeterState]:
+        return [meter_state_from_doc(doc) for doc in
+                self._documents("SELECT doc FROM meters WHERE account = ? ORDER BY meter", account)]
 
     def record(self, key: RecordKey, compute: Compute) -> Recorded:
         with self._transaction() as db:
@@ -93,15 +81,14 @@ class SqliteStore:
                                (key.idempotency_id,)).fetchone()
             if known is not None:
                 return replay(key, known[0], json.loads(known[1]))
-            row = db.execute("SELECT doc FROM meters WHERE account = ? AND meter = ?",
-                             (key.account, key.meter)).fetchone()
-            if row is None:
+            state = stored_meter(db, key.account, key.meter)
+            if state is None:
                 raise NotFound("meter_unknown", METER_UNKNOWN)
-            outcome = compute(meter_state_from_doc(json.loads(row[0])))
-            self._write_reading(db, outcome.reading)
-            self._write_meter(db, outcome.state)
+            outcome = compute(state)
+            write_reading(db, outcome.reading)
+            write_meter(db, outcome.state)
             db.execute("INSERT INTO idempotency (id, fingerprint, reading_id, receipt) VALUES (?, ?, ?, ?)",
-                       (key.idempotency_id, key.fingerprint, outcome.reading.reading_id, _dumps(outcome.receipt)))
+                       (key.idempotency_id, key.fingerprint, outcome.reading.reading_id, dumps(outcome.receipt)))
         return Recorded(outcome.receipt, created=True)
 
     def count_attempt(self, account: str, window: int, *, window_seconds: int) -> int:
@@ -118,27 +105,21 @@ class SqliteStore:
         changed = 0
         with self._transaction() as db:
             for (account, meter), update in updates.items():
-                row = db.execute("SELECT doc FROM meters WHERE account = ? AND meter = ?", (account, meter)).fetchone()
-                change = update(meter_state_from_doc(json.loads(row[0])) if row else None)
-                if change is None:
-                    continue
-                if change.baseline is not None:
-                    self._write_reading(db, change.baseline)
-                self._write_meter(db, change.state)
-                changed += 1
+                change = update(stored_meter(db, account, meter))
+                if change is not None:
+                    if change.baseline is not None:
+                        write_reading(db, change.baseline)
+                    write_meter(db, change.state)
+                    changed += 1
         return changed
 
     def readings(self, period: str) -> list[Reading]:
-        with self._transaction("BEGIN") as db:
-            rows = db.execute("SELECT doc FROM readings WHERE period = ? ORDER BY account, meter, seq",
-                              (period,)).fetchall()
-        return [reading_from_doc(json.loads(doc)) for (doc,) in rows]
+        return [reading_from_doc(doc) for doc in self._documents(
+            "SELECT doc FROM readings WHERE period = ? ORDER BY account, meter, seq", period)]
 
     def history(self, account: str, meter: str) -> list[Reading]:
-        with self._transaction("BEGIN") as db:
-            rows = db.execute("SELECT doc FROM readings WHERE account = ? AND meter = ? ORDER BY seq",
-                              (account, meter)).fetchall()
-        return [reading_from_doc(json.loads(doc)) for (doc,) in rows]
+        return [reading_from_doc(doc) for doc in self._documents(
+            "SELECT doc FROM readings WHERE account = ? AND meter = ? ORDER BY seq", account, meter)]
 
     def close(self) -> None:
         with self._lock:
@@ -146,15 +127,3 @@ class SqliteStore:
         for connection in connections:
             connection.close()
         self._local = threading.local()
-
-    @staticmethod
-    def _write_reading(db: sqlite3.Connection, reading: Reading) -> None:
-        db.execute("INSERT INTO readings (reading_id, account, meter, seq, period, doc) VALUES (?, ?, ?, ?, ?, ?)",
-                   (reading.reading_id, reading.account, reading.meter, reading.seq, reading.period,
-                    _dumps(reading_to_doc(reading))))
-
-    @staticmethod
-    def _write_meter(db: sqlite3.Connection, state: MeterState) -> None:
-        db.execute("INSERT INTO meters (account, meter, doc) VALUES (?, ?, ?) "
-                   "ON CONFLICT (account, meter) DO UPDATE SET doc = excluded.doc",
-                   (state.meter.account, state.meter.meter, _dumps(meter_state_to_doc(state))))
