@@ -127,6 +127,13 @@ def test_body_that_is_not_json(readings_app: Any) -> None:
     assert_error(response, 400, "invalid_json", "JSON")
 
 
+def test_body_too_large_or_not_json(readings_app: Any) -> None:
+    big = {"account": "000000000001", "values": {"t1": 1100}, "pad": "x" * 20000}
+    assert_error(readings_app.client.post("/", json=big), 413, "payload_too_large", "Слишком большой")
+    response = readings_app.client.post("/", data="<p>", content_type="text/html")
+    assert_error(response, 415, "unsupported_media_type", "JSON")
+
+
 def test_other_methods(readings_app: Any) -> None:
     assert_error(readings_app.client.put("/", json={}), 405, "method_not_allowed")
 
