@@ -35,8 +35,9 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 
 def machine() -> str:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     return (f"machine: nproc {cpus} (cpu_count {os.cpu_count()}), Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()} {platform.machine()}")
+            f"{platform.system()} {platform.release()} {platform.machine()}; load average {load} (1/5/15 min)")
 
 
 def server_settings() -> str:
@@ -58,6 +59,19 @@ def post_json(conn: http.client.HTTPConnection, body: bytes) -> int:
     response = conn.getresponse()
     response.read()
     return response.status
+
+
+@contextmanager
+def sigterm_as_exit() -> Iterator[None]:
+    """Turn SIGTERM into SystemExit while inside, so that `finally` blocks still stop the servers we spawned."""
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, leave)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @dataclasses.dataclass
@@ -185,10 +199,21 @@ def throughput(port: int, bodies: Sequence[bytes], *, clients: int, seconds: flo
     return sum(answered) / elapsed, sum(answered), sum(failed)
 
 
+# Printed last by the child. VmHWM, not ru_maxrss: on Linux a child's ru_maxrss starts from
+# its parent's peak (kept across fork and exec), so a big parent would inflate it.
+_PRINT_PEAK_KB = """
+import resource as _resource
+try:
+    print(next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")))
+except (OSError, StopIteration):
+    print(_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
 def subprocess_peak_rss_mb(code: str, *, stdin: str = "", timeout: float = 120.0) -> float:
-    """Peak RSS in MB of a fresh interpreter running `code`, which must end by printing ru_maxrss (KB)."""
-    result = subprocess.run([sys.executable, "-c", code], input=stdin, capture_output=True, text=True,
-                            cwd=REPO_DIR, timeout=timeout, check=True)
+    """Peak RSS in MB of a fresh interpreter that runs `code`."""
+    result = subprocess.run([sys.executable, "-c", code + _PRINT_PEAK_KB], input=stdin, capture_output=True,
+                            text=True, cwd=REPO_DIR, timeout=timeout, check=True)
     return int(result.stdout.strip().splitlines()[-1]) / 1024
 
 
