@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import heapq
 
 from spravka.ask.index import Index
 
@@ -17,6 +18,9 @@ ENTRY_SHARE = 0.6
 WEAK_WORD = 0.5
 # A word that is only a typo correction's guess counts less than a word typed right.
 GUESSED_WORD = 0.6
+# A word in more phrasings than this (or 2% of them) is common: it does not
+# bring entries into play on its own when the question has a rarer word.
+COMMON_POSTINGS = 200
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,14 +37,25 @@ def query_weights(stems: frozenset[str], index: Index, guessed: frozenset[str] =
 
 
 def entry_scores(stems: frozenset[str], index: Index, guessed: frozenset[str] = frozenset()) -> dict[int, float]:
-    """Score of every entry that shares a word with the question (0–100)."""
+    """Score of every entry that shares a rarer word with the question (0–100).
+
+    Entries are found through the question's rarer words; its very common words
+    ("прибор учёт" in a large base) only add to entries found that way, so the
+    cost does not grow with how many phrasings mention a meter.
+    """
     weights = query_weights(stems, index, guessed)
     query_mass = sum(weights.values()) or 1.0
+    known = [(s, w) for s, w in weights.items() if s in index.postings]
+    limit = max(COMMON_POSTINGS, len(index.targets) // 50)
+    rare = [(s, w) for s, w in known if len(index.postings[s]) <= limit]
+    common = [(s, w) for s, w in known if len(index.postings[s]) > limit] if rare else []
     overlap: dict[int, float] = {}
-    for s, w in weights.items():
-        if s in index.idf:
-            for entry in index.postings.get(s, ()):
-                overlap[entry] = overlap.get(entry, 0.0) + w
+    for s, w in rare or known:
+        for entry in index.postings[s]:
+            overlap[entry] = overlap.get(entry, 0.0) + w
+    for entry in overlap:
+        entry_stems = index.entry_stems[entry]
+        overlap[entry] += sum(w for s, w in common if s in entry_stems)
     return {entry: 100.0 * ((common / index.entry_mass[entry]) ** RECALL_POWER) * ((common / query_mass) ** PRECISION_POWER)
             for entry, common in overlap.items()}
 
@@ -62,9 +77,8 @@ def rank(stems: frozenset[str], index: Index, *, guessed: frozenset[str] = froze
         target = index.targets[entry]
         if target not in best_entry or score > best_entry[target][0]:
             best_entry[target] = (score, entry)
-    candidates = []
-    for target, covered in coverage.items():
-        entry_score, entry = best_entry.get(target, (0.0, -1))
-        score = ENTRY_SHARE * entry_score + (1 - ENTRY_SHARE) * 100.0 * covered / query_mass
-        candidates.append(Candidate(target, score, covered / query_mass, entry))
-    return sorted(candidates, key=lambda c: (-c.score, c.target))[:limit]
+    scored = ((ENTRY_SHARE * best_entry.get(target, (0.0, -1))[0] + (1 - ENTRY_SHARE) * 100.0 * covered / query_mass,
+               target, covered) for target, covered in coverage.items())
+    top = heapq.nsmallest(limit, scored, key=lambda item: (-item[0], item[1]))
+    return [Candidate(target, score, covered / query_mass, best_entry.get(target, (0.0, -1))[1])
+            for score, target, covered in top]

@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+# libyaml's parser when present: the index build reads every front matter.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*\r?\n?", re.S)
 # Files in the knowledge folder that are data, not pages.
 DATA_FILES = ("facts.yml", "sections.yml", "synonyms.yml", "intents.yml")
@@ -52,7 +54,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     match = FRONT_MATTER.match(text)
     if not match:
         raise ValueError("нет блока front matter (--- … ---) в начале файла")
-    meta = yaml.safe_load(match.group(1)) or {}
+    meta = yaml.load(match.group(1), Loader=_LOADER) or {}
     if not isinstance(meta, dict):
         raise ValueError("front matter должен быть словарём YAML")
     return meta, text[match.end():], text[: match.end()].count("\n") + 1
