@@ -19,6 +19,7 @@ def on_config(config: Any) -> Any:
     knowledge_dir = Path(config["docs_dir"])
     _state["facts"] = load_facts(knowledge_dir)
     _state["sections"] = load_yaml(knowledge_dir, "sections.yml")
+    _state["synonyms"] = load_yaml(knowledge_dir, "synonyms.yml")
     return config
 
 
@@ -44,7 +45,7 @@ def _section_folder(section: Any) -> str:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    return page_markdown(markdown, page.meta, _state["facts"])
+    return page_markdown(markdown, page.meta, _state["facts"], _state["synonyms"])
 
 
 def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:

@@ -11,7 +11,8 @@ ASKED_HEADING = "Как ещё спрашивают"
 LINKS_HEADING = "Полезные ссылки"
 
 
-def page_markdown(markdown: str, meta: Mapping[str, Any], facts: Mapping[str, str]) -> str:
+def page_markdown(markdown: str, meta: Mapping[str, Any], facts: Mapping[str, str],
+                  synonyms: Mapping[str, list[str]] | None = None) -> str:
     """The page body the help site shows for an article (front matter already removed)."""
     parts = [markdown.rstrip()]
     links = [l for l in meta.get("links") or [] if isinstance(l, dict)]
@@ -24,7 +25,22 @@ def page_markdown(markdown: str, meta: Mapping[str, Any], facts: Mapping[str, st
         # search with the words customers use, not the words of the title.
         parts.append(f"## {ASKED_HEADING}\n")
         parts.append("\n".join(f"- {_sentence(q)}" for q in questions))
+        variants = search_variants(questions, synonyms or {})
+        if variants:
+            # Abbreviations and frequent misspellings from synonyms.yml, so the
+            # site search finds the page for "лк" or "пакозания" as well.
+            parts.append(f'<p class="spravka-search-terms" hidden>{" ".join(variants)}</p>')
     return render_facts("\n\n".join(parts) + "\n", facts)
+
+
+def search_variants(questions: list[str], synonyms: Mapping[str, list[str]]) -> list[str]:
+    """The variants of every synonym whose canonical term the page's questions use."""
+    text = " " + " ".join(q.lower().replace("ё", "е") for q in questions) + " "
+    found: list[str] = []
+    for canonical, variants in synonyms.items():
+        if f" {str(canonical).lower()}" in text:
+            found.extend(str(v) for v in variants or [] if str(v) not in found)
+    return found
 
 
 def _sentence(question: str) -> str:
