@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -116,9 +117,17 @@ def server_address(server: BaseWSGIServer) -> str:
     return f"http://{host}:{server.server_port}/"
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(host: str, port: int, *, site_dir: Path = DEFAULT_SITE_DIR) -> None:
     """Run until Ctrl-C, printing the one address to open."""
     server = open_server(host, port, site_dir)
+    # Ctrl-C and a plain `kill` both stop it, even when started in the background
+    # of a non-interactive shell (which starts it with SIGINT ignored).
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, _interrupt)
     # The address is the command's output, not a log line: tests and people read it.
     sys.stdout.write(f"Spravka: {server_address(server)}  (Ctrl-C — остановить)\n")
     sys.stdout.flush()
