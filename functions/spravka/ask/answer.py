@@ -8,7 +8,7 @@ from typing import Any
 
 from spravka.ask.index import ArticleRef, Index
 from spravka.ask.match import Candidate, rank
-from spravka.ask.normalise import Analysis, analyse, features
+from spravka.ask.normalise import Analysis, analyse
 
 # Thresholds on the 0–100 match score. A wrong article is worse than "не знаю",
 # so answering needs both a good score and a clear lead over the runner-up.
@@ -61,7 +61,7 @@ def answer(question: str, index: Index) -> Reply:
     smalltalk = _smalltalk_kind(analysis, index)
     if smalltalk:
         return Reply("smalltalk", index.replies.get(f"smalltalk:{smalltalk}", ""), score=100.0)
-    candidates = rank(features(analysis.stems), index, guessed=analysis.guessed, limit=8)
+    candidates = rank(frozenset(analysis.stems), index, guessed=analysis.guessed, limit=8)
     return decide(analysis, candidates, index)
 
 

@@ -37,15 +37,12 @@ class Index:
     replies: Mapping[str, str]
     lexicon: Lexicon
     idf: Mapping[str, float]
-    unknown_weight: float                        # weight of a word the knowledge never uses
     targets: tuple[str, ...]                     # per entry: article id, "@operator", "@smalltalk:thanks", ...
     entry_stems: tuple[frozenset[str], ...]
     entry_mass: tuple[float, ...]                # sum of the entry's stem weights
     postings: Mapping[str, tuple[int, ...]]      # stem -> entries that contain it
     out_of_scope: frozenset[str]                 # stems that mark another company's business
     smalltalk: Mapping[str, frozenset[str]]      # kind of small talk -> words it is made of
-    bag_strong: Mapping[str, frozenset[str]]     # target -> stems of its questions and title
-    bag_weak: Mapping[str, frozenset[str]]       # target -> stems only its page text uses
     bag_postings: Mapping[str, tuple[tuple[str, bool], ...]]  # stem -> (target, strong?)
     question_stems: frozenset[str]               # stems that some question or title uses
 
@@ -54,8 +51,8 @@ class Index:
         if stem in self.question_stems:
             return self.idf[stem]
         if stem in self.idf:
-            return min(self.idf[stem], self.unknown_weight) * PAGE_ONLY_WEIGHT
-        return self.unknown_weight
+            return min(self.idf[stem], UNKNOWN_WEIGHT) * PAGE_ONLY_WEIGHT
+        return UNKNOWN_WEIGHT
 
 
 def index_from_data(data: Mapping[str, Any]) -> Index:
@@ -81,7 +78,6 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
         replies=dict(data["replies"]),
         lexicon=lexicon,
         idf=idf,
-        unknown_weight=UNKNOWN_WEIGHT,
         targets=targets,
         entry_stems=entry_stems,
         entry_mass=tuple(sum(idf.get(s, 0.0) for s in stems) or 1.0 for stems in entry_stems),
@@ -89,8 +85,6 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
         out_of_scope=frozenset(data.get("out_of_scope_stems", ())),
         bag_postings={s: tuple(ts) for s, ts in bag_postings.items()},
         question_stems=frozenset(s for b in data["bags"].values() for s in b["strong"]),
-        bag_strong={t: frozenset(b["strong"]) for t, b in data["bags"].items()},
-        bag_weak={t: frozenset(b["weak"]) for t, b in data["bags"].items()},
         smalltalk={kind: frozenset(words) for kind, words in data.get("smalltalk", {}).items()},
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
+from collections.abc import Mapping
 
 from spravka.ask.index import Index
 
@@ -36,14 +37,13 @@ def query_weights(stems: frozenset[str], index: Index, guessed: frozenset[str] =
     return {s: index.weight(s) * (GUESSED_WORD if s in guessed else 1.0) for s in stems}
 
 
-def entry_scores(stems: frozenset[str], index: Index, guessed: frozenset[str] = frozenset()) -> dict[int, float]:
+def entry_scores(weights: Mapping[str, float], index: Index) -> dict[int, float]:
     """Score of every entry that shares a rarer word with the question (0–100).
 
     Entries are found through the question's rarer words; its very common words
     ("прибор учёт" in a large base) only add to entries found that way, so the
     cost does not grow with how many phrasings mention a meter.
     """
-    weights = query_weights(stems, index, guessed)
     query_mass = sum(weights.values()) or 1.0
     known = [(s, w) for s, w in weights.items() if s in index.postings]
     limit = max(COMMON_POSTINGS, len(index.targets) // 50)
@@ -73,7 +73,7 @@ def rank(stems: frozenset[str], index: Index, *, guessed: frozenset[str] = froze
             for target, strong in index.bag_postings.get(s, ()):
                 coverage[target] = coverage.get(target, 0.0) + (w if strong else w * WEAK_WORD)
     best_entry: dict[str, tuple[float, int]] = {}
-    for entry, score in entry_scores(stems, index, guessed).items():
+    for entry, score in entry_scores(weights, index).items():
         target = index.targets[entry]
         if target not in best_entry or score > best_entry[target][0]:
             best_entry[target] = (score, entry)

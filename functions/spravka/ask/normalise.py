@@ -163,11 +163,6 @@ def _correct_cached(word: str, lexicon: Lexicon) -> str | None:
     return best[0] if best else None
 
 
-def features(stems: tuple[str, ...]) -> frozenset[str]:
-    """What matching compares: the stems and each pair of neighbours ("не_пришл", "квитанц_почт")."""
-    return frozenset(stems)
-
-
 def apply_synonyms(stems: list[str], synonyms: Mapping[tuple[str, ...], tuple[str, ...]]) -> tuple[str, ...]:
     """Replace each variant (longest first) by its canonical stems."""
     out: list[str] = []

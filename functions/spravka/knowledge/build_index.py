@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from spravka.ask.normalise import WORD, Lexicon, analyse, features, fold, stem
+from spravka.ask.normalise import WORD, Lexicon, analyse, fold, stem
 from spravka.ask.stopwords import STOPWORDS
 from spravka.knowledge.articles import load_articles, load_yaml
 from spravka.knowledge.facts import load_facts, render_facts
@@ -81,7 +81,7 @@ def build_index(knowledge_dir: Path) -> dict[str, Any]:
     lexicon, lexicon_json = build_lexicon(knowledge_dir, phrases, list(texts.values()))
     entries = []
     for target, phrase in phrases:
-        stems = sorted(features(analyse(phrase, lexicon).stems))
+        stems = sorted(set(analyse(phrase, lexicon).stems))
         if stems:
             entries.append([target, stems])
     strong: dict[str, set[str]] = {}

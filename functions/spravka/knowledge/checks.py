@@ -149,7 +149,7 @@ def _check_topics(knowledge_dir: Path, articles: list[Article]) -> list[Problem]
 def check_ambiguity(knowledge_dir: Path, articles: list[Article]) -> list[Problem]:
     """Questions of one article that match another article's questions at least as well as their own."""
     from spravka.ask.index import index_from_data
-    from spravka.ask.match import entry_scores
+    from spravka.ask.match import entry_scores, query_weights
     from spravka.knowledge.build_index import build_index
 
     index = index_from_data(build_index(knowledge_dir))
@@ -160,7 +160,7 @@ def check_ambiguity(knowledge_dir: Path, articles: list[Article]) -> list[Proble
         if own not in by_id:
             continue
         best_own, best_other, other_entry = 0.0, 0.0, -1
-        for other, score in entry_scores(stems, index).items():
+        for other, score in entry_scores(query_weights(stems, index), index).items():
             if other == entry:
                 continue
             if index.targets[other] == own:
