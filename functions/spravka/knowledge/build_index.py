@@ -10,39 +10,33 @@ from typing import Any
 
 from spravka.ask.normalise import WORD, Lexicon, analyse, fold, stem
 from spravka.ask.stopwords import STOPWORDS
-from spravka.knowledge.articles import load_articles, load_yaml
+from spravka.knowledge.articles import Article, load_articles, load_yaml
 from spravka.knowledge.facts import load_facts, render_facts
 
 INDEX_VERSION = 1
 ACTIONS = ("submit-readings", "operator", "personal")
 
 
-def collect_phrases(knowledge_dir: Path) -> list[tuple[str, str]]:
+def collect_phrases(articles: list[Article], intents: dict[str, Any]) -> list[tuple[str, str]]:
     """(target, phrase) for every way of asking: article titles and questions, intent examples."""
     phrases: list[tuple[str, str]] = []
-    for article in load_articles(knowledge_dir):
+    for article in articles:
         phrases.append((article.id, article.title))
         phrases.extend((article.id, q) for q in article.questions)
-    intents = load_yaml(knowledge_dir, "intents.yml")
     for name in (*ACTIONS, "out-of-scope"):
         phrases.extend((f"@{name}", str(q)) for q in intents.get(name, {}).get("examples", []))
     return phrases
 
 
-def smalltalk_words(knowledge_dir: Path) -> dict[str, list[str]]:
+def smalltalk_words(intents: dict[str, Any]) -> dict[str, list[str]]:
     """Per kind of small talk (greeting, thanks, ...), the words its examples use."""
-    examples = load_yaml(knowledge_dir, "intents.yml").get("smalltalk", {}).get("examples", {})
+    examples = intents.get("smalltalk", {}).get("examples", {})
     return {kind: sorted({w for q in phrases for w in WORD.findall(fold(str(q)))})
             for kind, phrases in sorted(examples.items())}
 
 
-def article_texts(knowledge_dir: Path, facts: dict[str, str]) -> dict[str, str]:
-    """The full text of each article's page, facts filled in, for the article's bag of words."""
-    return {a.id: render_facts(a.body, facts) for a in load_articles(knowledge_dir)}
-
-
-def build_lexicon(knowledge_dir: Path, phrases: list[tuple[str, str]],
-                  texts: list[str]) -> tuple[Lexicon, dict[str, Any]]:
+def build_lexicon(knowledge_dir: Path, phrases: list[tuple[str, str]], texts: list[str],
+                  smalltalk: dict[str, list[str]]) -> tuple[Lexicon, dict[str, Any]]:
     """The lexicon every phrase and question is read with, and its JSON form."""
     synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
     words: Counter[str] = Counter()
@@ -59,7 +53,7 @@ def build_lexicon(knowledge_dir: Path, phrases: list[tuple[str, str]],
         words.update(WORD.findall(fold(phrase)))
     for text in texts:
         words.update(WORD.findall(fold(text)))
-    for kind_words in smalltalk_words(knowledge_dir).values():
+    for kind_words in smalltalk.values():
         words.update(kind_words)
     words.update(STOPWORDS)
     vocabulary = sorted(w for w in words if not w.isdigit())
@@ -76,9 +70,13 @@ def build_lexicon(knowledge_dir: Path, phrases: list[tuple[str, str]],
 def build_index(knowledge_dir: Path) -> dict[str, Any]:
     """The whole index as plain data (deterministic: same knowledge, same bytes)."""
     facts = load_facts(knowledge_dir)
-    phrases = collect_phrases(knowledge_dir)
-    texts = article_texts(knowledge_dir, facts)
-    lexicon, lexicon_json = build_lexicon(knowledge_dir, phrases, list(texts.values()))
+    articles = load_articles(knowledge_dir)
+    intents = load_yaml(knowledge_dir, "intents.yml")
+    smalltalk = smalltalk_words(intents)
+    phrases = collect_phrases(articles, intents)
+    # The full text of each page, facts filled in, for the article's bag of words.
+    texts = {a.id: render_facts(a.body, facts) for a in articles}
+    lexicon, lexicon_json = build_lexicon(knowledge_dir, phrases, list(texts.values()), smalltalk)
     entries = []
     for target, phrase in phrases:
         stems = sorted(set(analyse(phrase, lexicon).stems))
@@ -97,7 +95,6 @@ def build_index(knowledge_dir: Path) -> dict[str, Any]:
             targets_by_stem.setdefault(s, set()).add(target)
     n_targets = len(bags)
     idf = {s: round(math.log((n_targets + 1) / (len(ts) + 0.5)), 4) for s, ts in sorted(targets_by_stem.items())}
-    intents = load_yaml(knowledge_dir, "intents.yml")
     replies = {name: render_facts(str(intents.get(name, {}).get("reply", "")), facts)
                for name in (*ACTIONS, "fallback")}
     replies.update({f"smalltalk:{kind}": render_facts(str(text), facts)
@@ -114,11 +111,11 @@ def build_index(knowledge_dir: Path) -> dict[str, Any]:
                 "text": render_facts(a.short_answer, facts),
                 "links": [{"title": render_facts(l.title, facts), "url": render_facts(l.url, facts)} for l in a.links],
             }
-            for a in load_articles(knowledge_dir)
+            for a in articles
         ],
         "replies": replies,
         "out_of_scope_stems": oos,
-        "smalltalk": smalltalk_words(knowledge_dir),
+        "smalltalk": smalltalk,
         "lexicon": lexicon_json,
         "idf": idf,
         "entries": entries,
