@@ -8,10 +8,11 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from spravka.paths import INDEX_PATH, REPO_DIR
+
 # The repository root when running from a checkout; in a deployed function
 # only functions/ exists and the defaults below still work.
-PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_DATA_DIR = PACKAGE_DIR.parent.parent / "var"
+DEFAULT_DATA_DIR = REPO_DIR / "var"
 
 
 class SettingsError(ValueError):
@@ -40,7 +41,7 @@ class Settings:
             readings_store=store,
             allowed_origins=origins,
             site_url=environ.get("SITE_URL", "").rstrip("/"),
-            index_path=Path(environ.get("SPRAVKA_INDEX", str(PACKAGE_DIR / "data" / "index.json"))),
+            index_path=Path(environ.get("SPRAVKA_INDEX", str(INDEX_PATH))),
             readings_window=_window(environ.get("READINGS_WINDOW", "15-25")),
             rate_limit_per_minute=_int(environ, "RATE_LIMIT_PER_MINUTE", 30),
             max_question_chars=_int(environ, "MAX_QUESTION_CHARS", 1000),
