@@ -79,7 +79,9 @@ def test_oversized_body_is_a_413(client) -> None:
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
 def test_wrong_method_is_a_405(client, method) -> None:
-    assert_error(client.open("/", method=method, json={"q": "привет"}), 405, "method_not_allowed")
+    response = client.open("/", method=method, json={"q": "привет"})
+    assert_error(response, 405, "method_not_allowed")
+    assert response.headers["Allow"] == "GET, POST, OPTIONS"
 
 
 def test_responses_carry_security_headers(client) -> None:

@@ -92,7 +92,8 @@ def json_endpoint(*, methods: tuple[str, ...] = ("GET", "POST")) -> Callable[[Ha
                 return response
             try:
                 if request.method not in methods:
-                    raise MethodNotAllowed("method_not_allowed", "Метод не поддерживается.")
+                    raise MethodNotAllowed("method_not_allowed", "Метод не поддерживается.",
+                                           headers={"Allow": ", ".join((*methods, "OPTIONS"))})
                 result = handler(request)
             except ApiError as error:
                 return json_response(error_body(error.code, error.message), error.status, {**cors, **error.headers})
