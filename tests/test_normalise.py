@@ -74,3 +74,19 @@ def test_fold_and_stem() -> None:
 
 def test_translit_offers_both_readings_of_sch() -> None:
     assert {"счета", "щета"} <= set(translit_variants("scheta"))
+
+
+def test_a_typo_keeps_its_first_letter_on_a_tie(lexicon) -> None:
+    # "пверки" is one edit from both "поверки" and "сверки"; people rarely miss the first key.
+    assert stems_of("срок пверки", lexicon) == stems_of("срок поверки", lexicon)
+
+
+def test_tariff_zones_stay_whole(lexicon) -> None:
+    analysis = analyse("т1 12345 т2 678", lexicon)
+    assert {"т1", "т2"} <= set(analysis.stems)
+    assert analysis.numbers == ("12345", "678")
+
+
+def test_a_light_going_out_is_not_paying(lexicon) -> None:
+    # "погас экран" (went dark) must not read as "погасить долг" (pay off).
+    assert "оплат" not in stems_of("у счётчика погас экран", lexicon)

@@ -125,10 +125,9 @@ def _smalltalk_kind(analysis: Analysis, index: Index) -> str | None:
 
 
 def _out_of_scope(analysis: Analysis, best: Candidate, index: Index) -> bool:
-    """Another company's business that the best entry does not explain (gas, water utility, internet)."""
+    """Another company's business that the best article's questions never mention (gas, water utility, internet)."""
     foreign = set(analysis.stems) & index.out_of_scope
-    explained = index.entry_stems[best.entry] if best.entry >= 0 else frozenset()
-    return bool(foreign - explained)
+    return any((best.target, True) not in index.bag_postings.get(s, ()) for s in foreign)
 
 
 def _action(name: str, index: Index, score: float) -> Reply:

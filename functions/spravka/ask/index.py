@@ -15,7 +15,7 @@ from spravka.ask.stopwords import STOPWORDS
 
 # The weight of a word the knowledge never uses. Lower than a rare known word:
 # stories around a question are full of them ("переехали", "сентябре").
-UNKNOWN_WEIGHT = 2.0
+UNKNOWN_WEIGHT = 1.0
 # A word only article pages use (never a question) is more often the story
 # around a question than its subject.
 PAGE_ONLY_WEIGHT = 0.3

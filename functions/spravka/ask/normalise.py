@@ -16,7 +16,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 _STEMMER = snowballstemmer.stemmer("russian")
-WORD = re.compile(r"[а-я]+|[a-z]+|\d+")
+# "т1", "т2", "т3" are tariff zones, kept whole; otherwise letters and digits part.
+WORD = re.compile(r"т[1-3](?!\d)|[а-я]+|[a-z]+|\d+")
 LATIN = re.compile(r"[a-z]")
 
 # ЙЦУКЕН typed on a QWERTY layout (lowercase text, so shifted keys map as well).
@@ -159,8 +160,12 @@ def correct_typo(word: str, lexicon: Lexicon) -> str | None:
 def _correct_cached(word: str, lexicon: Lexicon) -> str | None:
     max_edits = 1 if len(word) < 8 else 2
     pool = [w for n in range(len(word) - max_edits, len(word) + max_edits + 1) for w in lexicon.by_length.get(n, ())]
-    best = process.extractOne(word, pool, scorer=OSA.distance, score_cutoff=max_edits)
-    return best[0] if best else None
+    found = process.extract(word, pool, scorer=OSA.distance, score_cutoff=max_edits, limit=None)
+    if not found:
+        return None
+    # Fewest edits first; on a tie, a word that keeps the typed first letter
+    # ("пверки" is "поверки", not "сверки"): people rarely miss the first key.
+    return min(found, key=lambda hit: (hit[1], hit[0][0] != word[0], hit[0]))[0]
 
 
 def apply_synonyms(stems: list[str], synonyms: Mapping[tuple[str, ...], tuple[str, ...]]) -> tuple[str, ...]:
