@@ -13,6 +13,12 @@ from spravka.ask.normalise import Lexicon
 from spravka.ask.stopwords import STOPWORDS
 
 
+# An entry's score weighs how much of the entry the question covers (recall)
+# against how much of the question the entry explains (precision). Recall
+# counts more: a story around the question should not hide it. They sum to 1,
+# which lets match.rank compute the score with one multiplication per entry.
+RECALL_POWER = 0.65
+PRECISION_POWER = 1 - RECALL_POWER
 # The weight of a word the knowledge never uses. Lower than a rare known word:
 # stories around a question are full of them ("переехали", "сентябре").
 UNKNOWN_WEIGHT = 1.0
@@ -40,6 +46,7 @@ class Index:
     targets: tuple[str, ...]                     # per entry: article id, "@operator", "@smalltalk:thanks", ...
     entry_stems: tuple[frozenset[str], ...]
     entry_mass: tuple[float, ...]                # sum of the entry's stem weights
+    entry_norm: tuple[float, ...]                # entry_mass ** -RECALL_POWER, for match.rank
     postings: Mapping[str, tuple[int, ...]]      # stem -> entries that contain it
     out_of_scope: frozenset[str]                 # stems that mark another company's business
     smalltalk: Mapping[str, frozenset[str]]      # kind of small talk -> words it is made of
@@ -62,6 +69,7 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
     idf: dict[str, float] = data["idf"]
     targets = tuple(str(t) for t, _ in data["entries"])
     entry_stems = tuple(frozenset(stems) for _, stems in data["entries"])
+    entry_mass = tuple(sum(idf.get(s, 0.0) for s in stems) or 1.0 for stems in entry_stems)
     postings: dict[str, list[int]] = {}
     for i, stems in enumerate(entry_stems):
         for s in stems:
@@ -80,7 +88,8 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
         idf=idf,
         targets=targets,
         entry_stems=entry_stems,
-        entry_mass=tuple(sum(idf.get(s, 0.0) for s in stems) or 1.0 for stems in entry_stems),
+        entry_mass=entry_mass,
+        entry_norm=tuple(m ** -RECALL_POWER for m in entry_mass),
         postings={s: tuple(ids) for s, ids in postings.items()},
         out_of_scope=frozenset(data.get("out_of_scope_stems", ())),
         bag_postings={s: tuple(ts) for s, ts in bag_postings.items()},

@@ -81,6 +81,7 @@ class Lexicon:
     synonyms: Mapping[tuple[str, ...], tuple[str, ...]]  # variant stems -> canonical stems
     stopwords: frozenset[str]                           # folded words that carry no topic
     by_length: Mapping[int, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    _pools: dict[tuple[int, int], list[str]] = dataclasses.field(default_factory=dict, repr=False)
 
     @classmethod
     def create(cls, words: Iterable[str], stems: Iterable[str],
@@ -95,6 +96,14 @@ class Lexicon:
 
     def knows(self, word: str) -> bool:
         return word in self.words or stem(word) in self.stems
+
+    def words_of_length(self, shortest: int, longest: int) -> list[str]:
+        """Known words of these lengths: the typo corrector's pool, built once per range."""
+        pool = self._pools.get((shortest, longest))
+        if pool is None:
+            pool = [w for n in range(shortest, longest + 1) for w in self.by_length.get(n, ())]
+            self._pools[(shortest, longest)] = pool
+        return pool
 
 
 @dataclasses.dataclass(frozen=True)
@@ -159,7 +168,7 @@ def correct_typo(word: str, lexicon: Lexicon) -> str | None:
 @functools.lru_cache(maxsize=16384)
 def _correct_cached(word: str, lexicon: Lexicon) -> str | None:
     max_edits = 1 if len(word) < 8 else 2
-    pool = [w for n in range(len(word) - max_edits, len(word) + max_edits + 1) for w in lexicon.by_length.get(n, ())]
+    pool = lexicon.words_of_length(len(word) - max_edits, len(word) + max_edits)
     found = process.extract(word, pool, scorer=OSA.distance, score_cutoff=max_edits, limit=None)
     if not found:
         return None
