@@ -80,19 +80,19 @@ def rank(stems: frozenset[str], index: Index, *, guessed: frozenset[str] = froze
     for s, w in weights.items():
         for target, strong in index.bag_postings.get(s, ()):
             coverage[target] = get(target, 0.0) + (w if strong else w * WEAK_WORD)
-    targets, norm = index.targets, index.entry_norm
-    best_entry: dict[str, tuple[float, int]] = {}
+    norm, target_of = index.entry_norm, index.target_number
+    best = [0.0] * len(index.target_names)
+    best_at = [-1] * len(index.target_names)
     for entry, common in _overlaps(weights, index).items():
         score = common * norm[entry]
-        target = targets[entry]
-        held = best_entry.get(target)
-        if held is None or score > held[0]:
-            best_entry[target] = (score, entry)
+        number = target_of[entry]
+        if score > best[number]:
+            best[number], best_at[number] = score, entry
     entry_scale = ENTRY_SHARE * 100.0 * query_mass ** -PRECISION_POWER
     cover_scale = (1 - ENTRY_SHARE) * 100.0 / query_mass
-    none = (0.0, -1)
-    scored = [(entry_scale * best_entry.get(target, none)[0] + cover_scale * covered, target, covered)
+    numbers = index.target_numbers
+    scored = [(entry_scale * best[numbers[target]] + cover_scale * covered, target, covered)
               for target, covered in coverage.items()]
     top = heapq.nsmallest(limit, scored, key=lambda item: (-item[0], item[1]))
-    return [Candidate(target, score, covered / query_mass, best_entry.get(target, none)[1])
+    return [Candidate(target, score, covered / query_mass, best_at[numbers[target]])
             for score, target, covered in top]
