@@ -81,7 +81,7 @@ class Lexicon:
     synonyms: Mapping[tuple[str, ...], tuple[str, ...]]  # variant stems -> canonical stems
     stopwords: frozenset[str]                           # folded words that carry no topic
     by_length: Mapping[int, tuple[str, ...]] = dataclasses.field(default_factory=dict)
-    _pools: dict[tuple[int, int], list[str]] = dataclasses.field(default_factory=dict, repr=False)
+    _pools: dict[tuple[int, int, str], list[str]] = dataclasses.field(default_factory=dict, repr=False)
 
     @classmethod
     def create(cls, words: Iterable[str], stems: Iterable[str],
@@ -97,12 +97,12 @@ class Lexicon:
     def knows(self, word: str) -> bool:
         return word in self.words or stem(word) in self.stems
 
-    def words_of_length(self, shortest: int, longest: int) -> list[str]:
-        """Known words of these lengths: the typo corrector's pool, built once per range."""
-        pool = self._pools.get((shortest, longest))
+    def words_of_length(self, shortest: int, longest: int, first: str = "") -> list[str]:
+        """Known words of these lengths (starting with `first`): the typo corrector's pools, built once each."""
+        pool = self._pools.get((shortest, longest, first))
         if pool is None:
-            pool = [w for n in range(shortest, longest + 1) for w in self.by_length.get(n, ())]
-            self._pools[(shortest, longest)] = pool
+            pool = [w for n in range(shortest, longest + 1) for w in self.by_length.get(n, ()) if w.startswith(first)]
+            self._pools[(shortest, longest, first)] = pool
         return pool
 
 
@@ -168,12 +168,18 @@ def correct_typo(word: str, lexicon: Lexicon) -> str | None:
 @functools.lru_cache(maxsize=16384)
 def _correct_cached(word: str, lexicon: Lexicon) -> str | None:
     max_edits = 1 if len(word) < 8 else 2
-    pool = lexicon.words_of_length(len(word) - max_edits, len(word) + max_edits)
-    found = process.extract(word, pool, scorer=OSA.distance, score_cutoff=max_edits, limit=None)
-    if not found:
-        return None
+    shortest, longest = len(word) - max_edits, len(word) + max_edits
     # Fewest edits first; on a tie, a word that keeps the typed first letter
     # ("пверки" is "поверки", not "сверки"): people rarely miss the first key.
+    # So a one-edit word with the same first letter is the answer, and the
+    # words of that letter (a twentieth of the pool) are searched first.
+    found = process.extract(word, lexicon.words_of_length(shortest, longest, word[0]),
+                            scorer=OSA.distance, score_cutoff=max_edits, limit=None)
+    if not any(distance == 1 for _, distance, _ in found):
+        found = process.extract(word, lexicon.words_of_length(shortest, longest),
+                                scorer=OSA.distance, score_cutoff=max_edits, limit=None)
+    if not found:
+        return None
     return min(found, key=lambda hit: (hit[1], hit[0][0] != word[0], hit[0]))[0]
 
 
