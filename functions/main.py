@@ -28,3 +28,11 @@ def readings(request: flask.Request) -> Any:
     if request.method == "GET":
         return list_meters(get_store(), read_json(request), settings=get_settings())
     return submit(get_store(), read_json(request), settings=get_settings())
+
+
+@functions_framework.http
+@json_endpoint(methods=("POST",))
+def events(request: flask.Request) -> Any:
+    from spravka.questions.events import accept_events
+
+    return accept_events(read_json(request))

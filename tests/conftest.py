@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -23,6 +24,8 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+    if "spravka.questions.recorder" in sys.modules:  # the question log's writers of this test's stores
+        sys.modules["spravka.questions.recorder"].close_all()
 
 
 @pytest.fixture

@@ -29,6 +29,8 @@ class Settings:
     rate_limit_per_minute: int
     max_question_chars: int
     timezone: str
+    question_log: bool = True
+    log_retention_days: int = 400
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -46,6 +48,8 @@ class Settings:
             rate_limit_per_minute=_int(environ, "RATE_LIMIT_PER_MINUTE", 30),
             max_question_chars=_int(environ, "MAX_QUESTION_CHARS", 1000),
             timezone=environ.get("SPRAVKA_TIMEZONE", "Europe/Moscow"),
+            question_log=_switch(environ, "QUESTION_LOG", True),
+            log_retention_days=_int(environ, "LOG_RETENTION_DAYS", 400),
         )
 
 
@@ -60,6 +64,17 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise SettingsError(f"{name}: expected a positive number, got {value}")
     return value
+
+
+def _switch(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("on", "true", "1", "yes"):
+        return True
+    if raw in ("off", "false", "0", "no"):
+        return False
+    raise SettingsError(f"{name}: expected on or off, got {raw!r}")
 
 
 def _window(raw: str) -> tuple[int, int]:

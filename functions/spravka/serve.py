@@ -20,7 +20,7 @@ from spravka.paths import REPO_DIR
 log = logging.getLogger(__name__)
 
 # The targets of functions/main.py, each served at /api/<name> (contract §6).
-FUNCTIONS = ("ask", "readings")
+FUNCTIONS = ("ask", "readings", "events")
 MAIN_SOURCE = REPO_DIR / "functions" / "main.py"
 DEFAULT_SITE_DIR = REPO_DIR / "build" / "site"
 

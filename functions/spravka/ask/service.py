@@ -9,10 +9,16 @@ from spravka.ask.answer import answer
 from spravka.ask.index import get_index
 from spravka.ask.validate import parse_question
 from spravka.config import get_settings
+from spravka.questions.events import parse_visitor
+from spravka.questions.recorder import record_question
 
 
 def answer_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
     """Validate the request's payload and answer it in the contract's shape."""
     settings = get_settings()
     question = parse_question(payload, max_chars=settings.max_question_chars)
-    return answer(question, get_index()).to_json(settings.site_url)
+    visitor = parse_visitor(payload, required=False)
+    reply = answer(question, get_index()).to_json(settings.site_url)
+    # Logged after answering, redacted, only queued here (spravka.questions.recorder).
+    reply["question_id"] = record_question(question, reply, session=payload.get("session"), visitor=visitor)
+    return reply

@@ -1,0 +1,1 @@
+"""The editors' loop on the functions' side: what customers asked, with personal data removed, and widget events."""

@@ -1,0 +1,89 @@
+"""The `events` function's input: an anonymous visitor id and up to 20 widget events, checked field by field."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from collections.abc import Mapping
+from typing import Any
+
+from spravka.errors import BadRequest
+
+MAX_EVENTS = 20
+VISITOR = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+ARTICLE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+QUESTION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MAX_URL = 2000
+TYPES = ("visit", "click", "helpful")
+
+
+def parse_visitor(payload: Mapping[str, Any], *, required: bool) -> str | None:
+    """The anonymous visitor id of the widget (localStorage), or None where it may be left out."""
+    visitor = payload.get("visitor")
+    if visitor is None and not required:
+        return None
+    if not isinstance(visitor, str) or not VISITOR.match(visitor):
+        raise BadRequest("visitor_invalid", "Поле «visitor» должно быть строкой из 8–64 латинских букв, цифр, «-» или «_».")
+    return visitor
+
+
+def parse_events(payload: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """(visitor, events as EventRecord fields); raises BadRequest naming the event and its field."""
+    visitor = parse_visitor(payload, required=True)
+    assert visitor is not None
+    events = payload.get("events")
+    if not isinstance(events, list) or not events:
+        raise BadRequest("events_invalid", "Поле «events» должно быть непустым списком событий.")
+    if len(events) > MAX_EVENTS:
+        raise BadRequest("events_invalid", f"Слишком много событий: не больше {MAX_EVENTS} за раз.")
+    return visitor, [_parse_event(event, number) for number, event in enumerate(events, 1)]
+
+
+def _parse_event(event: object, number: int) -> dict[str, Any]:
+    def bad(what: str) -> BadRequest:
+        return BadRequest("event_invalid", f"Событие №{number}: {what}.")
+
+    if not isinstance(event, dict):
+        raise bad("ожидался объект")
+    kind = event.get("type")
+    if kind not in TYPES:
+        raise bad("поле «type» должно быть visit, click или helpful")
+    fields: dict[str, Any] = {"type": kind}
+    if kind == "visit":
+        return fields
+    article = event.get("article")
+    if not isinstance(article, str) or not ARTICLE.match(article):
+        raise bad("поле «article» должно быть id статьи (латинские буквы, цифры, «-»)")
+    fields["article"] = article
+    question_id = event.get("question_id")
+    if question_id is not None:
+        if not isinstance(question_id, str) or not QUESTION_ID.match(question_id):
+            raise bad("поле «question_id» должно быть id вопроса из ответа ask")
+        fields["question_id"] = question_id
+    if kind == "click":
+        fields["url"] = _parse_url(event.get("url"), bad)
+    else:
+        value = event.get("value")
+        if not isinstance(value, bool):
+            raise bad("поле «value» должно быть true или false")
+        fields["value"] = value
+    return fields
+
+
+def _parse_url(url: object, bad: Any) -> str:
+    """The link's address without its query and fragment (they may carry personal data)."""
+    if not isinstance(url, str) or len(url) > MAX_URL:
+        raise bad("поле «url» должно быть адресом http(s)")
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise bad("поле «url» должно быть адресом http(s)")
+    host = parts.netloc.rsplit("@", 1)[-1]  # never a user name or password
+    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def accept_events(payload: Mapping[str, Any]) -> tuple[dict[str, int], int]:
+    """Validate and queue the events; the contract's 202 {"accepted": n}."""
+    from spravka.questions.recorder import record_events
+
+    visitor, events = parse_events(payload)
+    return {"accepted": record_events(visitor, events)}, 202

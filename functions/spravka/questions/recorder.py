@@ -1,0 +1,221 @@
+"""Logging off the request path: `ask` and `events` only enqueue; a background thread writes in batches.
+
+Nothing here may fail an answer: a full queue or a store fault drops records (counted
+and logged), never raises. The queue is flushed at exit (atexit runs on a normal exit,
+on SIGTERM in `spravka serve` and in gunicorn's workers, which leave through SystemExit).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import contextvars
+import logging
+import queue
+import re
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from spravka.config import Settings, get_settings
+from spravka.questions.records import EventRecord, QuestionRecord, Record, new_id, now
+from spravka.questions.redact import redact
+
+if TYPE_CHECKING:
+    from spravka.store.log import LogStore
+
+log = logging.getLogger(__name__)
+
+MAX_QUEUE = 20_000     # records waiting at most; beyond that new ones are dropped (a stalled store)
+BATCH = 400            # records per write at most
+LINGER = 0.2           # seconds the writer waits for more records before a write
+SESSION = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+
+_paused: contextvars.ContextVar[bool] = contextvars.ContextVar("spravka_log_paused", default=False)
+
+
+class LogWriter:
+    """A queue and the thread that drains it into a LogStore, opened lazily in that thread."""
+
+    def __init__(self, open_store: Callable[[], LogStore], *, retention_days: int,
+                 max_queue: int = MAX_QUEUE, batch: int = BATCH, linger: float = LINGER) -> None:
+        self._open_store = open_store
+        self._store: LogStore | None = None
+        self.retention_days = retention_days
+        self.batch = batch
+        self.linger = linger
+        self._queue: queue.Queue[Record] = queue.Queue(max_queue)
+        self._done = threading.Condition()
+        self._pending = 0
+        self._hurry = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self.written = 0
+        self.dropped = 0
+
+    def put(self, record: Record) -> bool:
+        """Queue one record; False (and counted as dropped) when the queue is full."""
+        if self._thread is None:
+            self._start()
+        with self._done:
+            self._pending += 1
+        try:
+            self._queue.put_nowait(record)
+        except queue.Full:
+            self._finish(0, 1)
+            return False
+        return True
+
+    def _start(self) -> None:
+        with self._start_lock:
+            if self._thread is None and not self._stop.is_set():
+                self._thread = threading.Thread(target=self._run, name="spravka-log-writer", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while not (self._stop.is_set() and self._queue.empty()):
+            try:
+                first = self._queue.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if not self._stop.is_set() and not self._hurry.is_set():
+                self._hurry.wait(self.linger)
+            records = [first]
+            while len(records) < self.batch:
+                try:
+                    records.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            self._write(records)
+
+    def _write(self, records: list[Record]) -> None:
+        try:
+            if self._store is None:
+                self._store = self._open_store()
+            self._store.write(records, retention_days=self.retention_days)
+        except Exception as error:  # a store fault loses these records, never an answer
+            if self.dropped == 0 or self.dropped // 1000 != (self.dropped + len(records)) // 1000:
+                log.warning("question log: %d record(s) dropped, store fault: %r", len(records), error)
+            self._finish(0, len(records))
+            return
+        self._finish(len(records), 0)
+
+    def _finish(self, written: int, dropped: int) -> None:
+        with self._done:
+            self.written += written
+            self.dropped += dropped
+            self._pending -= written + dropped
+            if self._pending == 0:
+                self._hurry.clear()
+                self._done.notify_all()
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every record queued so far is written or dropped; False on timeout."""
+        with self._done:
+            if self._pending == 0:
+                return True
+            self._hurry.set()
+            return self._done.wait_for(lambda: self._pending == 0, timeout)
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Flush, stop the thread and close the store."""
+        self.flush(timeout)
+        self._stop.set()
+        self._hurry.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        if self._store is not None:
+            with contextlib.suppress(Exception):
+                self._store.close()
+            self._store = None
+
+    def stats(self) -> dict[str, int]:
+        return {"written": self.written, "dropped": self.dropped, "pending": self._pending}
+
+
+_writers: dict[tuple[str, int], LogWriter] = {}
+_writers_lock = threading.Lock()
+
+
+def writer_for(settings: Settings) -> LogWriter:
+    """This instance's writer for the configured store (one per store URL)."""
+    key = (settings.readings_store, settings.log_retention_days)
+    writer = _writers.get(key)
+    if writer is None:
+        with _writers_lock:
+            writer = _writers.get(key)
+            if writer is None:
+                url = settings.readings_store
+
+                def open_store() -> LogStore:
+                    from spravka.store.log import open_log_store
+
+                    return open_log_store(url)
+
+                writer = _writers[key] = LogWriter(open_store, retention_days=settings.log_retention_days)
+    return writer
+
+
+def flush_all(timeout: float = 10.0) -> bool:
+    """Flush every writer of this process (tests and benchmarks read the store after this)."""
+    return all([writer.flush(timeout) for writer in list(_writers.values())])
+
+
+def close_all(timeout: float = 10.0) -> None:
+    """Flush and stop every writer: at exit, and between tests."""
+    with _writers_lock:
+        writers = list(_writers.values())
+        _writers.clear()
+    for writer in writers:
+        writer.close(timeout)
+
+
+atexit.register(close_all)
+
+
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """Within this block, questions are answered but not logged (evaluation runs must not fill the log)."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
+def logging_on(settings: Settings) -> bool:
+    return settings.question_log and not _paused.get()
+
+
+def record_question(question: str, reply: Mapping[str, Any], *, session: object = None,
+                    visitor: str | None = None) -> str | None:
+    """Queue the redacted question with its outcome; its id, or None when logging is off or it was dropped."""
+    settings = get_settings()
+    if not logging_on(settings):
+        return None
+    try:
+        article = reply.get("article") or {}
+        record = QuestionRecord(
+            id=new_id(), at=now(), q=redact(question), kind=str(reply.get("kind")), article=article.get("id"),
+            action=reply.get("action"), score=float(reply.get("score") or 0.0),
+            suggestions=tuple(str(s.get("id")) for s in reply.get("suggestions") or ()),
+            session=session if isinstance(session, str) and SESSION.match(session) else None, visitor=visitor)
+        return record.id if writer_for(settings).put(record) else None
+    except Exception:  # logging never fails the answer
+        log.exception("question log: record not queued")
+        return None
+
+
+def record_events(visitor: str, events: list[dict[str, Any]]) -> int:
+    """Queue validated widget events; how many were accepted (all of them, unless logging is off or full)."""
+    settings = get_settings()
+    if not logging_on(settings):
+        return 0
+    writer = writer_for(settings)
+    at = now()
+    accepted = 0
+    for event in events:
+        if writer.put(EventRecord(id=new_id(), at=at, visitor=visitor, **event)):
+            accepted += 1
+    return accepted

@@ -1,0 +1,74 @@
+"""What the log keeps: one record per question asked and per widget event, as plain documents."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+UTC = datetime.timezone.utc
+
+
+def new_id() -> str:
+    """A random document id: no ordering, so month-end load spreads over Firestore's key range."""
+    return secrets.token_hex(10)
+
+
+def now() -> datetime.datetime:
+    """The time a record is stamped with (UTC); the one clock of the log, replaced in tests to replay a month."""
+    return datetime.datetime.now(UTC)
+
+
+@dataclasses.dataclass(frozen=True)
+class QuestionRecord:
+    """A question as logged: already redacted, with the outcome `ask` gave."""
+
+    id: str
+    at: datetime.datetime
+    q: str
+    kind: str
+    article: str | None
+    action: str | None
+    score: float
+    suggestions: tuple[str, ...] = ()
+    session: str | None = None
+    visitor: str | None = None
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"q": self.q, "kind": self.kind, "article": self.article, "action": self.action,
+                "score": self.score, "suggestions": list(self.suggestions), "session": self.session,
+                "visitor": self.visitor}
+
+    @classmethod
+    def from_doc(cls, id: str, at: datetime.datetime, doc: Mapping[str, Any]) -> "QuestionRecord":
+        return cls(id, at, str(doc.get("q", "")), str(doc.get("kind", "")), doc.get("article"), doc.get("action"),
+                   float(doc.get("score") or 0.0), tuple(doc.get("suggestions") or ()), doc.get("session"),
+                   doc.get("visitor"))
+
+
+@dataclasses.dataclass(frozen=True)
+class EventRecord:
+    """A widget event: a visit, a link click, or a yes/no on "Помог ли ответ?"."""
+
+    id: str
+    at: datetime.datetime
+    visitor: str
+    type: str
+    article: str | None = None
+    url: str | None = None
+    value: bool | None = None
+    question_id: str | None = None
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"visitor": self.visitor, "type": self.type, "article": self.article, "url": self.url,
+                "value": self.value, "question_id": self.question_id}
+
+    @classmethod
+    def from_doc(cls, id: str, at: datetime.datetime, doc: Mapping[str, Any]) -> "EventRecord":
+        return cls(id, at, str(doc.get("visitor", "")), str(doc.get("type", "")), doc.get("article"),
+                   doc.get("url"), doc.get("value"), doc.get("question_id"))
+
+
+Record = QuestionRecord | EventRecord

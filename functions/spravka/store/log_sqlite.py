@@ -1,0 +1,106 @@
+"""The log in the local SQLite file: two tables beside the readings, expired rows purged on write and by the report."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from spravka.questions.records import UTC, EventRecord, QuestionRecord, Record
+from spravka.store.log import EVENTS, QUESTIONS, expiry
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {QUESTIONS} (id TEXT PRIMARY KEY, at TEXT NOT NULL, expire_at TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS {QUESTIONS}_at ON {QUESTIONS} (at);
+CREATE INDEX IF NOT EXISTS {QUESTIONS}_expire_at ON {QUESTIONS} (expire_at);
+CREATE TABLE IF NOT EXISTS {EVENTS} (id TEXT PRIMARY KEY, at TEXT NOT NULL, expire_at TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS {EVENTS}_at ON {EVENTS} (at);
+CREATE INDEX IF NOT EXISTS {EVENTS}_expire_at ON {EVENTS} (expire_at);
+"""
+PURGE_EVERY = 3600.0  # seconds between purges done by the writer
+
+
+def _stamp(moment: datetime.datetime) -> str:
+    """A sortable UTC text stamp (microseconds, fixed width)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _parse(stamp: str) -> datetime.datetime:
+    return datetime.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+class SqliteLogStore:
+    """A LogStore over one SQLite file (WAL); one connection shared under a lock (one writer thread uses it)."""
+
+    def __init__(self, path: str | Path, *, busy_timeout: float = 5.0) -> None:
+        self.path = Path(path)
+        self.busy_timeout = busy_timeout
+        self._connection: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self._last_purge = 0.0
+
+    def _db(self) -> sqlite3.Connection:
+        if self._connection is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
+                                         check_same_thread=False)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.executescript(SCHEMA)
+            self._connection = connection
+        return self._connection
+
+    def write(self, records: Sequence[Record], *, retention_days: int) -> None:
+        rows: dict[str, list[tuple[str, str, str, str]]] = {QUESTIONS: [], EVENTS: []}
+        for record in records:
+            table = QUESTIONS if isinstance(record, QuestionRecord) else EVENTS
+            rows[table].append((record.id, _stamp(record.at), _stamp(expiry(record.at, retention_days)),
+                                json.dumps(record.to_doc(), ensure_ascii=False, separators=(",", ":"))))
+        with self._lock:
+            db = self._db()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for table, values in rows.items():
+                    db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?, ?, ?)", values)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        if time.monotonic() - self._last_purge > PURGE_EVERY:
+            self.purge(datetime.datetime.now(UTC))
+
+    def _read(self, table: str, since: datetime.datetime | None,
+              until: datetime.datetime | None) -> list[tuple[str, str, str]]:
+        low = _stamp(since) if since else ""
+        high = _stamp(until) if until else "~"
+        with self._lock:
+            return self._db().execute(f"SELECT id, at, doc FROM {table} WHERE at >= ? AND at < ? ORDER BY at, id",
+                                      (low, high)).fetchall()
+
+    def questions(self, since: datetime.datetime | None = None,
+                  until: datetime.datetime | None = None) -> list[QuestionRecord]:
+        return [QuestionRecord.from_doc(id, _parse(at), json.loads(doc)) for id, at, doc in
+                self._read(QUESTIONS, since, until)]
+
+    def events(self, since: datetime.datetime | None = None,
+               until: datetime.datetime | None = None) -> list[EventRecord]:
+        return [EventRecord.from_doc(id, _parse(at), json.loads(doc)) for id, at, doc in
+                self._read(EVENTS, since, until)]
+
+    def purge(self, now: datetime.datetime) -> int:
+        self._last_purge = time.monotonic()
+        with self._lock:
+            db = self._db()
+            removed = sum(db.execute(f"DELETE FROM {table} WHERE expire_at < ?", (_stamp(now),)).rowcount
+                          for table in (QUESTIONS, EVENTS))
+        return removed
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
