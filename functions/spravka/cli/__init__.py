@@ -18,6 +18,7 @@ SUBCOMMANDS = (
     "export_readings",
     "bench",
     "serve",
+    "report",
 )
 
 

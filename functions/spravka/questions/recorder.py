@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from spravka.config import Settings, get_settings
-from spravka.questions.records import EventRecord, QuestionRecord, Record, new_id, now
+from spravka.questions import records
+from spravka.questions.records import EventRecord, QuestionRecord, Record, new_id
 from spravka.questions.redact import redact
 
 if TYPE_CHECKING:
@@ -197,7 +198,7 @@ def record_question(question: str, reply: Mapping[str, Any], *, session: object 
     try:
         article = reply.get("article") or {}
         record = QuestionRecord(
-            id=new_id(), at=now(), q=redact(question), kind=str(reply.get("kind")), article=article.get("id"),
+            id=new_id(), at=records.now(), q=redact(question), kind=str(reply.get("kind")), article=article.get("id"),
             action=reply.get("action"), score=float(reply.get("score") or 0.0),
             suggestions=tuple(str(s.get("id")) for s in reply.get("suggestions") or ()),
             session=session if isinstance(session, str) and SESSION.match(session) else None, visitor=visitor)
@@ -213,7 +214,7 @@ def record_events(visitor: str, events: list[dict[str, Any]]) -> int:
     if not logging_on(settings):
         return 0
     writer = writer_for(settings)
-    at = now()
+    at = records.now()
     accepted = 0
     for event in events:
         if writer.put(EventRecord(id=new_id(), at=at, visitor=visitor, **event)):
