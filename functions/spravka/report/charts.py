@@ -63,7 +63,7 @@ def topics_chart(figures: Figures) -> str:
 def kinds_chart(figures: Figures) -> str:
     plt = _pyplot()
     days = list(figures.by_day)
-    figure, axes = plt.subplots(figsize=(WIDTH, 3.2))
+    figure, axes = plt.subplots(figsize=(WIDTH, 3.6))
     bottom = [0] * len(days)
     for kind in KINDS:
         values = [figures.by_day[day].get(kind, 0) for day in days]
@@ -71,7 +71,7 @@ def kinds_chart(figures: Figures) -> str:
         bottom = [b + v for b, v in zip(bottom, values)]
     _day_axis(axes, days)
     axes.set_ylabel("вопросов")
-    axes.legend(fontsize=8, ncols=3, loc="upper left", frameon=False)
+    axes.legend(fontsize=8, ncols=3, loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False)
     return _svg(figure, "Виды ответов по дням")
 
 
@@ -101,6 +101,7 @@ def days_chart(figures: Figures) -> str:
         axes.annotate(f"пик: {peak[1]}", (at, peak[1]), xytext=(0, 4), textcoords="offset points",
                       ha="center", fontsize=9)
     _day_axis(axes, days)
+    axes.set_ylim(0, max(totals + [1]) * 1.15)
     axes.set_ylabel("вопросов")
     axes.set_title("синие — будни, светлые — выходные, красные — праздники", fontsize=9, loc="left")
     return _svg(figure, "Вопросы по дням")

@@ -36,9 +36,9 @@ def render_text(report: Report, *, max_groups: int = MAX_GROUPS) -> str:
     lines += [f"  {label:<45} {count:>6} {percent(f.share(count)):>7}" for _, label, count in f.topics]
     rated = [a for a in f.articles if a.helpful_rate is not None]
     if rated:
-        lines += ["", "«Помог ли ответ?» по статьям (да / нет):"]
+        lines += ["", "«Помог ли ответ?»: статьи с самой малой долей «да» (да / нет):"]
         lines += [f"  {a.title:<45} {a.helpful_yes:>4} / {a.helpful_no:<4} {percent(a.helpful_rate):>7}"
-                  for a in sorted(rated, key=lambda a: (a.helpful_rate or 0, -a.helpful_no))]
+                  for a in sorted(rated, key=lambda a: (a.helpful_rate or 0, -a.helpful_no))[:max_groups]]
     lines += ["", f"Вопросы без ответа, по группам (всего групп {len(report.groups)}):"]
     for number, group in enumerate(report.groups[:max_groups], 1):
         nearest = f"ближайшая статья: {group.nearest[1]} ({group.nearest[0]}, {group.nearest[3]:g})" \
