@@ -16,6 +16,7 @@
   var config = {
     askUrl: resolve(data.ask || "ask", apiUrl),
     readingsUrl: resolve(data.readings || "readings", apiUrl),
+    eventsUrl: resolve(data.events || "events", apiUrl),
     title: data.title || "Справка",
     button: data.button || "Помощь",
     phone: data.phone || "",
@@ -26,6 +27,8 @@
     timeout: parseInt(data.timeout, 10) > 0 ? parseInt(data.timeout, 10) : 8000
   };
   var STORAGE_KEY = "spravka-widget:" + config.askUrl;
+  var VISITOR_KEY = "spravka-visitor";
+  var MAX_EVENTS = 20;
   var MAX_MESSAGES = 60;
   var ACCOUNT_DIGITS = 12;
   var RESOURCES = {
@@ -42,6 +45,7 @@
 
   var state = loadState();
   var busy = false;
+  var visitor = visitorId();
 
   /* ---------- small helpers ---------- */
 
@@ -112,6 +116,42 @@
     state.messages = state.messages.slice(-MAX_MESSAGES);
     try { sessionStorage.setItem(STORAGE_KEY, JSON.stringify(state)); } catch (e) { /* storage off: the chat still works */ }
   }
+
+  /* ---------- anonymous events for the editors' report (no cookies, no personal data) ---------- */
+
+  // One random id per browser, in localStorage only: it tells a returning visitor from a new one.
+  function visitorId() {
+    var id = null;
+    try { id = localStorage.getItem(VISITOR_KEY); } catch (e) { id = null; }
+    if (!id || !/^[A-Za-z0-9_-]{8,64}$/.test(id)) {
+      id = newId();
+      try { localStorage.setItem(VISITOR_KEY, id); } catch (e) { /* storage off: counted as a new visitor */ }
+    }
+    return id;
+  }
+  var pendingEvents = [];
+  var eventsTimer = null;
+  function track(event) {
+    pendingEvents.push(event);
+    if (pendingEvents.length >= MAX_EVENTS) flushEvents();
+    else if (!eventsTimer) eventsTimer = setTimeout(flushEvents, 1000);
+  }
+  // keepalive lets the request outlive the page (a click that leaves it); text/plain keeps it a
+  // simple request, without a CORS preflight. Nobody waits for the answer, failures are ignored.
+  function flushEvents() {
+    clearTimeout(eventsTimer);
+    eventsTimer = null;
+    if (!pendingEvents.length) return;
+    var body = JSON.stringify({ visitor: visitor, events: pendingEvents.splice(0, MAX_EVENTS) });
+    try {
+      fetch(config.eventsUrl, { method: "POST", body: body, keepalive: true, credentials: "omit",
+        headers: { "Content-Type": "text/plain;charset=UTF-8" } }).catch(function () {});
+    } catch (e) {
+      if (navigator.sendBeacon) navigator.sendBeacon(config.eventsUrl, body);
+    }
+    if (pendingEvents.length) flushEvents();
+  }
+  window.addEventListener("pagehide", flushEvents);
 
   /* ---------- safe Markdown: escape-free, built from DOM nodes ---------- */
 
@@ -303,13 +343,28 @@
     // Leaving the page from a link in the chat: on a phone the chat covered the page, so
     // the next page opens without it; on a wide screen it stays open beside the article.
     var target = event.target.closest ? event.target.closest("a") : null;
+    trackClick(target);
     if (target && window.matchMedia && window.matchMedia("(max-width: 600px)").matches) {
       state.open = false;
       saveState();
     }
   });
 
+  function trackClick(target) {
+    var bubble = target && target.closest(".spw-msg-bot");
+    var article = target && (target.getAttribute("data-article") || (bubble && bubble.getAttribute("data-article")));
+    if (!article || !bubble || !/^https?:/.test(target.href)) return;
+    var event = { type: "click", article: article, url: target.href };
+    if (bubble.getAttribute("data-question-id")) event.question_id = bubble.getAttribute("data-question-id");
+    track(event);
+    flushEvents();
+  }
+
   function openPanel(focus) {
+    if (!state.visited) {
+      state.visited = true;
+      track({ type: "visit" });
+    }
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
     root.classList.add("spw-is-open");
@@ -365,13 +420,15 @@
     if (message.kind === "readings-result") return renderReceipt(bubble, message.receipt);
     if (message.text) bubble.appendChild(renderMarkdown(message.text));
     var reply = message.reply || {};
+    if (reply.question_id) bubble.setAttribute("data-question-id", reply.question_id);
+    if (reply.kind === "answer" && reply.article) bubble.setAttribute("data-article", reply.article.id);
     if (reply.kind === "answer" && reply.article && safeHref(reply.article.url)) {
       bubble.appendChild(el("p", { className: "spw-article" }, [
-        link(safeHref(reply.article.url), "Подробнее: " + reply.article.title)
+        articleLink(reply.article, "Подробнее: " + reply.article.title)
       ]));
     }
     if (message.chosen && !(reply.kind === "answer" && reply.article && reply.article.id === message.chosen.id)) {
-      bubble.appendChild(el("p", { className: "spw-article" }, [link(safeHref(message.chosen.url), message.chosen.title)]));
+      bubble.appendChild(el("p", { className: "spw-article" }, [articleLink(message.chosen, message.chosen.title)]));
     }
     var suggestions = Array.isArray(reply.suggestions) ? reply.suggestions : [];
     if (reply.kind === "clarify" && suggestions.length) {
@@ -379,7 +436,7 @@
     } else if (suggestions.length && reply.kind === "answer") {
       var related = el("ul", { className: "spw-related" });
       suggestions.slice(0, 3).forEach(function (s) {
-        if (safeHref(s.url)) related.appendChild(el("li", {}, [link(safeHref(s.url), s.title)]));
+        if (safeHref(s.url)) related.appendChild(el("li", {}, [articleLink(s, s.title)]));
       });
       if (related.childNodes.length) {
         bubble.appendChild(el("p", { className: "spw-note", text: "Ещё по теме:" }));
@@ -394,7 +451,37 @@
     if (reply.kind === "fallback" || reply.action === "operator" || reply.action === "personal") {
       bubble.appendChild(renderContacts());
     }
+    if (reply.kind === "answer" && reply.article) bubble.appendChild(renderHelpful(message));
     return bubble;
+  }
+
+  function articleLink(article, text) {
+    var a = link(safeHref(article.url), text);
+    a.setAttribute("data-article", article.id);
+    return a;
+  }
+
+  // "Помог ли ответ?" under each answer; the choice is kept with the message.
+  function renderHelpful(message) {
+    var box = el("div", { className: "spw-helpful", role: "group", "aria-label": "Помог ли ответ?" });
+    function thank() {
+      box.textContent = "";
+      box.appendChild(el("p", { className: "spw-note", text: "Спасибо за отзыв!" }));
+    }
+    if (message.helpful === true || message.helpful === false) { thank(); return box; }
+    function answer(value) {
+      message.helpful = value;
+      saveState();
+      var event = { type: "helpful", article: message.reply.article.id, value: value };
+      if (message.reply.question_id) event.question_id = message.reply.question_id;
+      track(event);
+      thank();
+      input.focus();
+    }
+    box.appendChild(el("span", { text: "Помог ли ответ?" }));
+    box.appendChild(el("button", { type: "button", className: "spw-tool", text: "Да", onclick: function () { answer(true); } }));
+    box.appendChild(el("button", { type: "button", className: "spw-tool", text: "Нет", onclick: function () { answer(false); } }));
+    return box;
   }
 
   function renderChoices(suggestions) {
@@ -463,7 +550,7 @@
   function ask(question, chosen) {
     addMessage({ who: "user", text: question });
     setBusy(true);
-    requestJson("POST", config.askUrl, { q: question, session: state.session }).then(function (result) {
+    requestJson("POST", config.askUrl, { q: question, session: state.session, visitor: visitor }).then(function (result) {
       setBusy(false);
       if (result.status >= 500) {
         addMessage({ who: "bot", kind: "unreachable", q: question });
