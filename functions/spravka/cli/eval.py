@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("file", type=Path, help="YAML list of {q, expect}")
     parser.add_argument("--errors", type=int, default=0, metavar="N", help="list up to N misses")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    parser.add_argument("--compare", metavar="REF",
+                        help="also run knowledge/ as it is at git REF (or a knowledge folder) and list the "
+                             "questions whose outcome changed")
     parser.set_defaults(func=run)
 
 
@@ -35,10 +39,13 @@ def make_http_ask() -> Any:
 
     from spravka.paths import PACKAGE_DIR
 
+    from spravka.questions.recorder import paused
+
     client = functions_framework.create_app("ask", str(PACKAGE_DIR.parent / "main.py")).test_client()
 
     def ask(question: str) -> Any:
-        response = client.post("/", json={"q": question})
+        with paused():  # an evaluation is not customers asking: keep it out of the question log
+            response = client.post("/", json={"q": question})
         if response.status_code != 200:
             return {"kind": f"http-{response.status_code}", "article": None, "suggestions": [], "action": None}
         return response.get_json()
@@ -49,6 +56,8 @@ def make_http_ask() -> Any:
 def run(args: argparse.Namespace) -> int:
     from spravka import evaluate
 
+    if args.compare:
+        return run_compare(args)
     outcomes = evaluate.run(evaluate.load_questions(args.file), make_http_ask())
     figures = evaluate.metrics(outcomes)
     misses = [o for o in outcomes if not o.correct]
@@ -65,4 +74,43 @@ def run(args: argparse.Namespace) -> int:
         print(f"\nПромахи ({len(misses)}):")
         for o in misses[: args.errors]:
             print(f"  ожидалось {o.expect:<26} получено {o.got:<40} «{o.question}»")
+    return 0
+
+
+def _shown(key: str, value: float | int) -> str:
+    if isinstance(value, float) and not key.startswith("latency"):
+        return f"{value:.1%}"
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """`spravka eval FILE --compare REF`: both bases side by side, then the questions that changed."""
+    from spravka import evaluate
+    from spravka.compare import CompareError, compare
+
+    try:
+        result = compare(evaluate.load_questions(args.file), args.compare)
+    except CompareError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps({"ref": result.ref, "before": result.before, "after": result.after, "changed": [
+            {"q": c.question, "expect": c.expect, "before": c.before, "after": c.after, "verdict": c.verdict}
+            for c in result.changes]}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{'':<48} {'было (' + result.ref + ')':>16} {'стало':>10} {'разница':>9}")
+    for key in result.after:
+        before, after = result.before[key], result.after[key]
+        delta = after - before
+        if isinstance(after, float) and not key.startswith("latency"):
+            shown_delta = f"{100 * delta:+.1f} п.п."
+        else:
+            shown_delta = f"{delta:+.2f}" if isinstance(delta, float) else f"{delta:+d}"
+        print(f"{LABELS[key]:<48} {_shown(key, before):>16} {_shown(key, after):>10} {shown_delta:>9}")
+    verdicts = [c.verdict for c in result.changes]
+    print(f"\nИзменили исход: {len(result.changes)} (лучше: {verdicts.count('лучше')}, "
+          f"хуже: {verdicts.count('хуже')}, иначе: {verdicts.count('иначе')})")
+    for change in result.changes:
+        print(f"  {change.verdict:<6} «{change.question}»: ожидалось {change.expect}; было {change.before} → "
+              f"стало {change.after}")
     return 0
