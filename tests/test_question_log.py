@@ -1,0 +1,247 @@
+"""The question log: the stores (SQLite file, Firestore emulator), the writer, `ask`'s question_id, faults, exit."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import http.client
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.firestore_emulator import MAIN, PROJECT, STORES
+
+UTC = datetime.timezone.utc
+# Relative to now: the SQLite store purges on write what expired by the clock.
+T0 = datetime.datetime.now(UTC).replace(microsecond=0) - datetime.timedelta(days=1)
+
+
+@pytest.fixture(params=STORES)
+def log_store(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    from spravka.store.log import open_log_store
+
+    if request.param == "firestore":
+        request.getfixturevalue("firestore_emulator").wipe(PROJECT)
+        store = open_log_store("firestore")
+    else:
+        store = open_log_store(f"sqlite:///{tmp_path / 'log.sqlite3'}")
+    yield store
+    store.close()
+
+
+def question(n: int, at: datetime.datetime) -> Any:
+    from spravka.questions.records import QuestionRecord, new_id
+
+    return QuestionRecord(new_id(), at, f"вопрос {n}", "answer", "payment-methods", None, 70.0 + n,
+                          ("payment-due-date",), "s1", "visitor-1")
+
+
+def test_store_keeps_records_by_time_with_random_ids_and_an_expiry(log_store: Any) -> None:
+    from spravka.questions.records import EventRecord, new_id
+
+    questions = [question(n, T0 + datetime.timedelta(minutes=n)) for n in range(30)]
+    events = [EventRecord(new_id(), T0 + datetime.timedelta(minutes=n), "visitor-1", "helpful", "payment-methods",
+                          None, n % 2 == 0, questions[n].id) for n in range(5)]
+    log_store.write([*questions[::-1], *events], retention_days=400)
+
+    read = log_store.questions()
+    assert [q.q for q in read] == [f"вопрос {n}" for n in range(30)]
+    assert read[3] == questions[3]
+    assert [q.id for q in read] != sorted(q.id for q in read)  # ids carry no order
+    window = log_store.questions(T0 + datetime.timedelta(minutes=10), T0 + datetime.timedelta(minutes=20))
+    assert [q.q for q in window] == [f"вопрос {n}" for n in range(10, 20)]
+    assert log_store.events() == events
+    assert log_store.events(since=T0 + datetime.timedelta(hours=1)) == []
+
+
+def test_expired_records_go(log_store: Any, request: pytest.FixtureRequest) -> None:
+    old, recent = question(1, T0 - datetime.timedelta(days=20)), question(2, T0)
+    log_store.write([old, recent], retention_days=10)
+    if request.node.callspec.params["log_store"] == "firestore":
+        # Firestore's TTL policy deletes them; each document carries its expiry for it.
+        from google.cloud import firestore
+
+        client = firestore.Client(project=PROJECT)
+        doc = client.collection("questions").document(old.id).get().to_dict()
+        client.close()
+        assert doc["expire_at"] == old.at + datetime.timedelta(days=10)
+        assert log_store.purge(T0) == 0
+        return
+    assert [q.id for q in log_store.questions()] == [recent.id]   # the write purged what had expired
+    assert log_store.purge(recent.at + datetime.timedelta(days=11)) == 1
+    assert log_store.questions() == []
+
+
+@pytest.fixture
+def ask_client(make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("READINGS_STORE", f"sqlite:///{tmp_path / 'spravka.sqlite3'}")
+    return make_client("ask")
+
+
+def logged(tmp_path: Path) -> list[dict[str, Any]]:
+    from spravka.questions import recorder
+
+    assert recorder.flush_all()
+    with sqlite3.connect(tmp_path / "spravka.sqlite3") as db:
+        return [json.loads(doc) | {"id": id} for id, doc in db.execute("SELECT id, doc FROM questions")]
+
+
+def test_ask_logs_the_redacted_question_with_its_outcome(ask_client: Any, tmp_path: Path) -> None:
+    response = ask_client.post("/", json={"q": "как оплатить электроэнергию, мой телефон +7 916 123-45-67",
+                                          "session": "abc-123", "visitor": "visitor_0001"})
+    reply = response.get_json()
+    assert response.status_code == 200 and reply["question_id"]
+    [record] = logged(tmp_path)
+    assert record["id"] == reply["question_id"]
+    assert record["q"] == "как оплатить электроэнергию, мой телефон [телефон]"
+    assert (record["kind"], record["score"], record["session"], record["visitor"]) == (
+        reply["kind"], reply["score"], "abc-123", "visitor_0001")
+    assert record["article"] == (reply["article"] or {}).get("id")
+
+    get = ask_client.get("/?q=" + "спасибо")
+    assert get.status_code == 200 and get.get_json()["question_id"]
+    assert len(logged(tmp_path)) == 2
+
+
+def test_a_session_that_is_not_an_id_is_not_stored(ask_client: Any, tmp_path: Path) -> None:
+    assert ask_client.post("/", json={"q": "как оплатить", "session": "звоните 89161234567"}).status_code == 200
+    [record] = logged(tmp_path)
+    assert record["session"] is None
+
+
+@pytest.mark.parametrize("visitor", ["short", "x" * 65, "с кириллицей-123", 12345678, ""])
+def test_a_bad_visitor_is_a_400(ask_client: Any, visitor: object) -> None:
+    response = ask_client.post("/", json={"q": "как оплатить", "visitor": visitor})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "visitor_invalid"
+
+
+def test_logging_off_answers_without_an_id_and_stores_nothing(ask_client: Any, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from spravka.config import get_settings
+
+    monkeypatch.setenv("QUESTION_LOG", "off")
+    get_settings.cache_clear()
+    reply = ask_client.post("/", json={"q": "как оплатить электроэнергию"}).get_json()
+    assert reply["kind"] == "answer" and reply["question_id"] is None
+    assert not (tmp_path / "spravka.sqlite3").exists()
+
+
+def test_a_store_fault_drops_the_record_never_the_answer(make_client: Any, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    from spravka.questions import recorder
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the store's folder should be")
+    monkeypatch.setenv("READINGS_STORE", f"sqlite:///{blocker / 'spravka.sqlite3'}")
+    client = make_client("ask")
+    for _ in range(3):
+        response = client.post("/", json={"q": "как оплатить электроэнергию"})
+        assert response.status_code == 200 and response.get_json()["kind"] == "answer"
+    assert recorder.flush_all()
+    [writer] = recorder._writers.values()
+    assert writer.stats() == {"written": 0, "dropped": 3, "pending": 0}
+    assert "dropped" in caplog.text
+
+
+def test_a_full_queue_drops_what_does_not_fit(tmp_path: Path) -> None:
+    from spravka.questions.recorder import LogWriter
+    from spravka.store.log_sqlite import SqliteLogStore
+
+    opened = threading.Event()
+
+    def open_store() -> SqliteLogStore:
+        opened.wait(10)  # a store that is slow to answer
+        return SqliteLogStore(tmp_path / "log.sqlite3")
+
+    writer = LogWriter(open_store, retention_days=1, max_queue=2, linger=0)
+    accepted = [writer.put(question(n, T0)) for n in range(6)]
+    assert accepted[:2] == [True, True] and accepted.count(False) >= 3
+    opened.set()
+    assert writer.flush()
+    assert writer.written == accepted.count(True) and writer.written + writer.dropped == 6
+    writer.close()
+
+
+def test_records_queued_before_sigterm_are_written(tmp_path: Path) -> None:
+    """functions-framework's gunicorn worker, stopped like Cloud Run stops it: nothing queued is lost."""
+    from spravka.bench._common import post_json, serve_function
+
+    db = tmp_path / "spravka.sqlite3"
+    env = {"READINGS_STORE": f"sqlite:///{db}", "PYTHONPATH": str(MAIN.parent)}
+    body = json.dumps({"q": "как оплатить электроэнергию"}, ensure_ascii=False).encode()
+    with serve_function("ask", MAIN, body, env=env) as served:
+        connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+        for _ in range(40):
+            assert post_json(connection, body) == 200
+        connection.close()
+    with sqlite3.connect(db) as connection:
+        count = connection.execute("SELECT COUNT(*) FROM questions").fetchone()[0]
+    assert count == 41  # the 40 and the probe that waited for the server
+
+
+EVENT = {"type": "click", "article": "payment-methods", "url": "https://help.example.ru/payment/payment-methods/"}
+
+
+@pytest.fixture
+def events_client(make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("READINGS_STORE", f"sqlite:///{tmp_path / 'spravka.sqlite3'}")
+    return make_client("events")
+
+
+def test_events_are_accepted_and_stored(events_client: Any, tmp_path: Path) -> None:
+    from spravka.questions import recorder
+    from spravka.store.log_sqlite import SqliteLogStore
+
+    batch = [{"type": "visit"}, {**EVENT, "url": EVENT["url"] + "?account=123456789012#top", "question_id": "q1"},
+             {"type": "helpful", "article": "payment-methods", "value": False}]
+    # sendBeacon and the widget's keepalive fetch send text/plain: a simple request, no preflight.
+    response = events_client.post("/", data=json.dumps({"visitor": "visitor-0001", "events": batch}),
+                                  content_type="text/plain;charset=UTF-8")
+    assert response.status_code == 202 and response.get_json() == {"accepted": 3}
+    assert recorder.flush_all()
+    store = SqliteLogStore(tmp_path / "spravka.sqlite3")
+    stored = store.events()
+    store.close()
+    assert [(e.type, e.article, e.url, e.value, e.question_id) for e in sorted(stored, key=lambda e: e.type)] == [
+        ("click", "payment-methods", EVENT["url"], None, "q1"),
+        ("helpful", "payment-methods", None, False, None),
+        ("visit", None, None, None, None),
+    ]
+    assert {e.visitor for e in stored} == {"visitor-0001"}
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    ({"events": [{"type": "visit"}]}, "visitor_invalid"),
+    ({"visitor": "abc", "events": [{"type": "visit"}]}, "visitor_invalid"),
+    ({"visitor": "visitor-0001"}, "events_invalid"),
+    ({"visitor": "visitor-0001", "events": []}, "events_invalid"),
+    ({"visitor": "visitor-0001", "events": {"type": "visit"}}, "events_invalid"),
+    ({"visitor": "visitor-0001", "events": [{"type": "visit"}] * 21}, "events_invalid"),
+    ({"visitor": "visitor-0001", "events": ["visit"]}, "event_invalid"),
+    ({"visitor": "visitor-0001", "events": [{"type": "scroll"}]}, "event_invalid"),
+    ({"visitor": "visitor-0001", "events": [{**EVENT, "url": "javascript:alert(1)"}]}, "event_invalid"),
+    ({"visitor": "visitor-0001", "events": [{**EVENT, "url": None}]}, "event_invalid"),
+    ({"visitor": "visitor-0001", "events": [{**EVENT, "article": "../etc"}]}, "event_invalid"),
+    ({"visitor": "visitor-0001", "events": [{**EVENT, "question_id": "звоните"}]}, "event_invalid"),
+    ({"visitor": "visitor-0001", "events": [{"type": "helpful", "article": "payment-methods", "value": "да"}]},
+     "event_invalid"),
+])
+def test_bad_events_get_a_400_naming_the_problem_and_nothing_is_stored(events_client: Any, tmp_path: Path,
+                                                                       body: dict[str, Any], code: str) -> None:
+    response = events_client.post("/", json=body)
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == code and re.search("[а-я]", error["message"])
+    assert not (tmp_path / "spravka.sqlite3").exists()
+
+
+def test_events_take_post_only_and_json_only(events_client: Any) -> None:
+    assert events_client.get("/").status_code == 405
+    assert events_client.post("/", data="{not json", content_type="application/json").get_json()["error"]["code"] == "invalid_json"
+    assert events_client.post("/", data="x", content_type="application/xml").status_code == 415
