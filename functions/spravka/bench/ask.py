@@ -57,6 +57,7 @@ CLIENTS = 8                          # concurrent keep-alive connections, as man
 MAIN_SOURCE = PACKAGE_DIR.parent / "main.py"
 TRIVIAL_SOURCE = Path(__file__).with_name("trivial.py")
 PROBE = json_body("как оплатить свет")
+SERVED_ENV: dict[str, str] = {}
 
 # The deployed path: main.py's imports (flask, functions_framework, spravka.http), then answer_payload.
 MEMORY_ASK = """
@@ -84,7 +85,9 @@ def run(args: argparse.Namespace) -> None:
     questions, described = load_questions(source) if source else knowledge_questions(rng)
     _say(machine())
     _say(f"questions: {described}" + ("; --quick: fewer repetitions, no 100×" if quick else ""))
-    with sigterm_as_exit():
+    with sigterm_as_exit(), tempfile.TemporaryDirectory(prefix="spravka-bench-ask-") as tmp:
+        # The served ask logs its questions (QUESTION_LOG's default) into a throwaway store, not var/.
+        SERVED_ENV["READINGS_STORE"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         bench_in_process(questions, quick=quick)
         bench_scale(questions, rng, quick=quick)
         bench_http(questions, quick=quick)
@@ -230,7 +233,7 @@ def bench_http(questions: list[str], *, quick: bool) -> None:
     failures = 0
     for _ in range(rounds):
         for target, source in (("trivial", TRIVIAL_SOURCE), ("ask", MAIN_SOURCE)):
-            with serve_function(target, source, PROBE) as served:
+            with serve_function(target, source, PROBE, env=SERVED_ENV) as served:
                 throughput(served.port, bodies, clients=CLIENTS, seconds=warmup)
                 rate, _, failed = throughput(served.port, bodies, clients=CLIENTS, seconds=seconds)
                 totals[target].append(rate)
@@ -249,7 +252,7 @@ def bench_cold_start(runs: int = 3) -> None:
     times: dict[str, list[float]] = {"trivial": [], "ask": []}
     for _ in range(runs):
         for target, source in (("trivial", TRIVIAL_SOURCE), ("ask", MAIN_SOURCE)):
-            with serve_function(target, source, PROBE) as served:
+            with serve_function(target, source, PROBE, env=SERVED_ENV) as served:
                 times[target].append(served.first_answer * 1000)
     _say(f"\n4. cold start: spawn of functions-framework to the first 200 to a POST, median of {runs}")
     for target in ("trivial", "ask"):

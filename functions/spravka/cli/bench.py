@@ -7,7 +7,7 @@ import importlib
 
 # Each part is a module spravka.bench.<name> with `add_arguments(parser)` (optional)
 # and `run(args) -> None` that prints its figures.
-PARTS = ("ask", "readings")
+PARTS = ("ask", "ask-log", "readings")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -24,9 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _load(name: str):  # type: ignore[no-untyped-def]
     try:
-        return importlib.import_module(f"spravka.bench.{name}")
+        return importlib.import_module(f"spravka.bench.{name.replace('-', '_')}")
     except ModuleNotFoundError as error:
-        if error.name != f"spravka.bench.{name}":
+        if error.name != f"spravka.bench.{name.replace('-', '_')}":
             raise
         return None
 
