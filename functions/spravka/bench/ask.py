@@ -61,7 +61,8 @@ SERVED_ENV: dict[str, str] = {}
 
 # The deployed path: main.py's imports (flask, functions_framework, spravka.http), then answer_payload.
 MEMORY_ASK = """
-import json, sys
+import json, os, sys, tempfile
+os.environ["READINGS_STORE"] = "sqlite:///" + tempfile.mkdtemp() + "/memory.sqlite3"
 sys.path.insert(0, "functions")
 import main
 from spravka.ask.service import answer_payload
