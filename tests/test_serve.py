@@ -70,10 +70,13 @@ def test_functions_answer_under_api(client: Client) -> None:
     assert answer.status_code == 200
     assert answer.json["kind"] == "answer"
     assert answer.json["article"]["url"] == "/readings/readings-deadline/"
-    assert client.get("/api/ask", query_string={"q": "до какого числа передавать показания"}).json == answer.json
+    again = client.get("/api/ask", query_string={"q": "до какого числа передавать показания"}).json
+    assert {**again, "question_id": None} == {**answer.json, "question_id": None}  # each asking is logged anew
     invalid = client.get("/api/readings", query_string={"account": "123"})
     assert invalid.status_code == 400
     assert set(invalid.json["error"]) == {"code", "message"}
+    events = client.post("/api/events", json={"visitor": "visitor-0001", "events": [{"type": "visit"}]})
+    assert events.status_code == 202 and events.json == {"accepted": 1}
 
 
 def test_functions_answer_cors_preflight_for_allowed_origins_only(client: Client) -> None:
