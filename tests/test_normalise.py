@@ -90,3 +90,8 @@ def test_tariff_zones_stay_whole(lexicon) -> None:
 def test_a_light_going_out_is_not_paying(lexicon) -> None:
     # "погас экран" (went dark) must not read as "погасить долг" (pay off).
     assert "оплат" not in stems_of("у счётчика погас экран", lexicon)
+
+
+def test_why_is_not_what_price(lexicon) -> None:
+    # Snowball stems both "почему" and "почём" to "поч".
+    assert stems_of("почему", lexicon) != stems_of("почём", lexicon)

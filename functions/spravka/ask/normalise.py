@@ -40,6 +40,11 @@ _TRANSLIT: tuple[tuple[str, tuple[str, ...]], ...] = (
 _MAX_VARIANTS = 32
 
 
+# Words whose Snowball stems collide with a word of another meaning:
+# "почём" (what price) and "почему" (why) both stem to "поч".
+_STEM_EXCEPTIONS = {"почем": "почем"}
+
+
 def fold(text: str) -> str:
     """Lowercase, ё→е, unify dashes and spaces."""
     return text.lower().replace("ё", "е").replace("\u00a0", " ")
@@ -53,7 +58,9 @@ def stem(word: str) -> str:
 def _stem_cached(word: str) -> str:
     # Words of three letters or fewer are mostly abbreviations (ипу, лк, одн):
     # stemming would merge "ипу" with "ип".
-    return word if word.isdigit() or len(word) <= 3 else _STEMMER.stemWord(word)
+    if word.isdigit() or len(word) <= 3:
+        return word
+    return _STEM_EXCEPTIONS.get(word) or _STEMMER.stemWord(word)
 
 
 def translit_variants(chunk: str) -> list[str]:
