@@ -15,7 +15,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -82,9 +82,12 @@ class Served:
 
 
 @contextmanager
-def serve_function(target: str, source: Path, probe: bytes, *,
-                   env: Mapping[str, str] | None = None) -> Iterator[Served]:
-    """Spawn `functions-framework --target T --source S` on a free loopback port; stop it on exit, whatever happens."""
+def serve_function(target: str, source: Path, probe: bytes, *, env: Mapping[str, str] | None = None,
+                   ready: Collection[int] = (200,)) -> Iterator[Served]:
+    """Spawn `functions-framework --target T --source S` on a free loopback port; stop it on exit, whatever happens.
+
+    It counts as up once a POST of `probe` answers with a status in `ready`.
+    """
     port = free_port()
     command = [str(FUNCTIONS_FRAMEWORK), "--target", target, "--source", str(source),
                "--host", "127.0.0.1", "--port", str(port)]
@@ -94,13 +97,14 @@ def serve_function(target: str, source: Path, probe: bytes, *,
         process = subprocess.Popen(command, cwd=REPO_DIR, env={**os.environ, **(env or {})},
                                    stdout=log, stderr=log, start_new_session=True)
         try:
-            _wait_for_answer(process, port, probe, log)
+            _wait_for_answer(process, port, probe, log, ready)
             yield Served(process, port, time.perf_counter() - started)
         finally:
             _stop(process)
 
 
-def _wait_for_answer(process: subprocess.Popen[bytes], port: int, probe: bytes, log: object) -> None:
+def _wait_for_answer(process: subprocess.Popen[bytes], port: int, probe: bytes, log: object,
+                     ready: Collection[int]) -> None:
     deadline = time.perf_counter() + START_TIMEOUT
     while time.perf_counter() < deadline:
         if process.poll() is not None:
@@ -109,7 +113,7 @@ def _wait_for_answer(process: subprocess.Popen[bytes], port: int, probe: bytes, 
                                f"{log.read().decode(errors='replace')[-2000:]}")  # type: ignore[attr-defined]
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=START_TIMEOUT)
         try:
-            if post_json(conn, probe) == 200:
+            if post_json(conn, probe) in ready:
                 return
         except OSError:
             pass

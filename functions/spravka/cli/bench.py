@@ -7,7 +7,7 @@ import importlib
 
 # Each part is a module spravka.bench.<name> with `add_arguments(parser)` (optional)
 # and `run(args) -> None` that prints its figures.
-PARTS = ("ask", "ask-log", "readings")
+PARTS = ("ask", "ask-log", "readings", "spike")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

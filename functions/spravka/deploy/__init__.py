@@ -1,0 +1,1 @@
+"""`spravka deploy`: the Google Cloud deployment as a list of commands, from one configuration."""
