@@ -19,6 +19,7 @@ SUBCOMMANDS = (
     "bench",
     "serve",
     "report",
+    "deploy",
 )
 
 

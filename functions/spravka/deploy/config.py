@@ -1,2 +1,167 @@
+"""The deployment's settings: defaults here, overridden by deploy.env, overridden by the environment.
+
+Every name is documented in docs/deploy.md (tests/test_deploy.py checks it). The functions
+themselves are a table (FUNCTIONS): adding one is adding a row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from spravka.config import SettingsError
+
+# gunicorn inside each instance (functions-framework reads WORKERS and THREADS); chosen by
+# `spravka bench spike`, reasoning in docs/scale.md. Concurrency per instance = workers × threads.
 SERVING_WORKERS = 1
 SERVING_THREADS = 8
+
+
+@dataclasses.dataclass(frozen=True)
+class Function:
+    """One Cloud Function (gen2): its name is its entry point in functions/main.py."""
+
+    name: str
+    public: bool = True           # --allow-unauthenticated; False: callers need run.invoker (IAM)
+    min_instances: int = 0
+    max_instances: int = 20
+
+
+FUNCTIONS = (
+    Function("ask"),
+    Function("readings"),
+    Function("events"),
+)
+
+# name -> (default, one line for docs/deploy.md). A default of "" means "derived" or "not set".
+SETTINGS: dict[str, tuple[str, str]] = {
+    "GOOGLE_CLOUD_PROJECT": ("", "the project id (required)"),
+    "DEPLOY_REGION": ("europe-west1", "region of the functions"),
+    "DEPLOY_FIRESTORE_LOCATION": ("europe-west1", "location of the Firestore database (fixed once created)"),
+    "DEPLOY_FUNCTIONS": ("ask readings events", "which functions of the table to deploy"),
+    "DEPLOY_RUNTIME": ("python311", "Cloud Functions runtime"),
+    "DEPLOY_SERVICE_ACCOUNT": ("spravka-functions", "account id the functions run as (created if missing)"),
+    "DEPLOY_BUILD_SERVICE_ACCOUNT": ("spravka-build", "account id Cloud Build builds the functions as"),
+    "DEPLOY_CPU": ("1", "vCPUs per instance"),
+    "DEPLOY_MEMORY": ("256Mi", "memory per instance"),
+    "DEPLOY_TIMEOUT": ("30s", "longest request"),
+    "DEPLOY_WORKERS": (str(SERVING_WORKERS), "gunicorn worker processes per instance (WORKERS)"),
+    "DEPLOY_THREADS": (str(SERVING_THREADS), "gunicorn threads per worker (THREADS)"),
+    "DEPLOY_CONCURRENCY": ("", "requests per instance; default workers × threads"),
+    "DEPLOY_<NAME>_MIN_INSTANCES": ("0", "instances kept warm, per function (e.g. DEPLOY_ASK_MIN_INSTANCES)"),
+    "DEPLOY_<NAME>_MAX_INSTANCES": ("20", "cap on instances, per function"),
+    "DEPLOY_<NAME>_PUBLIC": ("true", "false deploys with --no-allow-unauthenticated"),
+    "SITE_URL": ("", "the help site's address; default https://<project>.web.app"),
+    "ALLOWED_ORIGINS": ("", "origins the widget may call from; default the help site's origin"),
+    "SPRAVKA_FUNCTIONS_URL": ("", "base URL of the functions; default https://<region>-<project>.cloudfunctions.net/"),
+}
+# Settings of the functions themselves (docs/operators.md) passed on when set in the deploy configuration.
+RUNTIME_PASSTHROUGH = ("READINGS_WINDOW", "RATE_LIMIT_PER_MINUTE", "MAX_QUESTION_CHARS", "SPRAVKA_TIMEZONE")
+
+
+@dataclasses.dataclass(frozen=True)
+class DeployConfig:
+    """Everything a deployment needs, resolved."""
+
+    project: str
+    region: str
+    firestore_location: str
+    runtime: str
+    service_account: str
+    build_service_account: str
+    cpu: str
+    memory: str
+    timeout: str
+    workers: int
+    threads: int
+    concurrency: int
+    functions: tuple[Function, ...]
+    site_url: str
+    allowed_origins: str
+    functions_url: str
+    passthrough: tuple[tuple[str, str], ...]
+
+    @property
+    def service_account_email(self) -> str:
+        return f"{self.service_account}@{self.project}.iam.gserviceaccount.com"
+
+    @property
+    def build_service_account_email(self) -> str:
+        return f"{self.build_service_account}@{self.project}.iam.gserviceaccount.com"
+
+    @classmethod
+    def from_sources(cls, file: Path | None, environ: Mapping[str, str] = os.environ) -> "DeployConfig":
+        """Defaults < `file` (KEY=VALUE, as python-dotenv reads it) < `environ`."""
+        values: dict[str, str] = {}
+        if file is not None:
+            from dotenv import dotenv_values
+
+            if not file.is_file():
+                raise SettingsError(f"deploy configuration {file} not found")
+            values.update({k: v for k, v in dotenv_values(file).items() if v is not None})
+        values.update(environ)
+        return cls.from_mapping(values)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, str]) -> "DeployConfig":
+        def get(name: str) -> str:
+            return (values.get(name) or "").strip() or SETTINGS[name][0]
+
+        project = get("GOOGLE_CLOUD_PROJECT")
+        if not project:
+            raise SettingsError("GOOGLE_CLOUD_PROJECT: set the project id to deploy to (deploy.env or environment)")
+        region = get("DEPLOY_REGION")
+        workers, threads = _positive(values, "DEPLOY_WORKERS"), _positive(values, "DEPLOY_THREADS")
+        concurrency = _positive(values, "DEPLOY_CONCURRENCY", workers * threads)
+        wanted = get("DEPLOY_FUNCTIONS").replace(",", " ").split()
+        known = {f.name: f for f in FUNCTIONS}
+        unknown = [name for name in wanted if name not in known]
+        if unknown:
+            raise SettingsError(f"DEPLOY_FUNCTIONS: unknown function(s) {', '.join(unknown)}; "
+                                f"the table has {', '.join(known)}")
+        functions = tuple(_function(known[name], values) for name in wanted)
+        site_url = (get("SITE_URL") or f"https://{project}.web.app").rstrip("/")
+        origin = "/".join(site_url.split("/")[:3])
+        return cls(
+            project=project, region=region, firestore_location=get("DEPLOY_FIRESTORE_LOCATION"),
+            runtime=get("DEPLOY_RUNTIME"), service_account=get("DEPLOY_SERVICE_ACCOUNT"),
+            build_service_account=get("DEPLOY_BUILD_SERVICE_ACCOUNT"), cpu=get("DEPLOY_CPU"),
+            memory=get("DEPLOY_MEMORY"), timeout=get("DEPLOY_TIMEOUT"), workers=workers, threads=threads,
+            concurrency=concurrency, functions=functions, site_url=site_url,
+            allowed_origins=get("ALLOWED_ORIGINS") or origin,
+            functions_url=(get("SPRAVKA_FUNCTIONS_URL") or f"https://{region}-{project}.cloudfunctions.net").rstrip("/") + "/",
+            passthrough=tuple((name, values[name].strip()) for name in RUNTIME_PASSTHROUGH
+                              if (values.get(name) or "").strip()),
+        )
+
+
+def _function(row: Function, values: Mapping[str, str]) -> Function:
+    prefix = f"DEPLOY_{row.name.upper()}_"
+    public = (values.get(prefix + "PUBLIC") or "").strip().lower()
+    if public not in ("", "true", "false"):
+        raise SettingsError(f"{prefix}PUBLIC: expected true or false, got {public!r}")
+    return dataclasses.replace(
+        row,
+        public=row.public if not public else public == "true",
+        min_instances=_whole(values, prefix + "MIN_INSTANCES", row.min_instances),
+        max_instances=_positive(values, prefix + "MAX_INSTANCES", row.max_instances),
+    )
+
+
+def _whole(values: Mapping[str, str], name: str, default: int) -> int:
+    raw = (values.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise SettingsError(f"{name}: expected a whole number, got {raw!r}")
+    return int(raw)
+
+
+def _positive(values: Mapping[str, str], name: str, default: int | None = None) -> int:
+    fallback = default if default is not None else int(SETTINGS[name][0])
+    value = _whole(values, name, fallback)
+    if value <= 0:
+        raise SettingsError(f"{name}: expected a positive number, got {value}")
+    return value
