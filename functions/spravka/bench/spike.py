@@ -30,6 +30,7 @@ from spravka.bench.openloop import Phase, PhaseFigures, http_request, run_open_l
 from spravka.deploy.config import SERVING_THREADS, SERVING_WORKERS
 from spravka.paths import PACKAGE_DIR
 
+DEFAULT_RATE = 10.0                       # steady requests/s to trivial and ask: the spike is 200/s
 SPIKE = 20                                # the spike's rate as a multiple of the steady rate
 TARGET_ASK_P99_MS = 100.0
 MAIN_SOURCE = PACKAGE_DIR.parent / "main.py"
@@ -50,6 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--spike-servers", default=f"{SERVING_WORKERS}x{SERVING_THREADS}", metavar="WxT[,WxT…]",
                         help="gunicorn workers×threads to compare in `bench spike` "
                              f"(default: {SERVING_WORKERS}x{SERVING_THREADS}, what `spravka deploy` sets)")
+    parser.add_argument("--spike-rate", type=float, default=DEFAULT_RATE, metavar="N",
+                        help=f"steady requests/s to trivial and ask in `bench spike`; the spike is ×{SPIKE} "
+                             f"(default: {DEFAULT_RATE:g})")
 
 
 def phases(steady: float, *, quick: bool) -> list[Phase]:
@@ -74,8 +78,9 @@ def run(args: argparse.Namespace) -> None:
             env = {"WORKERS": str(workers), "THREADS": str(threads)}
             _say(f"\n## gunicorn (functions-framework's production server): {workers} worker(s) × {threads} threads")
             capacity = {}
+            rate = float(getattr(args, "spike_rate", DEFAULT_RATE))
             for target in ("trivial", "ask"):
-                capacity[target] = _bench_function(target, env, quick=quick)
+                capacity[target] = _bench_function(target, env, rate, quick=quick)
             share = capacity["ask"] / capacity["trivial"] if capacity["trivial"] else 0.0
             _say(f"   ask/trivial capacity {share:.0%} ({capacity['ask']:.0f} / {capacity['trivial']:.0f} req/s, "
                  f"{CAPACITY_CLIENTS} closed-loop clients, same server settings, same run)")
@@ -88,9 +93,9 @@ def _server(text: str) -> tuple[int, int]:
     return int(workers), int(threads)
 
 
-def _bench_function(target: str, env: Mapping[str, str], *, quick: bool) -> float:
+def _bench_function(target: str, env: Mapping[str, str], rate: float, *, quick: bool) -> float:
     """Spike figures of `trivial` or `ask`; returns its closed-loop capacity in requests/s."""
-    steady = 10.0 if quick else 20.0
+    steady = rate / 2 if quick else rate
     bodies = [json_body(q) for q in QUESTIONS]
     source = TRIVIAL_SOURCE if target == "trivial" else MAIN_SOURCE
     with serve_function(target, source, bodies[0], env=env) as served:
