@@ -209,3 +209,39 @@ def test_the_deploy_source_is_self_contained(tmp_path: Path) -> None:
     assert verdict == "ok"
     # `events` is issue 6's function; until it is merged, main.py lacks it. Every other row must exist.
     assert [name for name in json.loads(lacking) if name != "events"] == []
+
+
+def test_a_real_run_executes_the_printed_commands_skips_what_exists_and_stops_at_a_failure(tmp_path: Path) -> None:
+    # gcloud and firebase cannot run here: stand-ins on PATH record their arguments. `describe`
+    # checks fail (nothing exists yet), and the deploy of `readings` fails, so the run must stop there.
+    log = tmp_path / "calls.log"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("gcloud", "firebase"):
+        stub = bin_dir / tool
+        stub.write_text(textwrap.dedent(f"""\
+            #!/bin/sh
+            printf '%s\\n' "{tool} $*" >> {shlex.quote(str(log))}
+            case "$*" in *describe*|*apps:list*|*"deploy readings"*) exit 1;; esac
+            exit 0
+            """), encoding="utf-8")
+        stub.chmod(0o755)
+    config = tmp_path / "deploy.env"
+    config.write_text("GOOGLE_CLOUD_PROJECT=spravka-test-1\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS and not k.startswith("DEPLOY_")}
+    env["PATH"] = f"{bin_dir}:{env['PATH']}"
+    printed = subprocess.run([str(SPRAVKA), "deploy", "--dry-run", "--config", str(config)], capture_output=True,
+                             text=True, env=env, timeout=60).stdout
+    result = subprocess.run([str(SPRAVKA), "deploy", "--config", str(config)], capture_output=True, text=True,
+                            env=env, timeout=300)
+    assert result.returncode == 1 and "failed" in result.stderr
+    calls = log.read_text(encoding="utf-8").splitlines()
+    expected = []
+    for argv in commands(printed):
+        if argv[0] in ("gcloud", "firebase"):
+            expected.append(" ".join(argv))
+        if argv[:4] == ["gcloud", "functions", "deploy", "readings"]:
+            break
+    made = [call for call in calls if "describe" not in call and "apps:list" not in call]
+    assert made == expected
+    assert not any("deploy events" in call or "--only=hosting" in call for call in calls)

@@ -7,8 +7,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spravka.paths import REPO_DIR
+
+if TYPE_CHECKING:
+    from spravka.deploy.plan import Step
 
 DEFAULT_CONFIG = REPO_DIR / "deploy.env"
 
@@ -45,23 +49,31 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for number, step in enumerate(steps, 1):
         print(f"# {number}/{len(steps)}. {step.title}", flush=True)
-        env = {**os.environ, **dict(step.env)}
-        if step.unless and subprocess.run(step.unless, cwd=REPO_DIR, env=env, capture_output=True).returncode == 0:
-            print("#    already done", flush=True)
-            continue
-        print(step.shell(), flush=True)
         try:
-            result = subprocess.run(step.argv, cwd=REPO_DIR, env=env, stderr=subprocess.PIPE, text=True)
-        except FileNotFoundError:
-            print(f"spravka deploy: {step.argv[0]} is not installed (docs/deploy.md, Prerequisites)", file=sys.stderr)
+            code = _run_step(step)
+        except FileNotFoundError as error:
+            print(f"spravka deploy: {error.filename} is not installed (docs/deploy.md, Prerequisites)", file=sys.stderr)
             return 1
-        sys.stderr.write(result.stderr)
-        if result.returncode and not (step.exists_ok and "ALREADY_EXISTS" in result.stderr):
-            print(f"spravka deploy: step {number} failed (exit {result.returncode}); fix it and run again: "
+        if code:
+            print(f"spravka deploy: step {number} failed (exit {code}); fix it and run again: "
                   "steps that are done are skipped or harmless to repeat", file=sys.stderr)
             return 1
     print(f"# done. Help site: {config.site_url}/  functions: {config.functions_url}<name>  (checks: docs/deploy.md)")
     return 0
+
+
+def _run_step(step: Step) -> int:
+    """Run one step (unless its check says it is done); its exit code, 0 when done or already done."""
+    env = {**os.environ, **dict(step.env)}
+    if step.unless and subprocess.run(step.unless, cwd=REPO_DIR, env=env, capture_output=True).returncode == 0:
+        print("#    already done", flush=True)
+        return 0
+    print(step.shell(), flush=True)
+    result = subprocess.run(step.argv, cwd=REPO_DIR, env=env, stderr=subprocess.PIPE, text=True)
+    sys.stderr.write(result.stderr)
+    if result.returncode and step.exists_ok and "ALREADY_EXISTS" in result.stderr:
+        return 0
+    return result.returncode
 
 
 def _bin_dir() -> str:
