@@ -62,6 +62,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> str:
         DEPLOY_ASK_MIN_INSTANCES=1
         DEPLOY_READINGS_PUBLIC=false
         RATE_LIMIT_PER_MINUTE=20
+        LOG_RETENTION_DAYS=180
         """, DEPLOY_MEMORY="512Mi")  # the environment wins over the file
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -86,7 +87,7 @@ def test_every_function_is_deployed_with_its_flags_and_settings(printed: str) ->
         assert env_vars(given["set-env-vars"]) == {
             "READINGS_STORE": "firestore", "GOOGLE_CLOUD_PROJECT": PROJECT,
             "ALLOWED_ORIGINS": "https://help.example.ru,https://example.ru", "SITE_URL": f"https://{PROJECT}.web.app",
-            "WORKERS": "1", "THREADS": "8", "RATE_LIMIT_PER_MINUTE": "20"}
+            "WORKERS": "1", "THREADS": "8", "RATE_LIMIT_PER_MINUTE": "20", "LOG_RETENTION_DAYS": "180"}
 
 
 def test_firestore_indexes_ttl_and_rules_come_from_the_repository_files(printed: str) -> None:
@@ -207,8 +208,7 @@ def test_the_deploy_source_is_self_contained(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     lacking, verdict = result.stdout.strip().splitlines()[-2:]
     assert verdict == "ok"
-    # `events` is issue 6's function; until it is merged, main.py lacks it. Every other row must exist.
-    assert [name for name in json.loads(lacking) if name != "events"] == []
+    assert json.loads(lacking) == [], "every function of the deploy table is an entry point of main.py"
 
 
 def test_a_real_run_executes_the_printed_commands_skips_what_exists_and_stops_at_a_failure(tmp_path: Path) -> None:

@@ -96,6 +96,9 @@ def _bench_functions(env: Mapping[str, str], rate: float, *, quick: bool) -> Non
     bodies = [json_body(q) for q in QUESTIONS]
     plan = phases(steady, quick=quick)
     with contextlib.ExitStack() as stack:
+        # The served ask logs its questions (QUESTION_LOG's default, as deployed) into a throwaway store.
+        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="spravka-spike-ask-"))
+        env = {**env, "READINGS_STORE": f"sqlite:///{Path(folder) / 'log.sqlite3'}"}
         served = {target: stack.enter_context(serve_function(target, source, bodies[0], env=env))
                   for target, source in (("trivial", TRIVIAL_SOURCE), ("ask", MAIN_SOURCE))}
         for target, server in served.items():

@@ -58,7 +58,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "SPRAVKA_FUNCTIONS_URL": ("", "base URL of the functions; default https://<region>-<project>.cloudfunctions.net/"),
 }
 # Settings of the functions themselves (docs/operators.md) passed on when set in the deploy configuration.
-RUNTIME_PASSTHROUGH = ("READINGS_WINDOW", "RATE_LIMIT_PER_MINUTE", "MAX_QUESTION_CHARS", "SPRAVKA_TIMEZONE")
+RUNTIME_PASSTHROUGH = ("READINGS_WINDOW", "RATE_LIMIT_PER_MINUTE", "MAX_QUESTION_CHARS", "SPRAVKA_TIMEZONE",
+                       "QUESTION_LOG", "LOG_RETENTION_DAYS")
 
 
 @dataclasses.dataclass(frozen=True)
