@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,12 @@ _state: dict[str, Any] = {}
 
 
 def on_config(config: Any) -> Any:
+    # `spravka deploy` builds the site for its public address, with the functions' URL in the
+    # widget's tag (site/main.html); plain YAML in mkdocs.yml stays readable by yaml.safe_load.
+    if os.environ.get("SITE_URL", "").strip():
+        config["site_url"] = os.environ["SITE_URL"].strip().rstrip("/") + "/"
+    if os.environ.get("SPRAVKA_FUNCTIONS_URL", "").strip():
+        config["extra"]["widget_api"] = os.environ["SPRAVKA_FUNCTIONS_URL"].strip()
     knowledge_dir = Path(config["docs_dir"])
     _state["facts"] = load_facts(knowledge_dir)
     _state["sections"] = load_yaml(knowledge_dir, "sections.yml")
