@@ -182,7 +182,7 @@ def test_the_deploy_source_is_self_contained(tmp_path: Path) -> None:
     upload = deploy_copy(tmp_path)
     files = {p.relative_to(upload).as_posix() for p in upload.rglob("*") if p.is_file()}
     assert {"main.py", "requirements.txt", "spravka/data/index.json"} <= files
-    assert not [f for f in files if "__pycache__" in f or f.startswith(("spravka/bench/", "spravka/cli/", "tests/"))]
+    assert not [f for f in files if "__pycache__" in f or f.startswith(("spravka/bench/", "spravka/cli/", "spravka/report/", "tests/"))]
     assert (upload / "spravka/data/index.json").read_text(encoding="utf-8") == dump_index(build_index(KNOWLEDGE_DIR)), \
         "the uploaded index is stale: `spravka deploy` rebuilds it first; run `spravka build-index`"
     script = textwrap.dedent("""
@@ -198,7 +198,10 @@ def test_the_deploy_source_is_self_contained(tmp_path: Path) -> None:
         readings = functions_framework.create_app("readings", "main.py").test_client()
         missing = readings.get("/?account=000000000001")
         assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "account_unknown", missing.data
-        assert not [m for m in sys.modules if m.startswith(("spravka.cli", "spravka.bench", "spravka.deploy"))]
+        events = functions_framework.create_app("events", "main.py").test_client()
+        bad = events.post("/", json={"visitor": "v-0123456789", "events": []})
+        assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "events_invalid", bad.data
+        assert not [m for m in sys.modules if m.startswith(("spravka.cli", "spravka.bench", "spravka.deploy", "spravka.report"))]
         print("ok")
     """)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "READINGS_STORE")}
