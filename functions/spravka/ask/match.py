@@ -56,10 +56,11 @@ def _overlaps(weights: Mapping[str, float], index: Index) -> dict[int, float]:
     for s, w in rare or known:
         for entry in postings[s]:
             overlap[entry] = get(entry, 0.0) + w
-    if common:
-        for entry in overlap:
-            entry_stems = index.entry_stems[entry]
-            overlap[entry] += sum(w for s, w in common if s in entry_stems)
+    entry_stems = index.entry_stems
+    for s, w in common:
+        for entry, value in overlap.items():
+            if s in entry_stems[entry]:
+                overlap[entry] = value + w
     return overlap
 
 
