@@ -51,9 +51,14 @@ def _overlaps(weights: Mapping[str, float], index: Index) -> dict[int, float]:
     limit = max(COMMON_POSTINGS, len(index.targets) // 50)
     rare = [(s, w) for s, w in known if len(postings[s]) <= limit]
     common = [(s, w) for s, w in known if len(postings[s]) > limit] if rare else []
-    overlap: dict[int, float] = {}
+    finders = sorted(rare or known, key=lambda item: -len(postings[item[0]]))
+    if not finders:
+        return {}
+    # The word with the most entries fills the dict in C; the others add to it.
+    first, first_weight = finders[0]
+    overlap: dict[int, float] = dict.fromkeys(postings[first], first_weight)
     get = overlap.get
-    for s, w in rare or known:
+    for s, w in finders[1:]:
         for entry in postings[s]:
             overlap[entry] = get(entry, 0.0) + w
     entry_stems = index.entry_stems
@@ -92,8 +97,8 @@ def rank(stems: frozenset[str], index: Index, *, guessed: frozenset[str] = froze
     entry_scale = ENTRY_SHARE * 100.0 * query_mass ** -PRECISION_POWER
     cover_scale = (1 - ENTRY_SHARE) * 100.0 / query_mass
     numbers = index.target_numbers
-    scored = [(entry_scale * best[numbers[target]] + cover_scale * covered, target, covered)
-              for target, covered in coverage.items()]
-    top = heapq.nsmallest(limit, scored, key=lambda item: (-item[0], item[1]))
-    return [Candidate(target, score, covered / query_mass, best_at[numbers[target]])
-            for score, target, covered in top]
+    # Negated scores: tuples compare in C, best first, ties by target id.
+    top = heapq.nsmallest(limit, [(-entry_scale * best[numbers[target]] - cover_scale * covered, target, covered)
+                                  for target, covered in coverage.items()])
+    return [Candidate(target, -negated, covered / query_mass, best_at[numbers[target]])
+            for negated, target, covered in top]
