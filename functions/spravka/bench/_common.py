@@ -140,6 +140,18 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         return
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of pid and its children (gunicorn's worker), in seconds; 0 without /proc."""
+    total = 0
+    for one in [pid] + [int(p) for p in _children(pid)]:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])   # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float:
     """Peak RSS (VmHWM) of the largest process in pid's tree, in MB; 0 where /proc is not there."""
     pids = [pid] + [int(p) for p in _children(pid)]

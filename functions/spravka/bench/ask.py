@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from spravka.bench._common import (
+    cpu_seconds,
     json_body,
     machine,
     peak_rss_mb,
@@ -230,14 +231,18 @@ def bench_http(questions: list[str], *, quick: bool) -> None:
          f"loopback, POST {{\"q\": …}}; {rounds} interleaved round(s) of {seconds:.0f} s per function after "
          f"{warmup:.1f} s warm-up, median round")
     totals: dict[str, list[float]] = {"trivial": [], "ask": []}
+    cpu_ms: dict[str, list[float]] = {"trivial": [], "ask": []}
     peaks: dict[str, float] = {}
     failures = 0
     for _ in range(rounds):
         for target, source in (("trivial", TRIVIAL_SOURCE), ("ask", MAIN_SOURCE)):
             with serve_function(target, source, PROBE, env=SERVED_ENV) as served:
                 throughput(served.port, bodies, clients=CLIENTS, seconds=warmup)
-                rate, _, failed = throughput(served.port, bodies, clients=CLIENTS, seconds=seconds)
+                used = cpu_seconds(served.process.pid)
+                rate, answered, failed = throughput(served.port, bodies, clients=CLIENTS, seconds=seconds)
+                used = cpu_seconds(served.process.pid) - used
                 totals[target].append(rate)
+                cpu_ms[target].append(1000 * used / max(answered, 1))
                 failures += failed
                 peaks[target] = max(peaks.get(target, 0.0), peak_rss_mb(served.process.pid))
     trivial, ask = statistics.median(totals["trivial"]), statistics.median(totals["ask"])
@@ -247,6 +252,11 @@ def bench_http(questions: list[str], *, quick: bool) -> None:
     share = ask / trivial if trivial else 0.0
     _say(f"   ask/trivial {share:.0%}   target ≥ {TARGET_THROUGHPUT_SHARE:.0%}   "
          f"{'met' if share >= TARGET_THROUGHPUT_SHARE else 'MISSED'}; failed requests: {failures}")
+    # The server is one GIL-bound worker, so its throughput is the inverse of its CPU per request;
+    # CPU time is far less disturbed by other load on a shared machine than requests per second.
+    cpu_trivial, cpu_ask = statistics.median(cpu_ms["trivial"]), statistics.median(cpu_ms["ask"])
+    _say(f"   server CPU per request: trivial {cpu_trivial:.3f} ms, ask {cpu_ask:.3f} ms "
+         f"(ask − trivial {cpu_ask - cpu_trivial:+.3f} ms); trivial/ask {cpu_trivial / cpu_ask if cpu_ask else 0:.0%}")
 
 
 def bench_cold_start(runs: int = 3) -> None:
