@@ -21,13 +21,16 @@ def ask(request: flask.Request) -> Any:
 @functions_framework.http
 @json_endpoint(methods=("GET", "POST"))
 def readings(request: flask.Request) -> Any:
+    from spravka.clients import client_address
     from spravka.config import get_settings
     from spravka.readings import list_meters, submit
     from spravka.store import get_store
 
+    settings = get_settings()
+    client = client_address(request, trusted_hops=settings.trusted_proxy_hops)
     if request.method == "GET":
-        return list_meters(get_store(), read_json(request), settings=get_settings())
-    return submit(get_store(), read_json(request), settings=get_settings())
+        return list_meters(get_store(), read_json(request), settings=settings, client=client)
+    return submit(get_store(), read_json(request), settings=settings, client=client)
 
 
 @functions_framework.http
@@ -36,3 +39,11 @@ def events(request: flask.Request) -> Any:
     from spravka.questions.events import accept_events
 
     return accept_events(read_json(request))
+
+
+@functions_framework.http
+@json_endpoint(methods=("GET",), cors=False)
+def admin(request: flask.Request) -> Any:
+    from spravka.admin import handle
+
+    return handle(request)

@@ -98,11 +98,14 @@ def test_a_rejected_computation_writes_nothing(store: Any) -> None:
     assert status == 201 and receipt["consumption"] == {"t1": 1}
 
 
-def test_attempts_are_counted_per_account_and_window(store: Any) -> None:
-    counts = [store.count_attempt("000000000001", 100, window_seconds=60) for _ in range(3)]
+def test_attempts_are_counted_per_key_and_window(store: Any) -> None:
+    from spravka.store.base import Counter
+
+    counts = [store.count_attempts([Counter("account:1", 100, 60)])[0] for _ in range(3)]
     assert counts == [1, 2, 3]
-    assert store.count_attempt("000000000002", 100, window_seconds=60) == 1
-    assert store.count_attempt("000000000001", 101, window_seconds=60) == 1
+    assert store.count_attempts([Counter("account:2", 100, 60), Counter("client:a", 2, 3600, 5)]) == [1, 5]
+    assert store.count_attempts([Counter("account:1", 101, 60), Counter("client:a", 2, 3600, 9)]) == [1, 14]
+    assert store.count_attempts([Counter("client:a", 3, 3600)]) == [1]
 
 
 def test_an_import_is_all_or_nothing(store: Any) -> None:

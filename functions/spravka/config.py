@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from spravka.paths import INDEX_PATH, REPO_DIR
 # The repository root when running from a checkout; in a deployed function
 # only functions/ exists and the defaults below still work.
 DEFAULT_DATA_DIR = REPO_DIR / "var"
+MIN_ADMIN_TOKEN_CHARS = 32
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
 class SettingsError(ValueError):
@@ -31,6 +34,10 @@ class Settings:
     timezone: str
     question_log: bool = True
     log_retention_days: int = 400
+    local_dev: bool = False
+    trusted_proxy_hops: int = 1
+    client_limit_per_hour: int = 300
+    admin_token: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -38,7 +45,12 @@ class Settings:
         store = environ.get("READINGS_STORE", "").strip() or f"sqlite:///{data_dir / 'spravka.sqlite3'}"
         if not (store.startswith("sqlite:///") or store == "firestore"):
             raise SettingsError(f"READINGS_STORE: expected sqlite:///<path> or firestore, got {store!r}")
-        origins = tuple(o.strip().rstrip("/") for o in environ.get("ALLOWED_ORIGINS", "").split(",") if o.strip())
+        local_dev = _switch(environ, "SPRAVKA_LOCAL_DEV", False)
+        origins = _origins(environ.get("ALLOWED_ORIGINS", ""), local_dev=local_dev)
+        admin_token = environ.get("ADMIN_TOKEN", "").strip()
+        if admin_token and len(admin_token) < MIN_ADMIN_TOKEN_CHARS:
+            raise SettingsError(f"ADMIN_TOKEN: use a random token of at least {MIN_ADMIN_TOKEN_CHARS} characters "
+                                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
         return cls(
             readings_store=store,
             allowed_origins=origins,
@@ -50,10 +62,27 @@ class Settings:
             timezone=environ.get("SPRAVKA_TIMEZONE", "Europe/Moscow"),
             question_log=_switch(environ, "QUESTION_LOG", True),
             log_retention_days=_int(environ, "LOG_RETENTION_DAYS", 400),
+            local_dev=local_dev,
+            trusted_proxy_hops=_int(environ, "TRUSTED_PROXY_HOPS", 1, minimum=0),
+            client_limit_per_hour=_int(environ, "CLIENT_LIMIT_PER_HOUR", 300),
+            admin_token=admin_token,
         )
 
 
-def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+def _origins(raw: str, *, local_dev: bool) -> tuple[str, ...]:
+    """Exact origins (scheme://host[:port]); `*` only with SPRAVKA_LOCAL_DEV=1, never in production."""
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        if origin == "*":
+            if not local_dev:
+                raise SettingsError("ALLOWED_ORIGINS: `*` lets any site call the functions; it is accepted only "
+                                    "with SPRAVKA_LOCAL_DEV=1. List the sites' origins instead")
+        elif not _ORIGIN.fullmatch(origin):
+            raise SettingsError(f"ALLOWED_ORIGINS: expected origins like https://example.ru, got {origin!r}")
+    return origins
+
+
+def _int(environ: Mapping[str, str], name: str, default: int, *, minimum: int = 1) -> int:
     raw = environ.get(name, "").strip()
     if not raw:
         return default
@@ -61,8 +90,8 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise SettingsError(f"{name}: expected a whole number, got {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"{name}: expected a positive number, got {value}")
+    if value < minimum:
+        raise SettingsError(f"{name}: expected a whole number >= {minimum}, got {value}")
     return value
 
 

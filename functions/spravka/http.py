@@ -16,13 +16,17 @@ from spravka.errors import ApiError, BadRequest, MethodNotAllowed, PayloadTooLar
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 16 * 1024
+MAX_QUERY_BYTES = 4 * 1024
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Strict-Transport-Security": "max-age=31536000",
+    "Cross-Origin-Opener-Policy": "same-origin",
 }
+TOO_LARGE = "Слишком большой запрос."
 
 Handler = Callable[[flask.Request], Any]
 
@@ -46,19 +50,21 @@ def json_response(body: object, status: int = 200, headers: Mapping[str, str] | 
 
 def read_json(request: flask.Request) -> Mapping[str, Any]:
     """The request's parameters: the JSON object of a POST, the query string of a GET."""
+    if len(request.query_string) > MAX_QUERY_BYTES:
+        raise PayloadTooLarge("payload_too_large", TOO_LARGE)
     if request.method == "GET":
         return request.args.to_dict()
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise PayloadTooLarge("payload_too_large", "Слишком большой запрос.")
+        raise PayloadTooLarge("payload_too_large", TOO_LARGE)
     raw = request.get_data(cache=True)
     if len(raw) > MAX_BODY_BYTES:
-        raise PayloadTooLarge("payload_too_large", "Слишком большой запрос.")
+        raise PayloadTooLarge("payload_too_large", TOO_LARGE)
     mimetype = request.mimetype or ""
     if mimetype and mimetype != "application/json" and not mimetype.endswith("+json") and mimetype != "text/plain":
         raise UnsupportedMediaType("unsupported_media_type", "Запрос должен быть в формате JSON.")
     try:
         payload = json.loads(raw.decode("utf-8")) if raw else None
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: "[[[[…" nested thousands deep
         raise BadRequest("invalid_json", "Запрос не в формате JSON.") from None
     if not isinstance(payload, dict):
         raise BadRequest("invalid_json", "Ожидался JSON-объект.")
@@ -79,33 +85,48 @@ def _cors_headers(request: flask.Request, methods: Iterable[str]) -> dict[str, s
     }
 
 
-def json_endpoint(*, methods: tuple[str, ...] = ("GET", "POST")) -> Callable[[Handler], Callable[[flask.Request], flask.Response]]:
-    """Wrap a handler: preflight, method check, ApiError -> contract body, anything else -> 500."""
+def json_endpoint(*, methods: tuple[str, ...] = ("GET", "POST"),
+                  cors: bool = True) -> Callable[[Handler], Callable[[flask.Request], flask.Response]]:
+    """Wrap a handler: preflight, method check, ApiError -> contract body, anything else -> 500.
+
+    A handler returns a JSON-able body (optionally with status and headers) or a ready
+    flask.Response (e.g. CSV), which gets the security headers too. cors=False: no browser on
+    another origin may call it (admin).
+    """
 
     def decorate(handler: Handler) -> Callable[[flask.Request], flask.Response]:
         @functools.wraps(handler)
         def endpoint(request: flask.Request) -> flask.Response:
-            cors = _cors_headers(request, methods)
-            if request.method == "OPTIONS":
-                response = json_response({}, 204, cors)
-                response.set_data(b"")
-                return response
-            try:
-                if request.method not in methods:
-                    raise MethodNotAllowed("method_not_allowed", "Метод не поддерживается.",
-                                           headers={"Allow": ", ".join((*methods, "OPTIONS"))})
-                result = handler(request)
-            except ApiError as error:
-                return json_response(error_body(error.code, error.message), error.status, {**cors, **error.headers})
-            except Exception:
-                log.exception("unhandled error in %s", handler.__name__)
-                return json_response(error_body("internal", "Внутренняя ошибка. Попробуйте позже."), 500, cors)
-            status, headers = 200, {}
-            if isinstance(result, tuple):
-                result, status, *rest = result
-                headers = rest[0] if rest else {}
-            return json_response(result, status, {**cors, **headers})
+            cors_headers = _cors_headers(request, methods) if cors else {}
+            return _respond(handler, request, methods, cors_headers)
 
         return endpoint
 
     return decorate
+
+
+def _respond(handler: Handler, request: flask.Request, methods: tuple[str, ...],
+             cors: dict[str, str]) -> flask.Response:
+    if request.method == "OPTIONS":
+        response = json_response({}, 204, cors)
+        response.set_data(b"")
+        return response
+    try:
+        if request.method not in methods:
+            raise MethodNotAllowed("method_not_allowed", "Метод не поддерживается.",
+                                   headers={"Allow": ", ".join((*methods, "OPTIONS"))})
+        result = handler(request)
+    except ApiError as error:
+        return json_response(error_body(error.code, error.message), error.status, {**cors, **error.headers})
+    except Exception:
+        log.exception("unhandled error in %s", handler.__name__)
+        return json_response(error_body("internal", "Внутренняя ошибка. Попробуйте позже."), 500, cors)
+    if isinstance(result, flask.Response):
+        result.headers.update(SECURITY_HEADERS)
+        result.headers.update(cors)
+        return result
+    status, headers = 200, {}
+    if isinstance(result, tuple):
+        result, status, *rest = result
+        headers = rest[0] if rest else {}
+    return json_response(result, status, {**cors, **headers})

@@ -20,11 +20,21 @@ from spravka.paths import REPO_DIR
 log = logging.getLogger(__name__)
 
 # The targets of functions/main.py, each served at /api/<name> (contract §6).
-FUNCTIONS = ("ask", "readings", "events")
+FUNCTIONS = ("ask", "readings", "events", "admin")
 MAIN_SOURCE = REPO_DIR / "functions" / "main.py"
 DEFAULT_SITE_DIR = REPO_DIR / "build" / "site"
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+# Headers every response of the local run carries unless it set its own (the functions set
+# stricter ones). The help site's pages run Material's inline scripts, so the policy here only
+# forbids framing by others, plugins and a foreign <base>.
+SITE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Content-Security-Policy": "frame-ancestors 'self'; object-src 'none'; base-uri 'self'",
+}
 
 
 def build_site(site_dir: Path) -> None:
@@ -98,9 +108,23 @@ def make_static_app(site_dir: Path) -> WSGIApp:
     return app
 
 
+def with_security_headers(app: WSGIApp) -> WSGIApp:
+    """Add SITE_HEADERS to every response that does not set them itself (404s and redirects too)."""
+
+    def secured(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            present = {name.lower() for name, _ in headers}
+            headers = [*headers, *((name, value) for name, value in SITE_HEADERS.items() if name.lower() not in present)]
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        return app(environ, start)
+
+    return secured
+
+
 def make_app(site_dir: Path) -> WSGIApp:
     """The whole local run as one WSGI app: the site at /, the functions under /api/."""
-    return DispatcherMiddleware(make_static_app(site_dir), open_function_apps())
+    return with_security_headers(DispatcherMiddleware(make_static_app(site_dir), open_function_apps()))
 
 
 def open_server(host: str, port: int, site_dir: Path = DEFAULT_SITE_DIR) -> BaseWSGIServer:

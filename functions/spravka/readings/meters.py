@@ -1,4 +1,4 @@
-"""GET /readings?account=…: the account's meters without values; the per-account attempts limit of both methods."""
+"""GET /readings?account=…: the account's meters without values."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from spravka.config import Settings
-from spravka.errors import NotFound, TooManyRequests
+from spravka.errors import NotFound
+from spravka.readings.limits import charge_unknown_account, enforce_limits
 from spravka.readings.validate import mask_account, parse_account
 from spravka.store.base import ReadingStore
 from spravka.store.model import MeterState
@@ -16,33 +17,28 @@ from spravka.store.model import MeterState
 log = logging.getLogger(__name__)
 
 ACCOUNT_UNKNOWN = "Лицевой счёт (account) не найден. Проверьте номер."
-ATTEMPT_WINDOW_SECONDS = 60
 
 
-def enforce_attempt_limit(store: ReadingStore, account: str, *, limit: int, now: datetime.datetime) -> None:
-    """Count this attempt in the store (so it holds across instances); 429 past `limit` a minute."""
-    second = int(now.timestamp())
-    count = store.count_attempt(account, second // ATTEMPT_WINDOW_SECONDS, window_seconds=ATTEMPT_WINDOW_SECONDS)
-    if count > limit:
-        log.info("attempt limit reached for account %s", mask_account(account))
-        raise TooManyRequests("too_many_attempts",
-                              "Слишком много попыток для этого лицевого счёта. Повторите через минуту.",
-                              retry_after=ATTEMPT_WINDOW_SECONDS - second % ATTEMPT_WINDOW_SECONDS)
-
-
-def account_meters(store: ReadingStore, account: str) -> list[MeterState]:
-    """The account's meters; 404 when the utility has none for it."""
+def account_meters(store: ReadingStore, account: str, *, client: str | None = None,
+                   now: datetime.datetime | None = None) -> list[MeterState]:
+    """The account's meters; 404 when the utility has none for it (charged to the client's lookup budget)."""
     states = store.meters(account)
     if not states:
+        if client is not None:
+            charge_unknown_account(store, client=client, now=now or datetime.datetime.now(datetime.UTC))
         raise NotFound("account_unknown", ACCOUNT_UNKNOWN)
     return states
 
 
 def list_meters(store: ReadingStore, payload: Mapping[str, Any], *, settings: Settings,
-                now: datetime.datetime | None = None) -> dict[str, object]:
-    """The contract's meter list: id, resource, unit, zones, serial_tail, last_date; the account masked."""
+                client: str | None = None, now: datetime.datetime | None = None) -> dict[str, object]:
+    """The contract's meter list: id, resource, unit, zones, serial_tail, last_date; the account masked.
+
+    `client` is the caller's address for the per-client limit; None outside HTTP (no client limit).
+    """
     account = parse_account(payload.get("account"))
-    enforce_attempt_limit(store, account, limit=settings.rate_limit_per_minute, now=now or datetime.datetime.now(datetime.UTC))
+    now = now or datetime.datetime.now(datetime.UTC)
+    enforce_limits(store, account=account, client=client, settings=settings, now=now)
     return {
         "account": mask_account(account),
         "meters": [
@@ -54,6 +50,6 @@ def list_meters(store: ReadingStore, payload: Mapping[str, Any], *, settings: Se
                 "serial_tail": state.meter.serial[-4:],
                 "last_date": state.last.date,
             }
-            for state in account_meters(store, account)
+            for state in account_meters(store, account, client=client, now=now)
         ],
     }

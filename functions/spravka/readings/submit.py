@@ -11,7 +11,8 @@ from typing import Any
 from spravka.config import Settings
 from spravka.errors import BadRequest, NotFound
 from spravka.readings.consumption import Context, compute
-from spravka.readings.meters import account_meters, enforce_attempt_limit
+from spravka.readings.limits import enforce_limits
+from spravka.readings.meters import account_meters
 from spravka.readings.period import billing_period, local_date
 from spravka.readings.validate import Submission, mask_account, parse_submission
 from spravka.store.base import ReadingStore
@@ -30,23 +31,27 @@ def record_key(submission: Submission, meter: str, period: str) -> RecordKey:
     return RecordKey(submission.account, meter, idempotency_id, stable_id("fingerprint", meter, values, length=32))
 
 
-def choose_meter(store: ReadingStore, submission: Submission) -> str:
+def choose_meter(store: ReadingStore, submission: Submission, *, client: str | None,
+                 now: datetime.datetime) -> str:
     """The meter id: as given, or the account's only meter (404 unknown account, 400 if there are several)."""
     if submission.meter is not None:
         return submission.meter  # checked inside the transaction, which reads the meter anyway
-    states = account_meters(store, submission.account)
+    states = account_meters(store, submission.account, client=client, now=now)
     if len(states) > 1:
         raise BadRequest("meter_required", "На лицевом счёте несколько счётчиков: укажите счётчик (meter).")
     return states[0].meter.meter
 
 
-def submit(store: ReadingStore, payload: Mapping[str, Any], *, settings: Settings,
+def submit(store: ReadingStore, payload: Mapping[str, Any], *, settings: Settings, client: str | None = None,
            now: datetime.datetime | None = None) -> tuple[Mapping[str, object], int]:
-    """(receipt, 201) for a new reading, (the first receipt, 200) for a resent one."""
+    """(receipt, 201) for a new reading, (the first receipt, 200) for a resent one.
+
+    `client` is the caller's address for the per-client limit; None outside HTTP (no client limit).
+    """
     submission = parse_submission(payload)
     now = now or datetime.datetime.now(datetime.UTC)
-    enforce_attempt_limit(store, submission.account, limit=settings.rate_limit_per_minute, now=now)
-    meter = choose_meter(store, submission)
+    enforce_limits(store, account=submission.account, client=client, settings=settings, now=now)
+    meter = choose_meter(store, submission, client=client, now=now)
     day = local_date(now, settings.timezone)
     period, timing = billing_period(day, settings.readings_window)
     key = record_key(submission, meter, period)
@@ -55,7 +60,7 @@ def submit(store: ReadingStore, payload: Mapping[str, Any], *, settings: Setting
     try:
         recorded = store.record(key, functools.partial(compute, submission=submission, context=context))
     except NotFound:
-        account_meters(store, submission.account)  # 404 account_unknown when the account has no meters at all
+        account_meters(store, submission.account, client=client, now=now)  # 404 account_unknown when the account has no meters at all
         raise
     receipt = recorded.receipt
     log.info("reading %s account=%s meter=%s period=%s source=%s flags=%s",

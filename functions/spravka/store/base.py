@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from spravka.errors import Conflict
@@ -20,6 +20,19 @@ class MeterChange:
 
     state: MeterState
     baseline: Reading | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Counter:
+    """One rate-limit counter: what is counted (e.g. "account:…", "client:…") in which time window.
+
+    A counter is one document/row per key and window, so no counter is shared by everyone.
+    """
+
+    key: str
+    window: int  # index of the window: unix seconds // window_seconds
+    window_seconds: int
+    amount: int = 1
 
 
 # Given the meter as stored (or None), the change an import makes; None leaves it as it is.
@@ -41,8 +54,8 @@ class ReadingStore(Protocol):
         """
         ...
 
-    def count_attempt(self, account: str, window: int, *, window_seconds: int) -> int:
-        """Add one attempt for the account in the given time window and return the window's count."""
+    def count_attempts(self, counters: Sequence[Counter]) -> list[int]:
+        """Add each counter's amount in one write (atomic, no read-then-write) and return the new counts."""
         ...
 
     def import_meters(self, updates: Mapping[tuple[str, str], Update]) -> int:

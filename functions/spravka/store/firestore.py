@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime
 import threading
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from spravka.errors import NotFound, StoreUnavailable
-from spravka.store.base import METER_UNKNOWN, Compute, Update, replay
+from spravka.store.base import METER_UNKNOWN, Compute, Counter, Update, replay
 from spravka.store.codec import meter_state_from_doc, meter_state_to_doc, reading_from_doc, reading_to_doc
 from spravka.store.firestore_calls import CALL, call, run_transaction
 from spravka.store.model import MeterState, Reading, RecordKey, Recorded, stable_id
@@ -75,13 +75,17 @@ class FirestoreStore:
         finally:
             lock.release()
 
-    def count_attempt(self, account: str, window: int, *, window_seconds: int) -> int:
-        # A blind increment, not a transaction (counters of one account must not contend); the
-        # commit returns the incremented value, so one call counts and reads atomically.
-        ref = self.client.collection("attempts").document(f"{stable_id('attempts', account)}-{window}")
-        expires = datetime.datetime.fromtimestamp((window + 2) * window_seconds, datetime.UTC)
-        result = call(ref.set, {"count": firestore.Increment(1), "expires_at": expires}, merge=True)
-        return int(result.transform_results[0].integer_value)
+    def count_attempts(self, counters: Sequence[Counter]) -> list[int]:
+        # Blind increments in one batch, not a transaction (counters must not contend); the commit
+        # returns each incremented value, so one call counts and reads atomically. One document per
+        # key and window: no document is shared by all clients. expires_at is for a TTL policy.
+        batch = self.client.batch()
+        for counter in counters:
+            ref = self.client.collection("attempts").document(f"{stable_id('attempts', counter.key)}-{counter.window}")
+            expires = datetime.datetime.fromtimestamp((counter.window + 2) * counter.window_seconds, datetime.UTC)
+            batch.set(ref, {"count": firestore.Increment(counter.amount), "expires_at": expires}, merge=True)
+        results = call(batch.commit)
+        return [int(result.transform_results[0].integer_value) for result in results]
 
     def import_meters(self, updates: Mapping[tuple[str, str], Update]) -> int:
         refs = {key: self._meter_ref(*key) for key in updates}

@@ -7,17 +7,20 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from spravka.errors import NotFound, StoreUnavailable
-from spravka.store.base import METER_UNKNOWN, Compute, Update, replay
+from spravka.store.base import METER_UNKNOWN, Compute, Counter, Update, replay
 from spravka.store.codec import meter_state_from_doc, reading_from_doc
 from spravka.store.model import MeterState, Reading, RecordKey, Recorded
 from spravka.store.sqlite_schema import SCHEMA, dumps, stored_meter, write_meter, write_reading
 
 log = logging.getLogger(__name__)
+
+ATTEMPTS_KEPT_SECONDS = 2 * 3600  # longer than the longest rate-limit window
+
 
 class SqliteStore:
     """A ReadingStore over one SQLite file; one connection per thread, all of them closed by close()."""
@@ -91,15 +94,20 @@ class SqliteStore:
                        (key.idempotency_id, key.fingerprint, outcome.reading.reading_id, dumps(outcome.receipt)))
         return Recorded(outcome.receipt, created=True)
 
-    def count_attempt(self, account: str, window: int, *, window_seconds: int) -> int:
+    def count_attempts(self, counters: Sequence[Counter]) -> list[int]:
+        # The window column holds the window's first second, so windows of any length expire alike.
+        counts = []
         with self._transaction() as db:
-            (count,) = db.execute(
-                "INSERT INTO attempts (key, window, count) VALUES (?, ?, 1) "
-                "ON CONFLICT (key, window) DO UPDATE SET count = count + 1 RETURNING count",
-                (account, window)).fetchone()
-            if count == 1:  # first attempt of a window: forget windows older than an hour
-                db.execute("DELETE FROM attempts WHERE window < ?", (window - 3600 // window_seconds,))
-        return int(count)
+            for counter in counters:
+                start = counter.window * counter.window_seconds
+                (count,) = db.execute(
+                    "INSERT INTO attempts (key, window, count) VALUES (?, ?, ?) "
+                    "ON CONFLICT (key, window) DO UPDATE SET count = count + excluded.count RETURNING count",
+                    (counter.key, start, counter.amount)).fetchone()
+                if count == counter.amount:  # first of its window: forget windows that ended long ago
+                    db.execute("DELETE FROM attempts WHERE window < ?", (start - ATTEMPTS_KEPT_SECONDS,))
+                counts.append(int(count))
+        return counts
 
     def import_meters(self, updates: Mapping[tuple[str, str], Update]) -> int:
         changed = 0
