@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = ROOT / "functions" / "main.py"
 
-pytest_plugins: list[str] = ["tests.browser", "tests.firestore_emulator"]
+pytest_plugins: list[str] = ["tests.browser", "tests.firestore_emulator", "tests.tally", "tests.openapi_check"]
 
 
 @pytest.fixture(autouse=True)

@@ -15,11 +15,11 @@ def parse_question(payload: Mapping[str, Any], *, max_chars: int = 1000) -> str:
         raise BadRequest("question_missing", "Не задан вопрос: поле «q» обязательно.")
     if not isinstance(question, str):
         raise BadRequest("question_not_text", "Вопрос (поле «q») должен быть текстом.")
+    if len(question) > max_chars:  # as sent, so that the limit is what openapi.yaml says
+        raise BadRequest("question_too_long", f"Вопрос слишком длинный: не больше {max_chars} символов.")
     question = question.strip()
     if not question:
         raise BadRequest("question_empty", "Вопрос пустой: напишите, что вас интересует.")
-    if len(question) > max_chars:
-        raise BadRequest("question_too_long", f"Вопрос слишком длинный: не больше {max_chars} символов.")
     session = payload.get("session")
     if session is not None and (not isinstance(session, str) or len(session) > 128):
         raise BadRequest("session_invalid", "Поле «session» должно быть строкой до 128 символов.")

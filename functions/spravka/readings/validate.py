@@ -14,9 +14,11 @@ from spravka.store.model import ZONES, Meter, Values
 ACCOUNT_DIGITS = 12
 MAX_DECIMALS = 3
 MAX_KEY_CHARS = 128
+MAX_FIELD_CHARS = 40  # an account as typed (with separators), a value as text
 HTTP_SOURCES = ("widget", "bot")
-# People type accounts as "0000 0000 0001" or "000-000-000-001"; those separators are dropped.
-_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]")
+# People type accounts as "0000 0000 0001" or "000-000-000-001" (or paste them with a no-break
+# space or a dash); those separators are dropped. openapi.yaml's AccountNumber has the same set.
+_SEPARATORS = re.compile(r"[ \t\u00a0\u2010-\u2015-]")
 _ACCOUNT = re.compile(r"[0-9]{%d}" % ACCOUNT_DIGITS)
 _METER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 _NUMBER_TEXT = re.compile(r"[0-9]+([.,][0-9]+)?")
@@ -37,7 +39,7 @@ class Submission:
 
 def parse_account(raw: object) -> str:
     """The 12-digit account number, spaces and dashes removed."""
-    if not isinstance(raw, str):
+    if not isinstance(raw, str) or len(raw) > MAX_FIELD_CHARS:
         raise BadRequest("account_invalid", ACCOUNT_INVALID)
     account = _SEPARATORS.sub("", raw)
     if not _ACCOUNT.fullmatch(account):
@@ -82,7 +84,7 @@ def parse_value(zone: str, raw: object) -> Decimal:
     invalid = BadRequest("value_invalid", f"Показание {zone} должно быть неотрицательным числом.")
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         raise invalid
-    if isinstance(raw, str) and not _NUMBER_TEXT.fullmatch(raw.strip()):
+    if isinstance(raw, str) and (len(raw) > MAX_FIELD_CHARS or not _NUMBER_TEXT.fullmatch(raw.strip())):
         raise invalid
     try:
         value = Decimal(str(raw).strip().replace(",", "."))
