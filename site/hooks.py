@@ -9,6 +9,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "functions"))
 
+import yaml  # noqa: E402
+from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
+
+from spravka.knowledge.api_page import PAGE_URI, SPEC_NAME, api_page_markdown  # noqa: E402
 from spravka.knowledge.articles import load_yaml  # noqa: E402
 from spravka.knowledge.facts import load_facts, render_facts  # noqa: E402
 from spravka.knowledge.render import page_markdown  # noqa: E402
@@ -51,6 +55,18 @@ def _section_folder(section: Any) -> str:
     return ""
 
 
+def _spec_path(config: Any) -> Path:
+    return Path(config["config_file_path"]).parent / SPEC_NAME
+
+
+def on_files(files: Any, config: Any) -> Any:
+    """Publish openapi.yaml at the site's root and add the integrators' page generated from it."""
+    text = _spec_path(config).read_text(encoding="utf-8")
+    files.append(File.generated(config, SPEC_NAME, content=text, inclusion=InclusionLevel.INCLUDED))  # *.yaml are excluded otherwise
+    files.append(File.generated(config, PAGE_URI, content=api_page_markdown(yaml.safe_load(text))))
+    return files
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     return page_markdown(markdown, page.meta, _state["facts"], _state["synonyms"])
 
@@ -60,4 +76,4 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
     return context
 
 
-__all__ = ["on_config", "on_nav", "on_page_markdown", "on_page_context", "render_facts"]
+__all__ = ["on_config", "on_files", "on_nav", "on_page_markdown", "on_page_context", "render_facts"]

@@ -66,3 +66,17 @@ def test_russian_ui_and_search(built_site: Path) -> None:
 
 def test_data_files_are_not_published(built_site: Path) -> None:
     assert not list(built_site.rglob("*.yml"))
+
+
+def test_the_api_description_is_published_for_integrators(built_site: Path) -> None:
+    import yaml
+
+    published = built_site / "openapi.yaml"
+    assert published.read_bytes() == (REPO_DIR / "openapi.yaml").read_bytes()
+    page = (built_site / "developers" / "index.html").read_text(encoding="utf-8")
+    assert "Для разработчиков" in page and 'href="../openapi.yaml"' in page
+    for path in yaml.safe_load(published.read_text(encoding="utf-8"))["paths"]:
+        assert f"<code>{path}</code>" in page, path
+    assert "Для разработчиков" not in (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="developers/"' in home
