@@ -293,3 +293,15 @@ def test_no_trace_query_text_or_account_in_error_bodies_and_logs(readings_app: A
     assert "bug while reading ********1012" in logged  # the bug is logged with its traceback, the account masked
     assert not ACCOUNT_DIGITS.search(logged), ACCOUNT_DIGITS.search(logged)
     assert "********0002" in logged  # accounts appear masked
+
+
+@pytest.mark.parametrize("body", [
+    {"visitor": "abcdefgh\n", "events": [{"type": "visit"}]},                                   # "$" lets "\n" through
+    {"visitor": "abcdefgh", "events": [{"type": "click", "article": "a", "url": "http://["}]},  # was a 500
+    {"visitor": "abcdefgh", "events": [{"type": "click", "article": "a", "url": " http://x.ru/"}]},
+    {"visitor": "abcdefgh", "events": [{"type": "click", "article": "a\n", "url": "http://x.ru/"}]},
+    {"visitor": "abcdefgh", "events": [{"type": "helpful", "article": "a", "value": True, "question_id": "q\n"}]},
+])
+def test_events_fields_are_checked_whole(body: dict[str, Any], make_client: Any) -> None:
+    response = make_client("events").post("/", json=body)
+    assert response.status_code == 400 and response.get_json()["error"]["code"] in ("visitor_invalid", "event_invalid")

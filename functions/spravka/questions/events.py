@@ -10,9 +10,12 @@ from typing import Any
 from spravka.errors import BadRequest
 
 MAX_EVENTS = 20
-VISITOR = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-ARTICLE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
-QUESTION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# Matched with fullmatch: "$" would let a trailing newline through.
+VISITOR = re.compile(r"[A-Za-z0-9_-]{8,64}")
+ARTICLE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+QUESTION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# http(s), a host without brackets, no spaces or control characters anywhere (openapi.yaml says the same).
+URL = re.compile(r"https?://[^\x00-\x20\x7f/?#\[\]]+[^\x00-\x20\x7f]*")
 MAX_URL = 2000
 TYPES = ("visit", "click", "helpful")
 
@@ -22,7 +25,7 @@ def parse_visitor(payload: Mapping[str, Any], *, required: bool) -> str | None:
     visitor = payload.get("visitor")
     if visitor is None and not required:
         return None
-    if not isinstance(visitor, str) or not VISITOR.match(visitor):
+    if not isinstance(visitor, str) or not VISITOR.fullmatch(visitor):
         raise BadRequest("visitor_invalid", "Поле «visitor» должно быть строкой из 8–64 латинских букв, цифр, «-» или «_».")
     return visitor
 
@@ -52,12 +55,12 @@ def _parse_event(event: object, number: int) -> dict[str, Any]:
     if kind == "visit":
         return fields
     article = event.get("article")
-    if not isinstance(article, str) or not ARTICLE.match(article):
+    if not isinstance(article, str) or not ARTICLE.fullmatch(article):
         raise bad("поле «article» должно быть id статьи (латинские буквы, цифры, «-»)")
     fields["article"] = article
     question_id = event.get("question_id")
     if question_id is not None:
-        if not isinstance(question_id, str) or not QUESTION_ID.match(question_id):
+        if not isinstance(question_id, str) or not QUESTION_ID.fullmatch(question_id):
             raise bad("поле «question_id» должно быть id вопроса из ответа ask")
         fields["question_id"] = question_id
     if kind == "click":
@@ -72,9 +75,12 @@ def _parse_event(event: object, number: int) -> dict[str, Any]:
 
 def _parse_url(url: object, bad: Any) -> str:
     """The link's address without its query and fragment (they may carry personal data)."""
-    if not isinstance(url, str) or len(url) > MAX_URL:
+    if not isinstance(url, str) or len(url) > MAX_URL or not URL.fullmatch(url):
         raise bad("поле «url» должно быть адресом http(s)")
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:  # e.g. "http://[": an unclosed IPv6 host
+        raise bad("поле «url» должно быть адресом http(s)") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise bad("поле «url» должно быть адресом http(s)")
     host = parts.netloc.rsplit("@", 1)[-1]  # never a user name or password
