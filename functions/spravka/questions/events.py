@@ -14,8 +14,9 @@ MAX_EVENTS = 20
 VISITOR = re.compile(r"[A-Za-z0-9_-]{8,64}")
 ARTICLE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 QUESTION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-# http(s), a host without brackets, no spaces or control characters anywhere (openapi.yaml says the same).
-URL = re.compile(r"https?://[^\x00-\x20\x7f/?#\[\]]+[^\x00-\x20\x7f]*")
+# http(s), a host of printable ASCII without brackets (punycode, as browsers give it), no spaces or
+# control characters anywhere (openapi.yaml says the same).
+URL = re.compile(r"https?://[!\"$-.0->@-Z\\^-~]+([/?#][^\x00-\x20\x7f]*)?")
 MAX_URL = 2000
 TYPES = ("visit", "click", "helpful")
 
