@@ -21,7 +21,7 @@ def ask(request: flask.Request) -> Any:
 @functions_framework.http
 @json_endpoint(methods=("GET", "POST"))
 def readings(request: flask.Request) -> Any:
-    from spravka.clients import client_address
+    from spravka.callers import client_address
     from spravka.config import get_settings
     from spravka.readings import list_meters, submit
     from spravka.store import get_store

@@ -14,7 +14,7 @@ import functions_framework
 import pytest
 from werkzeug.test import Client
 
-from spravka.clients import client_address
+from spravka.callers import client_address
 from spravka.config import Settings, SettingsError, get_settings
 from spravka.readings import list_meters
 from tests.firestore_emulator import MAIN, load_accounts
