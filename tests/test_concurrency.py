@@ -34,9 +34,18 @@ def at_once(count: int, work: Callable[[int], T]) -> list[T]:
         return list(pool.map(run, range(count)))
 
 
+_app_lock = threading.Lock()
+_apps: list[Any] = []
+
+
 def post(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    client = functions_framework.create_app("readings", str(MAIN)).test_client()
-    response = client.post("/", json=body)
+    # One app, a test client per call. Apps are not built on the racing threads: building
+    # one compiles werkzeug's routing rules with ast.parse, and CPython 3.11.7's parser is not
+    # safe to call from several threads at once ("AST constructor recursion depth mismatch").
+    with _app_lock:
+        if not _apps:
+            _apps.append(functions_framework.create_app("readings", str(MAIN)))
+    response = _apps[0].test_client().post("/", json=body)
     return response.status_code, response.get_json()
 
 

@@ -80,9 +80,9 @@ def test_every_function_is_deployed_with_its_flags_and_settings(printed: str) ->
         assert given["build-service-account"] == \
             f"projects/{PROJECT}/serviceAccounts/spravka-build@{PROJECT}.iam.gserviceaccount.com"
         assert given["memory"] == "512Mi" and given["cpu"] == "1" and given["timeout"] == "30s"
-        assert given["concurrency"] == "8" and given["max-instances"] == "20"
+        assert given["concurrency"] == "8" and given["max-instances"] == ("2" if name == "admin" else "20")
         assert given["min-instances"] == ("1" if name == "ask" else "0")
-        public = name != "readings"
+        public = name not in ("readings", "admin")
         assert ("allow-unauthenticated" in given) == public and ("no-allow-unauthenticated" in given) != public
         assert env_vars(given["set-env-vars"]) == {
             "READINGS_STORE": "firestore", "GOOGLE_CLOUD_PROJECT": PROJECT,
@@ -248,3 +248,20 @@ def test_a_real_run_executes_the_printed_commands_skips_what_exists_and_stops_at
     made = [call for call in calls if "describe" not in call and "apps:list" not in call]
     assert made == expected
     assert not any("deploy events" in call or "--only=hosting" in call for call in calls)
+
+
+def test_the_admin_function_sits_behind_iam_and_reads_its_token_from_secret_manager(printed: str) -> None:
+    argvs = commands(printed)
+    admin = next(a for a in argvs if a[:4] == ["gcloud", "functions", "deploy", "admin"])
+    assert "--no-allow-unauthenticated" in admin
+    assert flags(admin)["set-secrets"] == "ADMIN_TOKEN=spravka-admin-token:latest"
+    assert "ADMIN_TOKEN" not in env_vars(flags(admin)["set-env-vars"])
+    ask = next(a for a in argvs if a[:4] == ["gcloud", "functions", "deploy", "ask"])
+    assert "--allow-unauthenticated" in ask and "set-secrets" not in flags(ask)
+    lines = [line for line in printed.splitlines() if line and not line.startswith("#")]
+    create = next(i for i, line in enumerate(lines) if "secrets create spravka-admin-token" in line)
+    grant = next(i for i, line in enumerate(lines) if "secrets add-iam-policy-binding spravka-admin-token" in line)
+    deploy = next(i for i, line in enumerate(lines) if "functions deploy admin" in line)
+    assert create < grant < deploy
+    assert lines[create].startswith(f"gcloud secrets describe spravka-admin-token --project={PROJECT}{SEPARATOR}")
+    assert "--role=roles/secretmanager.secretAccessor" in lines[grant]

@@ -27,12 +27,15 @@ class Function:
     public: bool = True           # --allow-unauthenticated; False: callers need run.invoker (IAM)
     min_instances: int = 0
     max_instances: int = 20
+    secrets: tuple[tuple[str, str], ...] = ()   # (environment variable, Secret Manager secret)
 
 
 FUNCTIONS = (
     Function("ask"),
     Function("readings"),
     Function("events"),
+    # Billing's export: callers need run.invoker (IAM) AND the token from Secret Manager (docs/security.md).
+    Function("admin", public=False, max_instances=2, secrets=(("ADMIN_TOKEN", "spravka-admin-token"),)),
 )
 
 # name -> (default, one line for docs/deploy.md). A default of "" means "derived" or "not set".
@@ -40,7 +43,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "GOOGLE_CLOUD_PROJECT": ("", "the project id (required)"),
     "DEPLOY_REGION": ("europe-west1", "region of the functions"),
     "DEPLOY_FIRESTORE_LOCATION": ("europe-west1", "location of the Firestore database (fixed once created)"),
-    "DEPLOY_FUNCTIONS": ("ask readings events", "which functions of the table to deploy"),
+    "DEPLOY_FUNCTIONS": ("ask readings events admin", "which functions of the table to deploy"),
     "DEPLOY_RUNTIME": ("python311", "Cloud Functions runtime"),
     "DEPLOY_SERVICE_ACCOUNT": ("spravka-functions", "account id the functions run as (created if missing)"),
     "DEPLOY_BUILD_SERVICE_ACCOUNT": ("spravka-build", "account id Cloud Build builds the functions as"),

@@ -14,7 +14,7 @@ APIS = (
     "cloudfunctions.googleapis.com", "run.googleapis.com", "cloudbuild.googleapis.com",
     "artifactregistry.googleapis.com", "storage.googleapis.com", "logging.googleapis.com", "iam.googleapis.com",
     "firestore.googleapis.com", "firebase.googleapis.com", "firebaserules.googleapis.com",
-    "firebasehosting.googleapis.com",
+    "firebasehosting.googleapis.com", "secretmanager.googleapis.com",
 )
 # Least privilege: the functions only read and write Firestore documents.
 RUNTIME_ROLES = ("roles/datastore.user",)
@@ -71,11 +71,31 @@ def plan(config: DeployConfig, *, repo: Path, bin_dir: str) -> list[Step]:
         Step("deploy the Firestore security rules (deny every client)",
              ("firebase", "deploy", "--only=firestore:rules", f"--project={config.project}",
               "--config=firebase.json", "--non-interactive")),
+        *secret_steps(config, p),
         *(function_step(config, function) for function in config.functions),
         Step("upload the help site to Firebase Hosting",
              ("firebase", "deploy", "--only=hosting", f"--project={config.project}", "--config=firebase.json",
               "--non-interactive")),
     ]
+    return steps
+
+
+def secret_steps(config: DeployConfig, project_flag: str) -> list[Step]:
+    """Each secret the deployed functions read: created (without a value) unless it exists; readable by the runtime account.
+
+    The value is the operator's to add (docs/deploy.md): a function deployed with a secret
+    that has no version fails to start, which is the intended "closed by default".
+    """
+    names = sorted({secret for function in config.functions for _, secret in function.secrets})
+    steps = []
+    for name in names:
+        steps.append(Step(f"create the secret {name} unless it exists (its value: docs/deploy.md)",
+                          ("gcloud", "secrets", "create", name, "--replication-policy=automatic", project_flag),
+                          unless=("gcloud", "secrets", "describe", name, project_flag)))
+        steps.append(Step(f"let the runtime account read the secret {name}",
+                          ("gcloud", "secrets", "add-iam-policy-binding", name,
+                           f"--member=serviceAccount:{config.service_account_email}",
+                           "--role=roles/secretmanager.secretAccessor", project_flag, "--quiet")))
     return steps
 
 
@@ -92,8 +112,10 @@ def function_step(config: DeployConfig, function: Function) -> Step:
         f"--build-service-account=projects/{config.project}/serviceAccounts/{config.build_service_account_email}",
         f"--cpu={config.cpu}", f"--memory={config.memory}", f"--concurrency={config.concurrency}",
         f"--min-instances={function.min_instances}", f"--max-instances={function.max_instances}",
-        f"--timeout={config.timeout}", f"--set-env-vars={env_vars(env)}", f"--project={config.project}",
-        "--quiet"))
+        f"--timeout={config.timeout}", f"--set-env-vars={env_vars(env)}",
+        *([f"--set-secrets={','.join(f'{var}={secret}:latest' for var, secret in function.secrets)}"]
+          if function.secrets else []),
+        f"--project={config.project}", "--quiet"))
 
 
 def env_vars(pairs: Sequence[tuple[str, str]]) -> str:
