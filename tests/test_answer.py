@@ -78,3 +78,10 @@ def test_story_around_the_question(index) -> None:
                 "приходят на их фамилию. подскажите, как переоформить лицевой счёт на нового собственника")
     reply = answer(question, index)
     assert reply.kind == "answer" and reply.article.id == "account-owner-change"
+
+
+@pytest.mark.parametrize("question", ["как передать показания", "Как передать показания?", "rfr gthtlfnm gjrfpfybz"])
+def test_an_article_title_asked_word_for_word_is_answered(index, question) -> None:
+    # "Если не передать показания" shares every word but "как" ("не" is a stopword): a smaller lead suffices.
+    reply = answer(question, index)
+    assert reply.kind == "answer" and reply.article.id == "readings-how-to-submit"

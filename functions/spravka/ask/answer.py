@@ -14,6 +14,11 @@ from spravka.ask.normalise import Analysis, analyse
 # so answering needs both a good score and a clear lead over the runner-up.
 ANSWER_SCORE = 45.0
 ANSWER_MARGIN = 8.0
+# A question that is, word for word (after normalisation), one of the article's own
+# phrasings and fully explained by it needs a smaller lead: "как передать показания"
+# must not become a choice because another title shares its words.
+EXACT_SCORE = 99.5
+EXACT_MARGIN = 3.0
 CLARIFY_SCORE = 30.0
 CLARIFY_BAND = 12.0
 ACTION_SCORE = 50.0
@@ -84,7 +89,8 @@ def decide(analysis: Analysis, candidates: list[Candidate], index: Index) -> Rep
     if best_article is None or best_article.coverage < MIN_COVERAGE or _out_of_scope(analysis, best_article, index):
         return _fallback(index, article_score)
     runner_up = articles[1].score if len(articles) > 1 else 0.0
-    if article_score >= ANSWER_SCORE and article_score - runner_up >= ANSWER_MARGIN:
+    margin = EXACT_MARGIN if article_score >= EXACT_SCORE else ANSWER_MARGIN
+    if article_score >= ANSWER_SCORE and article_score - runner_up >= margin:
         related = tuple(index.articles[c.target] for c in articles[1:MAX_SUGGESTIONS + 1]
                         if c.score >= RELATED_SCORE)
         return Reply("answer", index.articles[best_article.target].text, index.articles[best_article.target],
