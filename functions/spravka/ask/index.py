@@ -44,12 +44,10 @@ class Index:
     lexicon: Lexicon
     idf: Mapping[str, float]
     targets: tuple[str, ...]                     # per entry: article id, "@operator", "@smalltalk:thanks", ...
-    target_names: tuple[str, ...]                # every target once, numbered by position
-    target_numbers: Mapping[str, int]            # target -> its number
+    target_numbers: Mapping[str, int]            # every target once -> its number (0, 1, ...)
     target_number: tuple[int, ...]               # per entry: its target's number
     entry_stems: tuple[frozenset[str], ...]
-    entry_mass: tuple[float, ...]                # sum of the entry's stem weights
-    entry_norm: tuple[float, ...]                # entry_mass ** -RECALL_POWER, for match.rank
+    entry_norm: tuple[float, ...]                # (sum of the entry's stem weights) ** -RECALL_POWER
     postings: Mapping[str, tuple[int, ...]]      # stem -> entries that contain it
     out_of_scope: frozenset[str]                 # stems that mark another company's business
     smalltalk: Mapping[str, frozenset[str]]      # kind of small talk -> words it is made of
@@ -72,8 +70,7 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
     idf: dict[str, float] = data["idf"]
     targets = tuple(str(t) for t, _ in data["entries"])
     entry_stems = tuple(frozenset(stems) for _, stems in data["entries"])
-    names = tuple(dict.fromkeys(targets))
-    numbers = {t: i for i, t in enumerate(names)}
+    numbers = {t: i for i, t in enumerate(dict.fromkeys(targets))}
     entry_mass = tuple(sum(idf.get(s, 0.0) for s in stems) or 1.0 for stems in entry_stems)
     postings: dict[str, list[int]] = {}
     for i, stems in enumerate(entry_stems):
@@ -92,11 +89,9 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
         lexicon=lexicon,
         idf=idf,
         targets=targets,
-        target_names=names,
         target_numbers=numbers,
         target_number=tuple(numbers[t] for t in targets),
         entry_stems=entry_stems,
-        entry_mass=entry_mass,
         entry_norm=tuple(m ** -RECALL_POWER for m in entry_mass),
         postings={s: tuple(ids) for s, ids in postings.items()},
         out_of_scope=frozenset(data.get("out_of_scope_stems", ())),

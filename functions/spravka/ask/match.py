@@ -87,8 +87,8 @@ def rank(stems: frozenset[str], index: Index, *, guessed: frozenset[str] = froze
         for target, strong in index.bag_postings.get(s, ()):
             coverage[target] = get(target, 0.0) + (w if strong else w * WEAK_WORD)
     norm, target_of = index.entry_norm, index.target_number
-    best = [0.0] * len(index.target_names)
-    best_at = [-1] * len(index.target_names)
+    best = [0.0] * len(index.target_numbers)
+    best_at = [-1] * len(index.target_numbers)
     for entry, common in _overlaps(weights, index).items():
         score = common * norm[entry]
         number = target_of[entry]
