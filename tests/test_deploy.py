@@ -265,3 +265,11 @@ def test_the_admin_function_sits_behind_iam_and_reads_its_token_from_secret_mana
     assert create < grant < deploy
     assert lines[create].startswith(f"gcloud secrets describe spravka-admin-token --project={PROJECT}{SEPARATOR}")
     assert "--role=roles/secretmanager.secretAccessor" in lines[grant]
+
+
+def test_every_setting_of_the_functions_can_reach_a_deployment() -> None:
+    from spravka.deploy.config import RUNTIME_NOT_PASSED, RUNTIME_PASSTHROUGH
+    config = (REPO_DIR / "functions" / "spravka" / "config.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'environ(?:\.get\(|, )"([A-Z][A-Z_]+)"', config))
+    assert read, "the pattern no longer finds the settings config.py reads"
+    assert sorted(read - set(RUNTIME_PASSTHROUGH) - set(RUNTIME_NOT_PASSED)) == []

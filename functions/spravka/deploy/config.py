@@ -62,7 +62,12 @@ SETTINGS: dict[str, tuple[str, str]] = {
 }
 # Settings of the functions themselves (docs/operators.md) passed on when set in the deploy configuration.
 RUNTIME_PASSTHROUGH = ("READINGS_WINDOW", "RATE_LIMIT_PER_MINUTE", "MAX_QUESTION_CHARS", "SPRAVKA_TIMEZONE",
-                       "QUESTION_LOG", "LOG_RETENTION_DAYS")
+                       "QUESTION_LOG", "LOG_RETENTION_DAYS", "TRUSTED_PROXY_HOPS", "CLIENT_LIMIT_PER_HOUR")
+# Settings of the functions a deployment never passes on: set by the deploy itself, a local path,
+# local development only, or a secret (ADMIN_TOKEN comes from Secret Manager).
+RUNTIME_NOT_PASSED = ("READINGS_STORE", "GOOGLE_CLOUD_PROJECT", "FIRESTORE_EMULATOR_HOST", "ALLOWED_ORIGINS",
+                      "SITE_URL", "SPRAVKA_DATA_DIR", "SPRAVKA_INDEX", "SPRAVKA_LOCAL_DEV", "ADMIN_TOKEN",
+                      "WORKERS", "THREADS")
 
 
 @dataclasses.dataclass(frozen=True)
