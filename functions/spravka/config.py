@@ -57,14 +57,14 @@ class Settings:
             site_url=environ.get("SITE_URL", "").rstrip("/"),
             index_path=Path(environ.get("SPRAVKA_INDEX", str(INDEX_PATH))),
             readings_window=_window(environ.get("READINGS_WINDOW", "15-25")),
-            rate_limit_per_minute=_int(environ, "RATE_LIMIT_PER_MINUTE", 30),
-            max_question_chars=_int(environ, "MAX_QUESTION_CHARS", 1000),
+            rate_limit_per_minute=int_setting(environ, "RATE_LIMIT_PER_MINUTE", 30),
+            max_question_chars=int_setting(environ, "MAX_QUESTION_CHARS", 1000),
             timezone=environ.get("SPRAVKA_TIMEZONE", "Europe/Moscow"),
             question_log=_switch(environ, "QUESTION_LOG", True),
-            log_retention_days=_int(environ, "LOG_RETENTION_DAYS", 400),
+            log_retention_days=int_setting(environ, "LOG_RETENTION_DAYS", 400),
             local_dev=local_dev,
-            trusted_proxy_hops=_int(environ, "TRUSTED_PROXY_HOPS", 1, minimum=0),
-            client_limit_per_hour=_int(environ, "CLIENT_LIMIT_PER_HOUR", 300),
+            trusted_proxy_hops=int_setting(environ, "TRUSTED_PROXY_HOPS", 1, minimum=0),
+            client_limit_per_hour=int_setting(environ, "CLIENT_LIMIT_PER_HOUR", 300),
             admin_token=admin_token,
         )
 
@@ -82,7 +82,8 @@ def _origins(raw: str, *, local_dev: bool) -> tuple[str, ...]:
     return origins
 
 
-def _int(environ: Mapping[str, str], name: str, default: int, *, minimum: int = 1) -> int:
+def int_setting(environ: Mapping[str, str], name: str, default: int, *, minimum: int = 1) -> int:
+    """A whole-number setting, `default` when unset; SettingsError naming the variable otherwise."""
     raw = environ.get(name, "").strip()
     if not raw:
         return default

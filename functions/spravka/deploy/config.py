@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from spravka.config import SettingsError
+from spravka.config import SettingsError, int_setting
 
 # gunicorn inside each instance (functions-framework reads WORKERS and THREADS); chosen by
 # `spravka bench spike`, reasoning in docs/scale.md. Concurrency per instance = workers × threads.
@@ -160,17 +160,8 @@ def _function(row: Function, values: Mapping[str, str]) -> Function:
 
 
 def _whole(values: Mapping[str, str], name: str, default: int) -> int:
-    raw = (values.get(name) or "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit():
-        raise SettingsError(f"{name}: expected a whole number, got {raw!r}")
-    return int(raw)
+    return int_setting(values, name, default, minimum=0)
 
 
 def _positive(values: Mapping[str, str], name: str, default: int | None = None) -> int:
-    fallback = default if default is not None else int(SETTINGS[name][0])
-    value = _whole(values, name, fallback)
-    if value <= 0:
-        raise SettingsError(f"{name}: expected a positive number, got {value}")
-    return value
+    return int_setting(values, name, default if default is not None else int(SETTINGS[name][0]))
