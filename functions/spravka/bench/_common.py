@@ -15,7 +15,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -224,6 +224,39 @@ try:
 except (OSError, StopIteration):
     print(_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss)
 """
+
+
+@dataclasses.dataclass(frozen=True)
+class Round:
+    """One measured round of one served function."""
+
+    rate: float              # answered requests per second
+    failed: int
+    cpu_ms: float            # server CPU per answered request
+    first_answer_ms: float   # spawn to the first 200
+    peak_rss_mb: float
+
+
+# One variant to serve: (target, source file, extra environment).
+Variant = tuple[str, Path, Mapping[str, str]]
+
+
+def interleaved_rounds(variants: Callable[[int], Mapping[str, Variant]], bodies: Sequence[bytes], *, rounds: int,
+                       seconds: float, warmup: float, clients: int, probe: bytes) -> dict[str, list[Round]]:
+    """Each round serves every variant afresh in turn (so a burst of other load hits all of them), warms it up,
+    then measures `clients` keep-alive clients for `seconds`. `variants(round_number)` names them."""
+    results: dict[str, list[Round]] = {}
+    for number in range(rounds):
+        for name, (target, source, env) in variants(number).items():
+            with serve_function(target, source, probe, env=env) as served:
+                throughput(served.port, bodies, clients=clients, seconds=warmup)
+                used = cpu_seconds(served.process.pid)
+                rate, answered, failed = throughput(served.port, bodies, clients=clients, seconds=seconds)
+                used = cpu_seconds(served.process.pid) - used
+                results.setdefault(name, []).append(Round(
+                    rate, failed, 1000 * used / max(answered, 1), served.first_answer * 1000,
+                    peak_rss_mb(served.process.pid)))
+    return results
 
 
 def subprocess_peak_rss_mb(code: str, *, stdin: str = "", timeout: float = 120.0) -> float:

@@ -19,16 +19,14 @@ from typing import TYPE_CHECKING
 import yaml
 
 from spravka.bench._common import (
-    cpu_seconds,
+    interleaved_rounds,
     json_body,
     machine,
-    peak_rss_mb,
     percentile,
     serve_function,
     server_settings,
     sigterm_as_exit,
     subprocess_peak_rss_mb,
-    throughput,
 )
 from spravka.paths import INDEX_PATH, KNOWLEDGE_DIR, PACKAGE_DIR
 
@@ -230,21 +228,13 @@ def bench_http(questions: list[str], *, quick: bool) -> None:
     _say(f"\n3. HTTP throughput: {server_settings()}; {CLIENTS} keep-alive clients (threads, http.client), "
          f"loopback, POST {{\"q\": …}}; {rounds} interleaved round(s) of {seconds:.0f} s per function after "
          f"{warmup:.1f} s warm-up, median round")
-    totals: dict[str, list[float]] = {"trivial": [], "ask": []}
-    cpu_ms: dict[str, list[float]] = {"trivial": [], "ask": []}
-    peaks: dict[str, float] = {}
-    failures = 0
-    for _ in range(rounds):
-        for target, source in (("trivial", TRIVIAL_SOURCE), ("ask", MAIN_SOURCE)):
-            with serve_function(target, source, PROBE, env=SERVED_ENV) as served:
-                throughput(served.port, bodies, clients=CLIENTS, seconds=warmup)
-                used = cpu_seconds(served.process.pid)
-                rate, answered, failed = throughput(served.port, bodies, clients=CLIENTS, seconds=seconds)
-                used = cpu_seconds(served.process.pid) - used
-                totals[target].append(rate)
-                cpu_ms[target].append(1000 * used / max(answered, 1))
-                failures += failed
-                peaks[target] = max(peaks.get(target, 0.0), peak_rss_mb(served.process.pid))
+    measured = interleaved_rounds(
+        lambda _: {"trivial": ("trivial", TRIVIAL_SOURCE, SERVED_ENV), "ask": ("ask", MAIN_SOURCE, SERVED_ENV)},
+        bodies, rounds=rounds, seconds=seconds, warmup=warmup, clients=CLIENTS, probe=PROBE)
+    totals = {target: [r.rate for r in rounds_] for target, rounds_ in measured.items()}
+    cpu_ms = {target: [r.cpu_ms for r in rounds_] for target, rounds_ in measured.items()}
+    peaks = {target: max(r.peak_rss_mb for r in rounds_) for target, rounds_ in measured.items()}
+    failures = sum(r.failed for rounds_ in measured.values() for r in rounds_)
     trivial, ask = statistics.median(totals["trivial"]), statistics.median(totals["ask"])
     for target, rate in (("trivial", trivial), ("ask", ask)):
         rounds_text = ", ".join(f"{r:.0f}" for r in totals[target])

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from spravka.bench._common import json_body, machine, percentile, serve_function, server_settings, sigterm_as_exit, throughput
+from spravka.bench._common import interleaved_rounds, json_body, machine, percentile, server_settings, sigterm_as_exit
 from spravka.paths import PACKAGE_DIR
 
 MAIN_SOURCE = PACKAGE_DIR.parent / "main.py"
@@ -104,18 +104,14 @@ def bench_http(questions: list[str], tmp: Path, *, quick: bool) -> None:
     bodies = [json_body(q) for q in questions]
     _say(f"\n3. HTTP: {server_settings()}; {CLIENTS} keep-alive clients, POST {{\"q\": …}}; {rounds} interleaved "
          f"round(s) of {seconds:.0f} s after {warmup:.1f} s warm-up, median round; cold start = spawn to first 200")
-    rates: dict[str, list[float]] = {"off": [], "on": []}
-    starts: dict[str, list[float]] = {"off": [], "on": []}
-    failures = 0
-    for number in range(rounds):
-        for mode in ("off", "on"):
-            env = {"QUESTION_LOG": mode, "READINGS_STORE": f"sqlite:///{tmp / f'http-{number}.sqlite3'}"}
-            with serve_function("ask", MAIN_SOURCE, bodies[0], env=env) as served:
-                starts[mode].append(served.first_answer * 1000)
-                throughput(served.port, bodies, clients=CLIENTS, seconds=warmup)
-                rate, _, failed = throughput(served.port, bodies, clients=CLIENTS, seconds=seconds)
-                rates[mode].append(rate)
-                failures += failed
+    measured = interleaved_rounds(
+        lambda number: {mode: ("ask", MAIN_SOURCE, {"QUESTION_LOG": mode,
+                                                    "READINGS_STORE": f"sqlite:///{tmp / f'http-{number}.sqlite3'}"})
+                        for mode in ("off", "on")},
+        bodies, rounds=rounds, seconds=seconds, warmup=warmup, clients=CLIENTS, probe=bodies[0])
+    rates = {mode: [r.rate for r in rounds_] for mode, rounds_ in measured.items()}
+    starts = {mode: [r.first_answer_ms for r in rounds_] for mode, rounds_ in measured.items()}
+    failures = sum(r.failed for rounds_ in measured.values() for r in rounds_)
     for mode in ("off", "on"):
         _say(f"   logging {mode:<3} {statistics.median(rates[mode]):>7.0f} req/s (rounds: "
              f"{', '.join(f'{r:.0f}' for r in rates[mode])}); cold start {statistics.median(starts[mode]):.0f} ms")
