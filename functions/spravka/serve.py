@@ -15,12 +15,14 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.utils import safe_join
 from werkzeug.wrappers import Request, Response
 
+from spravka.deploy.config import FUNCTIONS as FUNCTION_TABLE
 from spravka.paths import REPO_DIR
 
 log = logging.getLogger(__name__)
 
-# The targets of functions/main.py, each served at /api/<name> (contract §6).
-FUNCTIONS = ("ask", "readings", "events", "admin")
+# The targets of functions/main.py, each served at /api/<name> (contract §6): the same table
+# `spravka deploy` deploys from, so the local run and a deployment offer the same functions.
+FUNCTIONS = tuple(function.name for function in FUNCTION_TABLE)
 MAIN_SOURCE = REPO_DIR / "functions" / "main.py"
 DEFAULT_SITE_DIR = REPO_DIR / "build" / "site"
 
