@@ -12,6 +12,7 @@ from pathlib import Path
 
 from spravka.questions.records import UTC, EventRecord, QuestionRecord, Record
 from spravka.store.log import EVENTS, QUESTIONS, expiry
+from spravka.store.sqlite_schema import connect
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {QUESTIONS} (id TEXT PRIMARY KEY, at TEXT NOT NULL, expire_at TEXT NOT NULL, doc TEXT NOT NULL);
@@ -45,11 +46,7 @@ class SqliteLogStore:
 
     def _db(self) -> sqlite3.Connection:
         if self._connection is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
-                                         check_same_thread=False)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
+            connection = connect(self.path, busy_timeout=self.busy_timeout)
             connection.executescript(SCHEMA)
             self._connection = connection
         return self._connection

@@ -15,7 +15,7 @@ from spravka.errors import NotFound, StoreUnavailable
 from spravka.store.base import METER_UNKNOWN, Compute, Counter, Update, replay
 from spravka.store.codec import meter_state_from_doc, reading_from_doc
 from spravka.store.model import MeterState, Reading, RecordKey, Recorded
-from spravka.store.sqlite_schema import SCHEMA, dumps, stored_meter, write_meter, write_reading
+from spravka.store.sqlite_schema import SCHEMA, connect, dumps, stored_meter, write_meter, write_reading
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +36,9 @@ class SqliteStore:
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
-                                         check_same_thread=False)
+            connection = connect(self.path, busy_timeout=self.busy_timeout)
             with self._lock:
                 self._connections.append(connection)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
             self._local.connection = connection
         if not self._schema_ready:
             connection.executescript(SCHEMA)

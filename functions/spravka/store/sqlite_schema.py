@@ -5,10 +5,24 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from spravka.store.codec import meter_state_from_doc, meter_state_to_doc, reading_to_doc
 from spravka.store.model import MeterState, Reading
+
+def connect(path: Path, *, busy_timeout: float) -> sqlite3.Connection:
+    """A connection to the store's file (created with its folder), autocommit, WAL, usable from any thread."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+    except BaseException:
+        connection.close()  # a locked or read-only file: nothing keeps this connection
+        raise
+    return connection
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meters (account TEXT NOT NULL, meter TEXT NOT NULL, doc TEXT NOT NULL,
