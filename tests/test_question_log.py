@@ -149,6 +149,27 @@ def test_a_store_fault_drops_the_record_never_the_answer(make_client: Any, tmp_p
     assert "dropped" in caplog.text
 
 
+def test_record_ids_are_unique_random_hex_also_after_a_fork() -> None:
+    """Ids come from os.urandom in blocks; a forked gunicorn worker must not hand out its parent's next ids."""
+    import os
+
+    from spravka.questions.records import new_id
+
+    ids = [new_id() for _ in range(5000)]  # crosses several blocks
+    assert len(set(ids)) == len(ids) and all(re.fullmatch(r"[0-9a-f]{20}", i) for i in ids)
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child only writes its ids and leaves
+        os.write(write, " ".join(new_id() for _ in range(3)).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(child, 0)
+    in_child = os.read(read, 1000).decode().split()
+    os.close(read)
+    in_parent = [new_id() for _ in range(3)]
+    assert len(in_child) == 3 and not set(in_child) & set(in_parent)
+
+
 def test_a_full_queue_drops_what_does_not_fit(tmp_path: Path) -> None:
     from spravka.questions.recorder import LogWriter
     from spravka.store.log_sqlite import SqliteLogStore

@@ -117,3 +117,33 @@ def test_no_email_survives(template: str, email: str) -> None:
 def test_no_introduced_name_survives(template: str, name: str) -> None:
     redacted = redact(template.format(name))
     assert not any(part in redacted for part in name.split()) and "[имя]" in redacted
+
+
+def _every_pattern(text: str) -> str:
+    """redact() without its substring pre-checks: every pattern applied, in the same order."""
+    from spravka.questions import redact as module
+
+    text = module._EMAIL.sub(module.EMAIL, text)
+    text = module._DIGIT_RUN.sub(module._classify_digits, text)
+    text = module._LOCAL_PHONE.sub(module.PHONE, text)
+    text = module._NAME_CUE.sub(module._name, text)
+    return module._PATRONYMIC.sub(module.NAME, text)
+
+
+PIECES = ["меня", "зовут", "Зовут", "МЕНЯ ЗОВУТ", "моё", "мое", "имя", "Имя", "фамилия", "ФИО", "фио:", "мои", "на",
+          "с", "уважением", "я", "—", "–", "-", "я—", "Иван", "иван", "Петров", "Сергеевич", "Ивановна", "Ильич",
+          "Кузьминична", "как", "передать", "показания", "счёт", "ivan@mail.ru", "ivan", "собака", "(at)", "[at]",
+          "mail", "точка", "ru", "(dot)", "123-45-67", "+7", "916", "1234", "5678", "9012", "4276123456789012",
+          "[имя]", "[телефон]", ",", ".", ":", "Ё", "ё"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=12), st.lists(st.sampled_from([" ", "", ", ", "\n"]), max_size=12))
+def test_the_pre_checks_never_skip_a_pattern_that_would_match(pieces: list[str], gaps: list[str]) -> None:
+    text = "".join(piece + (gaps[i] if i < len(gaps) else " ") for i, piece in enumerate(pieces))
+    assert redact(text) == _every_pattern(text)
+
+
+@pytest.mark.parametrize("text", [text for text, _ in CASES] + UNTOUCHED)
+def test_the_pre_checks_keep_every_table_case(text: str) -> None:
+    assert redact(text) == _every_pattern(text)

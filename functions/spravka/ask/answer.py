@@ -122,8 +122,7 @@ def _smalltalk_kind(analysis: Analysis, index: Index) -> str | None:
     words = set(analysis.words)
     if not words or analysis.numbers:
         return None
-    everything = set().union(*index.smalltalk.values()) if index.smalltalk else set()
-    if not words <= everything | index.lexicon.stopwords:
+    if not words <= index.chatter:
         return None
     hits = {kind: len(words & kind_words) for kind, kind_words in index.smalltalk.items()}
     kind, count = max(hits.items(), key=lambda item: (item[1], item[0]))

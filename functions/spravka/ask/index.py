@@ -25,6 +25,9 @@ UNKNOWN_WEIGHT = 1.0
 # A word only article pages use (never a question) is more often the story
 # around a question than its subject.
 PAGE_ONLY_WEIGHT = 0.3
+# A word in more phrasings than this (or 2% of them) is common: it does not
+# bring entries into play on its own when the question has a rarer word.
+COMMON_POSTINGS = 200
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,14 +47,18 @@ class Index:
     lexicon: Lexicon
     idf: Mapping[str, float]
     targets: tuple[str, ...]                     # per entry: article id, "@operator", "@smalltalk:thanks", ...
-    target_numbers: Mapping[str, int]            # every target once -> its number (0, 1, ...)
+    target_ids: tuple[str, ...]                  # every target once, sorted: a target's number is its place here
     target_number: tuple[int, ...]               # per entry: its target's number
     entry_stems: tuple[frozenset[str], ...]
     entry_norm: tuple[float, ...]                # (sum of the entry's stem weights) ** -RECALL_POWER
     postings: Mapping[str, tuple[int, ...]]      # stem -> entries that contain it
+    common_stems: frozenset[str]                 # stems in so many entries that they only add to entries found
     out_of_scope: frozenset[str]                 # stems that mark another company's business
     smalltalk: Mapping[str, frozenset[str]]      # kind of small talk -> words it is made of
+    chatter: frozenset[str]                      # every small-talk word and stopword: a message of these only
     bag_postings: Mapping[str, tuple[tuple[str, bool], ...]]  # stem -> (target, strong?)
+    strong_bags: Mapping[str, tuple[int, ...]]   # stem -> numbers of the targets whose questions use it
+    weak_bags: Mapping[str, tuple[int, ...]]     # stem -> numbers of the targets whose page text only uses it
     question_stems: frozenset[str]               # stems that some question or title uses
 
     def weight(self, stem: str) -> float:
@@ -70,18 +77,23 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
     idf: dict[str, float] = data["idf"]
     targets = tuple(str(t) for t, _ in data["entries"])
     entry_stems = tuple(frozenset(stems) for _, stems in data["entries"])
-    numbers = {t: i for i, t in enumerate(dict.fromkeys(targets))}
+    # Numbered in sorted order, so that ordering by number is ordering by id (match.rank's ties).
+    target_ids = tuple(sorted({*targets, *data["bags"]}))
+    numbers = {t: i for i, t in enumerate(target_ids)}
     entry_mass = tuple(sum(idf.get(s, 0.0) for s in stems) or 1.0 for stems in entry_stems)
     postings: dict[str, list[int]] = {}
     for i, stems in enumerate(entry_stems):
         for s in stems:
             postings.setdefault(s, []).append(i)
     bag_postings: dict[str, list[tuple[str, bool]]] = {}
+    bags: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}
     for target, bag in sorted(data["bags"].items()):
-        for s in bag["strong"]:
-            bag_postings.setdefault(s, []).append((target, True))
-        for s in bag["weak"]:
-            bag_postings.setdefault(s, []).append((target, False))
+        for strong in (True, False):
+            for s in bag["strong" if strong else "weak"]:
+                bag_postings.setdefault(s, []).append((target, strong))
+                bags[strong].setdefault(s, []).append(numbers[target])
+    common_limit = max(COMMON_POSTINGS, len(targets) // 50)
+    smalltalk = {kind: frozenset(words) for kind, words in data.get("smalltalk", {}).items()}
     return Index(
         articles={a["id"]: ArticleRef(a["id"], a["title"], a["section"], a["url"], a["text"], tuple(a["links"]))
                   for a in data["articles"]},
@@ -89,15 +101,19 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
         lexicon=lexicon,
         idf=idf,
         targets=targets,
-        target_numbers=numbers,
+        target_ids=target_ids,
         target_number=tuple(numbers[t] for t in targets),
         entry_stems=entry_stems,
         entry_norm=tuple(m ** -RECALL_POWER for m in entry_mass),
         postings={s: tuple(ids) for s, ids in postings.items()},
+        common_stems=frozenset(s for s, ids in postings.items() if len(ids) > common_limit),
         out_of_scope=frozenset(data.get("out_of_scope_stems", ())),
         bag_postings={s: tuple(ts) for s, ts in bag_postings.items()},
+        strong_bags={s: tuple(ns) for s, ns in bags[True].items()},
+        weak_bags={s: tuple(ns) for s, ns in bags[False].items()},
         question_stems=frozenset(s for b in data["bags"].values() for s in b["strong"]),
-        smalltalk={kind: frozenset(words) for kind, words in data.get("smalltalk", {}).items()},
+        smalltalk=smalltalk,
+        chatter=frozenset().union(*smalltalk.values(), lexicon.stopwords),
     )
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
-import heapq
 from collections.abc import Mapping
+from operator import itemgetter
+from typing import NamedTuple
 
 from spravka.ask.index import PRECISION_POWER, Index
 
@@ -14,13 +14,9 @@ ENTRY_SHARE = 0.6
 WEAK_WORD = 0.5
 # A word that is only a typo correction's guess counts less than a word typed right.
 GUESSED_WORD = 0.6
-# A word in more phrasings than this (or 2% of them) is common: it does not
-# bring entries into play on its own when the question has a rarer word.
-COMMON_POSTINGS = 200
 
 
-@dataclasses.dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):  # a tuple: eight of them are made per question
     target: str        # article id or "@intent"
     score: float       # 0–100
     coverage: float    # share of the question's weight that the target's vocabulary explains
@@ -46,19 +42,26 @@ def _overlaps(weights: Mapping[str, float], index: Index) -> dict[int, float]:
     ("прибор учёт" in a large base) only add to entries found that way, so the
     cost does not grow with how many phrasings mention a meter.
     """
-    postings = index.postings
-    known = [(s, w) for s, w in weights.items() if s in postings]
-    limit = max(COMMON_POSTINGS, len(index.targets) // 50)
-    rare = [(s, w) for s, w in known if len(postings[s]) <= limit]
-    common = [(s, w) for s, w in known if len(postings[s]) > limit] if rare else []
-    finders = sorted(rare or known, key=lambda item: -len(postings[item[0]]))
-    if not finders:
+    postings, common_stems = index.postings, index.common_stems
+    rare: list[tuple[int, str, float]] = []
+    common: list[tuple[str, float]] = []
+    for s, w in weights.items():
+        if s in postings:
+            if s in common_stems:
+                common.append((s, w))
+            else:
+                rare.append((len(postings[s]), s, w))
+    if not rare:  # only common words: they find the entries themselves
+        rare = [(len(postings[s]), s, w) for s, w in common]
+        common = []
+    if not rare:
         return {}
     # The word with the most entries fills the dict in C; the others add to it.
-    first, first_weight = finders[0]
+    rare.sort(key=itemgetter(0), reverse=True)  # stable: equal counts keep the question's order
+    _, first, first_weight = rare[0]
     overlap: dict[int, float] = dict.fromkeys(postings[first], first_weight)
     get = overlap.get
-    for s, w in finders[1:]:
+    for _, s, w in rare[1:]:
         for entry in postings[s]:
             overlap[entry] = get(entry, 0.0) + w
     entry_stems = index.entry_stems
@@ -75,20 +78,26 @@ def rank(stems: frozenset[str], index: Index, *, guessed: frozenset[str] = froze
 
     The entry score (common/entry)^R · (common/question)^P is computed as
     common · entry^-R · question^-P with entry^-R precomputed per entry
-    (R + P = 1): one multiplication per entry instead of two powers.
+    (R + P = 1): one multiplication per entry instead of two powers. Per-target
+    sums live in lists indexed by target number (cheaper than dicts keyed by id).
     """
     if not stems:
         return []
     weights = query_weights(stems, index, guessed)
     query_mass = sum(weights.values())
-    coverage: dict[str, float] = {}
-    get = coverage.get
+    size = len(index.target_ids)
+    # Word weights are positive (idf > 0), so a target is in play exactly when covered > 0.
+    covered = [0.0] * size
+    strong_bags, weak_bags = index.strong_bags, index.weak_bags
     for s, w in weights.items():
-        for target, strong in index.bag_postings.get(s, ()):
-            coverage[target] = get(target, 0.0) + (w if strong else w * WEAK_WORD)
+        for number in strong_bags.get(s, ()):
+            covered[number] += w
+        weak = w * WEAK_WORD
+        for number in weak_bags.get(s, ()):
+            covered[number] += weak
     norm, target_of = index.entry_norm, index.target_number
-    best = [0.0] * len(index.target_numbers)
-    best_at = [-1] * len(index.target_numbers)
+    best = [0.0] * size
+    best_at = [-1] * size
     for entry, common in _overlaps(weights, index).items():
         score = common * norm[entry]
         number = target_of[entry]
@@ -96,9 +105,10 @@ def rank(stems: frozenset[str], index: Index, *, guessed: frozenset[str] = froze
             best[number], best_at[number] = score, entry
     entry_scale = ENTRY_SHARE * 100.0 * query_mass ** -PRECISION_POWER
     cover_scale = (1 - ENTRY_SHARE) * 100.0 / query_mass
-    numbers = index.target_numbers
-    # Negated scores: tuples compare in C, best first, ties by target id.
-    top = heapq.nsmallest(limit, [(-entry_scale * best[numbers[target]] - cover_scale * covered, target, covered)
-                                  for target, covered in coverage.items()])
-    return [Candidate(target, -negated, covered / query_mass, best_at[numbers[target]])
-            for negated, target, covered in top]
+    # Negated scores: tuples compare in C, best first, ties by number (= by target id).
+    # Sorting a few dozen targets in C is cheaper than heapq.nsmallest's Python-level heap.
+    top = sorted([(-entry_scale * b - cover_scale * c, number)
+                  for number, (b, c) in enumerate(zip(best, covered)) if c])[:limit]
+    target_ids = index.target_ids
+    return [Candidate(target_ids[number], -negated, covered[number] / query_mass, best_at[number])
+            for negated, number in top]

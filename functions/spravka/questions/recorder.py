@@ -8,10 +8,10 @@ on SIGTERM in `spravka serve` and in gunicorn's workers, which leave through Sys
 from __future__ import annotations
 
 import atexit
+import collections
 import contextlib
 import contextvars
 import logging
-import queue
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -29,25 +29,32 @@ log = logging.getLogger(__name__)
 
 MAX_QUEUE = 20_000     # records waiting at most; beyond that new ones are dropped (a stalled store)
 BATCH = 400            # records per write at most
-LINGER = 0.2           # seconds the writer waits for more records before a write
+LINGER = 0.2           # seconds between the writer's looks at the queue: records gather into a batch
+MIN_LINGER = 0.01      # a writer told not to linger still sleeps between looks (no busy loop)
 SESSION = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 _paused: contextvars.ContextVar[bool] = contextvars.ContextVar("spravka_log_paused", default=False)
 
 
 class LogWriter:
-    """A queue and the thread that drains it into a LogStore, opened lazily in that thread."""
+    """A queue and the thread that drains it into a LogStore, opened lazily in that thread.
+
+    The queue is a deque: `put` is one append (no lock, no wake-up), which keeps the
+    cost of logging on ask's request thread near zero; the writer looks every `linger`
+    seconds and writes what gathered, in batches. `flush` and `close` wake it at once.
+    """
 
     def __init__(self, open_store: Callable[[], LogStore], *, retention_days: int,
                  max_queue: int = MAX_QUEUE, batch: int = BATCH, linger: float = LINGER) -> None:
         self._open_store = open_store
         self._store: LogStore | None = None
         self.retention_days = retention_days
+        self.max_queue = max_queue
         self.batch = batch
-        self.linger = linger
-        self._queue: queue.Queue[Record] = queue.Queue(max_queue)
+        self.linger = max(linger, MIN_LINGER)
+        self._queue: collections.deque[Record] = collections.deque()
+        self._in_flight = 0               # records taken from the queue and not yet written or dropped
         self._done = threading.Condition()
-        self._pending = 0
         self._hurry = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -56,16 +63,18 @@ class LogWriter:
         self.dropped = 0
 
     def put(self, record: Record) -> bool:
-        """Queue one record; False (and counted as dropped) when the queue is full."""
+        """Queue one record; False (and counted as dropped) when the queue is full.
+
+        The length check and the append are not one step, so concurrent puts may
+        pass `max_queue` by a few records: it bounds memory, not an exact count.
+        """
         if self._thread is None:
             self._start()
-        with self._done:
-            self._pending += 1
-        try:
-            self._queue.put_nowait(record)
-        except queue.Full:
-            self._finish(0, 1)
+        if len(self._queue) >= self.max_queue:
+            with self._done:
+                self.dropped += 1
             return False
+        self._queue.append(record)
         return True
 
     def _start(self) -> None:
@@ -75,19 +84,22 @@ class LogWriter:
                 self._thread.start()
 
     def _run(self) -> None:
-        while not (self._stop.is_set() and self._queue.empty()):
-            try:
-                first = self._queue.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            if not self._stop.is_set() and not self._hurry.is_set():
-                self._hurry.wait(self.linger)
-            records = [first]
-            while len(records) < self.batch:
-                try:
-                    records.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
+        while True:
+            self._hurry.wait(self.linger)  # records gather meanwhile; flush and close cut the wait short
+            self._drain()
+            if self._stop.is_set() and not self._queue:
+                return
+
+    def _drain(self) -> None:
+        """Write batches until the queue is empty; then tell whoever flushes."""
+        while True:
+            with self._done:  # taking a batch and counting it in flight is one step for flush's check
+                records = [self._queue.popleft() for _ in range(min(len(self._queue), self.batch))]
+                if not records:
+                    self._hurry.clear()
+                    self._done.notify_all()
+                    return
+                self._in_flight = len(records)
             self._write(records)
 
     def _write(self, records: list[Record]) -> None:
@@ -106,18 +118,18 @@ class LogWriter:
         with self._done:
             self.written += written
             self.dropped += dropped
-            self._pending -= written + dropped
-            if self._pending == 0:
-                self._hurry.clear()
-                self._done.notify_all()
+            self._in_flight = 0
+
+    def _idle(self) -> bool:
+        return not self._queue and not self._in_flight
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until every record queued so far is written or dropped; False on timeout."""
         with self._done:
-            if self._pending == 0:
+            if self._idle():
                 return True
             self._hurry.set()
-            return self._done.wait_for(lambda: self._pending == 0, timeout)
+            return self._done.wait_for(self._idle, timeout)
 
     def close(self, timeout: float = 10.0) -> None:
         """Flush, stop the thread and close the store."""
@@ -132,7 +144,7 @@ class LogWriter:
             self._store = None
 
     def stats(self) -> dict[str, int]:
-        return {"written": self.written, "dropped": self.dropped, "pending": self._pending}
+        return {"written": self.written, "dropped": self.dropped, "pending": len(self._queue) + self._in_flight}
 
 
 _writers: dict[tuple[str, int], LogWriter] = {}
