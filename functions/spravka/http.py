@@ -28,6 +28,7 @@ SECURITY_HEADERS = {
     "Strict-Transport-Security": "max-age=31536000",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+SECURITY_ITEMS = list(SECURITY_HEADERS.items())
 TOO_LARGE = "Слишком большой запрос."
 _ACCOUNT_LIKE = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
 
@@ -45,15 +46,13 @@ def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
 
 
 def json_response(body: object, status: int = 200, headers: Mapping[str, str] | None = None) -> flask.Response:
-    response = flask.Response(
+    # Headers given whole to the constructor: cheaper than setting them one by one (each set scans the list).
+    return flask.Response(
         json.dumps(body, ensure_ascii=False, separators=(",", ":")),
         status=status,
+        headers=list({**SECURITY_HEADERS, **headers}.items()) if headers else SECURITY_ITEMS,
         mimetype="application/json",
     )
-    response.headers.update(SECURITY_HEADERS)
-    if headers:
-        response.headers.update(headers)
-    return response
 
 
 def read_json(request: flask.Request) -> Mapping[str, Any]:

@@ -52,7 +52,7 @@ class Index:
     entry_stems: tuple[frozenset[str], ...]
     entry_norm: tuple[float, ...]                # (sum of the entry's stem weights) ** -RECALL_POWER
     postings: Mapping[str, tuple[int, ...]]      # stem -> entries that contain it
-    common_stems: frozenset[str]                 # stems in so many entries that they only add to entries found
+    common_entries: Mapping[str, frozenset[int]]  # stems in so many entries that they only add to entries found
     out_of_scope: frozenset[str]                 # stems that mark another company's business
     smalltalk: Mapping[str, frozenset[str]]      # kind of small talk -> words it is made of
     chatter: frozenset[str]                      # every small-talk word and stopword: a message of these only
@@ -106,7 +106,7 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
         entry_stems=entry_stems,
         entry_norm=tuple(m ** -RECALL_POWER for m in entry_mass),
         postings={s: tuple(ids) for s, ids in postings.items()},
-        common_stems=frozenset(s for s, ids in postings.items() if len(ids) > common_limit),
+        common_entries={s: frozenset(ids) for s, ids in postings.items() if len(ids) > common_limit},
         out_of_scope=frozenset(data.get("out_of_scope_stems", ())),
         bag_postings={s: tuple(ts) for s, ts in bag_postings.items()},
         strong_bags={s: tuple(ns) for s, ns in bags[True].items()},

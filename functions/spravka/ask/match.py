@@ -42,12 +42,12 @@ def _overlaps(weights: Mapping[str, float], index: Index) -> dict[int, float]:
     ("прибор учёт" in a large base) only add to entries found that way, so the
     cost does not grow with how many phrasings mention a meter.
     """
-    postings, common_stems = index.postings, index.common_stems
+    postings, common_entries = index.postings, index.common_entries
     rare: list[tuple[int, str, float]] = []
     common: list[tuple[str, float]] = []
     for s, w in weights.items():
         if s in postings:
-            if s in common_stems:
+            if s in common_entries:
                 common.append((s, w))
             else:
                 rare.append((len(postings[s]), s, w))
@@ -64,11 +64,9 @@ def _overlaps(weights: Mapping[str, float], index: Index) -> dict[int, float]:
     for _, s, w in rare[1:]:
         for entry in postings[s]:
             overlap[entry] = get(entry, 0.0) + w
-    entry_stems = index.entry_stems
     for s, w in common:
-        for entry, value in overlap.items():
-            if s in entry_stems[entry]:
-                overlap[entry] = value + w
+        for entry in common_entries[s].intersection(overlap):  # the intersection in C
+            overlap[entry] += w
     return overlap
 
 

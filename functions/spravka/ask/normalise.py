@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import re
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 import snowballstemmer
 from rapidfuzz import process
@@ -88,6 +89,8 @@ class Lexicon:
     synonyms: Mapping[tuple[str, ...], tuple[str, ...]]  # variant stems -> canonical stems
     stopwords: frozenset[str]                           # folded words that carry no topic
     by_length: Mapping[int, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    # First stem of a variant -> the lengths of the variants it starts, longest first.
+    synonym_sizes: Mapping[str, tuple[int, ...]] = dataclasses.field(default_factory=dict)
     _pools: dict[tuple[int, int, str], list[str]] = dataclasses.field(default_factory=dict, repr=False)
 
     @classmethod
@@ -98,8 +101,12 @@ class Lexicon:
         for word in sorted(words):
             if not word.isdigit():
                 by_length.setdefault(len(word), []).append(word)
+        sizes: dict[str, set[int]] = {}
+        for variant in synonyms:
+            sizes.setdefault(variant[0], set()).add(len(variant))
         return cls(words, frozenset(stems), dict(synonyms), frozenset(stopwords),
-                   {n: tuple(ws) for n, ws in by_length.items()})
+                   {n: tuple(ws) for n, ws in by_length.items()},
+                   {head: tuple(sorted(ns, reverse=True)) for head, ns in sizes.items()})
 
     def knows(self, word: str) -> bool:
         return word in self.words or stem(word) in self.stems
@@ -113,8 +120,7 @@ class Lexicon:
         return pool
 
 
-@dataclasses.dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):  # a tuple: one is made per question, cheaper than a frozen dataclass
     words: tuple[str, ...]      # folded words after layout/translit/typo fixes
     stems: tuple[str, ...]      # canonical stems, stopwords dropped, synonyms applied
     numbers: tuple[str, ...]    # digit runs as typed (readings, account numbers)
@@ -142,7 +148,7 @@ def analyse(text: str, lexicon: Lexicon) -> Analysis:
                 word = candidate
                 guessed.add(stem(candidate))
         fixed.append(word)
-    stems = apply_synonyms([stem(w) for w in fixed if w not in lexicon.stopwords], lexicon.synonyms)
+    stems = apply_synonyms([stem(w) for w in fixed if w not in lexicon.stopwords], lexicon)
     return Analysis(tuple(fixed), stems, tuple(numbers), tuple(unknown), len(guessed),
                     frozenset(guessed & set(stems)))
 
@@ -190,12 +196,13 @@ def _correct_cached(word: str, lexicon: Lexicon) -> str | None:
     return min(found, key=lambda hit: (hit[1], hit[0][0] != word[0], hit[0]))[0]
 
 
-def apply_synonyms(stems: list[str], synonyms: Mapping[tuple[str, ...], tuple[str, ...]]) -> tuple[str, ...]:
+def apply_synonyms(stems: list[str], lexicon: Lexicon) -> tuple[str, ...]:
     """Replace each variant (longest first) by its canonical stems."""
+    synonyms, sizes = lexicon.synonyms, lexicon.synonym_sizes
     out: list[str] = []
     i = 0
     while i < len(stems):
-        for size in (4, 3, 2, 1):
+        for size in sizes.get(stems[i], ()):  # only the lengths of variants that start with this stem
             key = tuple(stems[i:i + size])
             if len(key) == size and key in synonyms:
                 out.extend(synonyms[key])

@@ -26,8 +26,10 @@ PURGE_EVERY = 3600.0  # seconds between purges done by the writer
 
 
 def _stamp(moment: datetime.datetime) -> str:
-    """A sortable UTC text stamp (microseconds, fixed width)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """A sortable UTC text stamp (microseconds, fixed width): 2026-01-01T00:00:00.000000Z."""
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")[:-6] + "Z"  # "+00:00" off: isoformat is C, strftime is not
 
 
 def _parse(stamp: str) -> datetime.datetime:
