@@ -58,6 +58,19 @@ def test_store_keeps_records_by_time_with_random_ids_and_an_expiry(log_store: An
     assert log_store.events(since=T0 + datetime.timedelta(hours=1)) == []
 
 
+@pytest.mark.parametrize("count", [1, 63, 64, 65, 131])
+def test_a_batch_of_any_size_is_written_whole_once(count: int, tmp_path: Path) -> None:
+    """The SQLite store inserts many rows a statement (chunks of 64, 32, …): every size lands whole."""
+    from spravka.store.log_sqlite import SqliteLogStore
+
+    store = SqliteLogStore(tmp_path / "log.sqlite3")
+    records = [question(n, T0 + datetime.timedelta(seconds=n)) for n in range(count)]
+    store.write(records, retention_days=400)
+    store.write(records[: count // 2], retention_days=400)  # a retried batch: nothing doubled
+    assert store.questions() == records
+    store.close()
+
+
 def test_expired_records_go(log_store: Any, request: pytest.FixtureRequest) -> None:
     old, recent = question(1, T0 - datetime.timedelta(days=20)), question(2, T0)
     log_store.write([old, recent], retention_days=10)

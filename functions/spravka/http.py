@@ -61,12 +61,16 @@ def read_json(request: flask.Request) -> Mapping[str, Any]:
         raise PayloadTooLarge("payload_too_large", TOO_LARGE)
     if request.method == "GET":
         return request.args.to_dict()
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+    environ = request.environ
+    # From the environ: werkzeug's parsed content_length and mimetype cost more than the checks.
+    declared = environ.get("CONTENT_LENGTH", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise PayloadTooLarge("payload_too_large", TOO_LARGE)
+    # Cached: functions-framework reads the body again after every request (its read_request hook).
     raw = request.get_data(cache=True)
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge("payload_too_large", TOO_LARGE)
-    mimetype = request.mimetype or ""
+    mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
     if mimetype and mimetype != "application/json" and not mimetype.endswith("+json") and mimetype != "text/plain":
         raise UnsupportedMediaType("unsupported_media_type", "Запрос должен быть в формате JSON.")
     try:

@@ -23,6 +23,7 @@ CREATE INDEX IF NOT EXISTS {EVENTS}_at ON {EVENTS} (at);
 CREATE INDEX IF NOT EXISTS {EVENTS}_expire_at ON {EVENTS} (expire_at);
 """
 PURGE_EVERY = 3600.0  # seconds between purges done by the writer
+INSERT_CHUNK = 64     # rows per INSERT at most (a power of two; 256 values, far under SQLite's limit)
 
 
 def _stamp(moment: datetime.datetime) -> str:
@@ -34,6 +35,21 @@ def _stamp(moment: datetime.datetime) -> str:
 
 def _parse(stamp: str) -> datetime.datetime:
     return datetime.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def _insert(db: sqlite3.Connection, table: str, rows: list[tuple[str, str, str, str]]) -> None:
+    """Insert rows by many at a time: sqlite3 releases the GIL once a statement, and executemany is a
+    statement a row (a thread switch a logged question on a busy server). Chunks of 64, 32, …, 1 rows
+    keep the distinct statements few (sqlite3 caches prepared statements by their text)."""
+    at = 0
+    size = INSERT_CHUNK
+    while at < len(rows):
+        while at + size > len(rows):
+            size //= 2
+        chunk = rows[at:at + size]
+        db.execute(f"INSERT OR IGNORE INTO {table} VALUES " + ",".join(("(?, ?, ?, ?)",) * size),
+                   [value for row in chunk for value in row])
+        at += size
 
 
 class SqliteLogStore:
@@ -64,7 +80,7 @@ class SqliteLogStore:
             db.execute("BEGIN IMMEDIATE")
             try:
                 for table, values in rows.items():
-                    db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?, ?, ?)", values)
+                    _insert(db, table, values)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
