@@ -103,10 +103,11 @@ def rank(stems: frozenset[str], index: Index, *, guessed: frozenset[str] = froze
             best[number], best_at[number] = score, entry
     entry_scale = ENTRY_SHARE * 100.0 * query_mass ** -PRECISION_POWER
     cover_scale = (1 - ENTRY_SHARE) * 100.0 / query_mass
-    # Negated scores: tuples compare in C, best first, ties by number (= by target id).
-    # Sorting a few dozen targets in C is cheaper than heapq.nsmallest's Python-level heap.
-    top = sorted([(-entry_scale * b - cover_scale * c, number)
-                  for number, (b, c) in enumerate(zip(best, covered)) if c])[:limit]
+    scores = [entry_scale * b + cover_scale * c for b, c in zip(best, covered)]
+    # Numbers sorted by score, best first; the sort is stable, so ties stay by number (= by target id).
+    # Float keys sort faster than tuples (list.sort compares them specially).
+    top = [number for number in sorted(range(size), key=scores.__getitem__, reverse=True)[:limit]
+           if covered[number]]
     target_ids = index.target_ids
-    return [Candidate(target_ids[number], -negated, covered[number] / query_mass, best_at[number])
-            for negated, number in top]
+    return [Candidate(target_ids[number], scores[number], covered[number] / query_mass, best_at[number])
+            for number in top]

@@ -91,15 +91,21 @@ class LogWriter:
                 return
 
     def _drain(self) -> None:
-        """Write batches until the queue is empty; then tell whoever flushes."""
+        """Write what is queued at this look, in batches; what arrives meanwhile waits for the next
+        look (one batch a look on a busy server, not a trickle of small ones), unless a flush hurries."""
+        left = len(self._queue)
         while True:
             with self._done:  # taking a batch and counting it in flight is one step for flush's check
-                records = [self._queue.popleft() for _ in range(min(len(self._queue), self.batch))]
+                if self._hurry.is_set():
+                    left = len(self._queue)
+                records = [self._queue.popleft() for _ in range(min(left, len(self._queue), self.batch))]
                 if not records:
-                    self._hurry.clear()
-                    self._done.notify_all()
+                    if not self._queue:
+                        self._hurry.clear()
+                        self._done.notify_all()
                     return
                 self._in_flight = len(records)
+                left -= len(records)
             self._write(records)
 
     def _write(self, records: list[Record]) -> None:
