@@ -120,6 +120,14 @@ def test_ask_logs_the_redacted_question_with_its_outcome(ask_client: Any, tmp_pa
     assert len(logged(tmp_path)) == 2
 
 
+def test_a_lone_surrogate_in_a_question_is_logged_and_drops_nothing(ask_client: Any, tmp_path: Path) -> None:
+    """JSON may carry "\\ud800", which is no UTF-8: it once failed the whole batch it was written in."""
+    for q in ["как оплатить электроэнергию \ud800", "как передать показания"]:
+        assert ask_client.post("/", json={"q": q}).status_code == 200
+    assert sorted(record["q"] for record in logged(tmp_path)) == ["как оплатить электроэнергию ?",
+                                                                   "как передать показания"]
+
+
 def test_a_session_that_is_not_an_id_is_not_stored(ask_client: Any, tmp_path: Path) -> None:
     assert ask_client.post("/", json={"q": "как оплатить", "session": "звоните 89161234567"}).status_code == 200
     [record] = logged(tmp_path)
@@ -261,6 +269,7 @@ def test_events_are_accepted_and_stored(events_client: Any, tmp_path: Path) -> N
     ({"visitor": "visitor-0001", "events": [{"type": "scroll"}]}, "event_invalid"),
     ({"visitor": "visitor-0001", "events": [{**EVENT, "url": "javascript:alert(1)"}]}, "event_invalid"),
     ({"visitor": "visitor-0001", "events": [{**EVENT, "url": None}]}, "event_invalid"),
+    ({"visitor": "visitor-0001", "events": [{**EVENT, "url": "https://help.example.ru/\ud800"}]}, "event_invalid"),
     ({"visitor": "visitor-0001", "events": [{**EVENT, "article": "../etc"}]}, "event_invalid"),
     ({"visitor": "visitor-0001", "events": [{**EVENT, "question_id": "звоните"}]}, "event_invalid"),
     ({"visitor": "visitor-0001", "events": [{"type": "helpful", "article": "payment-methods", "value": "да"}]},

@@ -12,6 +12,7 @@ from typing import Any
 
 import flask
 
+from spravka import compact_json
 from spravka.config import get_settings
 from spravka.errors import ApiError, BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType
 
@@ -48,7 +49,7 @@ def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
 def json_response(body: object, status: int = 200, headers: Mapping[str, str] | None = None) -> flask.Response:
     # Headers given whole to the constructor: cheaper than setting them one by one (each set scans the list).
     return flask.Response(
-        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        compact_json.dumps(body),
         status=status,
         headers=list({**SECURITY_HEADERS, **headers}.items()) if headers else SECURITY_ITEMS,
         mimetype="application/json",

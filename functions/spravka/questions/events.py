@@ -79,8 +79,9 @@ def _parse_url(url: object, bad: Any) -> str:
     if not isinstance(url, str) or len(url) > MAX_URL or not URL.fullmatch(url):
         raise bad("поле «url» должно быть адресом http(s)")
     try:
+        url.encode("utf-8")  # a lone surrogate ("\\ud800" in the JSON) is no text a store can keep
         parts = urllib.parse.urlsplit(url)
-    except ValueError:  # e.g. "http://[": an unclosed IPv6 host
+    except (UnicodeEncodeError, ValueError):  # ValueError: e.g. "http://[", an unclosed IPv6 host
         raise bad("поле «url» должно быть адресом http(s)") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise bad("поле «url» должно быть адресом http(s)")

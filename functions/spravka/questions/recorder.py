@@ -216,7 +216,7 @@ def record_question(question: str, reply: Mapping[str, Any], *, session: object 
     try:
         article = reply.get("article") or {}
         record = QuestionRecord(
-            id=new_id(), at=records.now(), q=redact(question), kind=str(reply.get("kind")), article=article.get("id"),
+            id=new_id(), at=records.now(), q=_utf8(redact(question)), kind=str(reply.get("kind")), article=article.get("id"),
             action=reply.get("action"), score=float(reply.get("score") or 0.0),
             suggestions=tuple(str(s.get("id")) for s in reply.get("suggestions") or ()),
             session=session if isinstance(session, str) and SESSION.match(session) else None, visitor=visitor)
@@ -224,6 +224,11 @@ def record_question(question: str, reply: Mapping[str, Any], *, session: object 
     except Exception:  # logging never fails the answer
         log.exception("question log: record not queued")
         return None
+
+
+def _utf8(text: str) -> str:
+    """The text as a store can keep it: a lone surrogate (JSON may carry "\\ud800") becomes "?"."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def record_events(visitor: str, events: list[dict[str, Any]]) -> int:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from spravka import compact_json
 from spravka.questions.records import UTC, EventRecord, QuestionRecord, Record
 from spravka.store.log import EVENTS, QUESTIONS, expiry
 from spravka.store.sqlite_schema import connect
@@ -23,8 +24,6 @@ CREATE INDEX IF NOT EXISTS {EVENTS}_at ON {EVENTS} (at);
 CREATE INDEX IF NOT EXISTS {EVENTS}_expire_at ON {EVENTS} (expire_at);
 """
 PURGE_EVERY = 3600.0  # seconds between purges done by the writer
-# One encoder for every document (json.dumps with options builds a new one a call).
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 INSERT_CHUNK = 64     # rows per INSERT at most (a power of two; 256 values, far under SQLite's limit)
 
 
@@ -76,7 +75,7 @@ class SqliteLogStore:
         for record in records:
             table = QUESTIONS if isinstance(record, QuestionRecord) else EVENTS
             rows[table].append((record.id, _stamp(record.at), _stamp(expiry(record.at, retention_days)),
-                                _encode(record.to_doc())))
+                                compact_json.dumps(record.to_doc()).decode("utf-8")))
         with self._lock:
             db = self._db()
             db.execute("BEGIN IMMEDIATE")
