@@ -131,26 +131,56 @@ class Analysis(NamedTuple):  # a tuple: one is made per question, cheaper than a
 
 def analyse(text: str, lexicon: Lexicon) -> Analysis:
     """Read a question (or a knowledge phrase) into canonical stems."""
-    words: list[str] = []
-    numbers: list[str] = []
-    for chunk in fold(text).split():
-        for word in _convert_chunk(chunk, lexicon):
-            (numbers if word.isdigit() else words).append(word)
     fixed: list[str] = []
+    numbers: list[str] = []
     unknown: list[str] = []
     guessed: set[str] = set()
-    for word in words:
+    stems: list[str] = []
+    for chunk in fold(text).split():
+        readings, digits = (_read_chunk(chunk, lexicon) if _DIGIT.search(chunk) is None
+                            else _read_chunk.__wrapped__(chunk, lexicon))
+        numbers.extend(digits)
+        for word, word_stem, typed_unknown, guess in readings:
+            fixed.append(word)
+            if word_stem is not None:
+                stems.append(word_stem)
+            if typed_unknown is not None:
+                unknown.append(typed_unknown)
+            if guess is not None:
+                guessed.add(guess)
+    canonical = apply_synonyms(stems, lexicon)
+    return Analysis(tuple(fixed), canonical, tuple(numbers), tuple(unknown), len(guessed),
+                    frozenset(guessed & set(canonical)))
+
+
+_DIGIT = re.compile(r"\d")
+# (word as read, its stem or None for a stopword, the word as typed when unknown, the stem a typo fix guessed)
+Reading = tuple[str, "str | None", "str | None", "str | None"]
+
+
+@functools.lru_cache(maxsize=32768)
+def _read_chunk(chunk: str, lexicon: Lexicon) -> tuple[tuple[Reading, ...], tuple[str, ...]]:
+    """How one whitespace-separated chunk reads: its words with their fixes and stems, and its numbers.
+
+    Questions repeat their words far more than their wording, so each chunk is read
+    once per instance (chunks with digits are not kept: account and phone numbers).
+    """
+    out: list[Reading] = []
+    numbers: list[str] = []
+    for word in _convert_chunk(chunk, lexicon):
+        if word.isdigit():
+            numbers.append(word)
+            continue
+        typed_unknown = guess = None
         if not lexicon.knows(word):
             candidate = correct_typo(word, lexicon)
             if candidate is None:
-                unknown.append(word)
+                typed_unknown = word
             else:
                 word = candidate
-                guessed.add(stem(candidate))
-        fixed.append(word)
-    stems = apply_synonyms([stem(w) for w in fixed if w not in lexicon.stopwords], lexicon)
-    return Analysis(tuple(fixed), stems, tuple(numbers), tuple(unknown), len(guessed),
-                    frozenset(guessed & set(stems)))
+                guess = stem(candidate)
+        out.append((word, None if word in lexicon.stopwords else stem(word), typed_unknown, guess))
+    return tuple(out), tuple(numbers)
 
 
 def _convert_chunk(chunk: str, lexicon: Lexicon) -> list[str]:
