@@ -71,6 +71,35 @@ def test_a_batch_of_any_size_is_written_whole_once(count: int, tmp_path: Path) -
     store.close()
 
 
+def test_a_log_file_of_the_first_layout_is_moved_to_time_order_with_every_row(tmp_path: Path) -> None:
+    """Files written before the log kept rows in (at, id) order: opened, they are migrated, nothing lost."""
+    from spravka.store.log_sqlite import SqliteLogStore, _stamp
+
+    path = tmp_path / "log.sqlite3"
+    records = [question(n, T0 + datetime.timedelta(minutes=n)) for n in range(5)]
+    with sqlite3.connect(path) as db:
+        for table in ("questions", "events"):
+            db.execute(f"CREATE TABLE {table} (id TEXT PRIMARY KEY, at TEXT NOT NULL, expire_at TEXT NOT NULL, "
+                       "doc TEXT NOT NULL)")
+            db.execute(f"CREATE INDEX {table}_at ON {table} (at)")
+            db.execute(f"CREATE INDEX {table}_expire_at ON {table} (expire_at)")
+        db.executemany("INSERT INTO questions VALUES (?, ?, ?, ?)",
+                       [(r.id, _stamp(r.at), _stamp(r.at + datetime.timedelta(days=400)), json.dumps(r.to_doc()))
+                        for r in records[::-1]])
+    db.close()
+    store = SqliteLogStore(path)
+    assert store.questions() == records
+    store.write([question(9, T0 + datetime.timedelta(hours=1))], retention_days=400)
+    assert [q.q for q in store.questions()] == [f"вопрос {n}" for n in (0, 1, 2, 3, 4, 9)]
+    store.close()
+    with sqlite3.connect(path) as db:
+        tables = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall())
+        indexes = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    db.close()
+    assert set(tables) == {"questions", "events"} and all("WITHOUT ROWID" in sql for sql in tables.values())
+    assert "questions_at" not in indexes and "questions_expire_at" in indexes
+
+
 def test_expired_records_go(log_store: Any, request: pytest.FixtureRequest) -> None:
     old, recent = question(1, T0 - datetime.timedelta(days=20)), question(2, T0)
     log_store.write([old, recent], retention_days=10)
