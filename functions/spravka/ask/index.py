@@ -60,14 +60,11 @@ class Index:
     strong_bags: Mapping[str, tuple[int, ...]]   # stem -> numbers of the targets whose questions use it
     weak_bags: Mapping[str, tuple[int, ...]]     # stem -> numbers of the targets whose page text only uses it
     question_stems: frozenset[str]               # stems that some question or title uses
+    weights: Mapping[str, float]                 # stem -> its weight in a question (Index.weight), known stems
 
     def weight(self, stem: str) -> float:
         """How much a word of a question counts: rare question words most, page-only words less."""
-        if stem in self.question_stems:
-            return self.idf[stem]
-        if stem in self.idf:
-            return min(self.idf[stem], UNKNOWN_WEIGHT) * PAGE_ONLY_WEIGHT
-        return UNKNOWN_WEIGHT
+        return self.weights.get(stem, UNKNOWN_WEIGHT)
 
 
 def index_from_data(data: Mapping[str, Any]) -> Index:
@@ -93,6 +90,7 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
                 bag_postings.setdefault(s, []).append((target, strong))
                 bags[strong].setdefault(s, []).append(numbers[target])
     common_limit = max(COMMON_POSTINGS, len(targets) // 50)
+    question_stems = frozenset(s for b in data["bags"].values() for s in b["strong"])
     smalltalk = {kind: frozenset(words) for kind, words in data.get("smalltalk", {}).items()}
     return Index(
         articles={a["id"]: ArticleRef(a["id"], a["title"], a["section"], a["url"], a["text"], tuple(a["links"]))
@@ -111,7 +109,9 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
         bag_postings={s: tuple(ts) for s, ts in bag_postings.items()},
         strong_bags={s: tuple(ns) for s, ns in bags[True].items()},
         weak_bags={s: tuple(ns) for s, ns in bags[False].items()},
-        question_stems=frozenset(s for b in data["bags"].values() for s in b["strong"]),
+        question_stems=question_stems,
+        weights={s: value if s in question_stems else min(value, UNKNOWN_WEIGHT) * PAGE_ONLY_WEIGHT
+                 for s, value in idf.items()},
         smalltalk=smalltalk,
         chatter=frozenset().union(*smalltalk.values(), lexicon.stopwords),
     )

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from operator import itemgetter
 from typing import NamedTuple
 
-from spravka.ask.index import PRECISION_POWER, Index
+from spravka.ask.index import PRECISION_POWER, UNKNOWN_WEIGHT, Index
 
 # A target's score mixes its best entry with how much of the question its
 # whole vocabulary explains (all its questions; its page text counts less).
@@ -25,7 +25,8 @@ class Candidate(NamedTuple):  # a tuple: eight of them are made per question
 
 def query_weights(stems: frozenset[str], index: Index, guessed: frozenset[str] = frozenset()) -> dict[str, float]:
     """How much each word of the question counts."""
-    return {s: index.weight(s) * (GUESSED_WORD if s in guessed else 1.0) for s in stems}
+    weight = index.weights.get
+    return {s: weight(s, UNKNOWN_WEIGHT) * (GUESSED_WORD if s in guessed else 1.0) for s in stems}
 
 
 def entry_scores(weights: Mapping[str, float], index: Index) -> dict[int, float]:
