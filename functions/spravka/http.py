@@ -84,7 +84,7 @@ def read_json(request: flask.Request) -> Mapping[str, Any]:
 
 
 def _cors_headers(request: flask.Request, methods: Iterable[str]) -> dict[str, str]:
-    origin = (request.headers.get("Origin") or "").rstrip("/")
+    origin = (request.environ.get("HTTP_ORIGIN") or "").rstrip("/")
     allowed = get_settings().allowed_origins
     if not origin or not ("*" in allowed or origin in allowed):
         return {}

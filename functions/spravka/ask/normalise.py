@@ -229,6 +229,8 @@ def _correct_cached(word: str, lexicon: Lexicon) -> str | None:
 def apply_synonyms(stems: list[str], lexicon: Lexicon) -> tuple[str, ...]:
     """Replace each variant (longest first) by its canonical stems."""
     synonyms, sizes = lexicon.synonyms, lexicon.synonym_sizes
+    if sizes.keys().isdisjoint(stems):  # no stem starts a variant: nothing to replace (most questions)
+        return tuple(stems)
     out: list[str] = []
     i = 0
     while i < len(stems):
