@@ -9,7 +9,6 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 

@@ -141,7 +141,7 @@ def firestore_index_steps(spec: dict[str, object], project_flag: str) -> list[St
         field, group = override["fieldPath"], override["collectionGroup"]
         indexes = override.get("indexes", [])
         if indexes:
-            flags = [f"--index=" + (f"order={i['order'].lower()}" if "order" in i
+            flags = ["--index=" + (f"order={i['order'].lower()}" if "order" in i
                                     else f"array-config={i['arrayConfig'].lower()}")
                      + f",query-scope={_scope(i.get('queryScope', 'COLLECTION'))}" for i in indexes]
             title = f"index settings of {group}.{field}"
