@@ -256,3 +256,52 @@ def test_values_that_do_not_fit_the_meter_are_a_400(values: dict[str, Decimal]) 
         assert set(values) != {"t1", "t2"} or any(v >= 10 ** 6 for v in values.values())
     else:
         assert set(values) == {"t1", "t2"} and outcome.reading.consumption == values
+
+
+def _searched_correction(word: str) -> str | None:
+    """The typo corrector as it was before the one-edit lookup: rapidfuzz over the pools only."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    lexicon = get_index().lexicon
+    max_edits = 1 if len(word) < 8 else 2
+    shortest, longest = len(word) - max_edits, len(word) + max_edits
+    found = process.extract(word, lexicon.words_of_length(shortest, longest, word[0]),
+                            scorer=OSA.distance, score_cutoff=max_edits, limit=None)
+    if not any(distance == 1 for _, distance, _ in found):
+        found = process.extract(word, lexicon.words_of_length(shortest, longest),
+                                scorer=OSA.distance, score_cutoff=max_edits, limit=None)
+    if not found:
+        return None
+    return min(found, key=lambda hit: (hit[1], hit[0][0] != word[0], hit[0]))[0]
+
+
+@st.composite
+def typed_words(draw: st.DrawFn) -> str:
+    """A known word of 5+ letters with one or two random edits (any position, the first letter too)."""
+    lexicon = get_index().lexicon
+    word = draw(st.sampled_from(sorted(w for w in lexicon.words if len(w) >= 5 and w.isalpha() and not w.isascii())))
+    for _ in range(draw(st.integers(1, 2))):
+        at = draw(st.integers(0, len(word) - 1))
+        letter = draw(st.sampled_from("абвгдежзийклмнопрстуфхцчшщъыьэюя"))
+        edit = draw(st.sampled_from(["drop", "swap", "change", "add"]))
+        if edit == "drop" and len(word) > 5:
+            word = word[:at] + word[at + 1:]
+        elif edit == "swap" and at < len(word) - 1:
+            word = word[:at] + word[at + 1] + word[at] + word[at + 2:]
+        elif edit == "change":
+            word = word[:at] + letter + word[at + 1:]
+        else:
+            word = word[:at] + letter + word[at:]
+    return word
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(typed_words())
+def test_the_one_edit_lookup_corrects_as_the_pool_search_did(word: str) -> None:
+    from spravka.ask.normalise import _correct_cached
+
+    lexicon = get_index().lexicon
+    assume(word not in lexicon.words)
+    tally("hypothesis: typo corrections compared with the pool search")
+    assert _correct_cached.__wrapped__(word, lexicon) == _searched_correction(word)

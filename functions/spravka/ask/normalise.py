@@ -92,6 +92,7 @@ class Lexicon:
     # First stem of a variant -> the lengths of the variants it starts, longest first.
     synonym_sizes: Mapping[str, tuple[int, ...]] = dataclasses.field(default_factory=dict)
     _pools: dict[tuple[int, int, str], list[str]] = dataclasses.field(default_factory=dict, repr=False)
+    _deletions: dict[str, list[str]] = dataclasses.field(default_factory=dict, repr=False)
 
     @classmethod
     def create(cls, words: Iterable[str], stems: Iterable[str],
@@ -110,6 +111,36 @@ class Lexicon:
 
     def knows(self, word: str) -> bool:
         return word in self.words or stem(word) in self.stems
+
+    def one_edit_words(self, word: str) -> list[str]:
+        """Known words one edit (OSA) from `word` that keep its first letter.
+
+        Looked up, not searched: every known word of 5+ letters is filed under each of
+        its one-letter deletions (built on the first call, ~20 ms). A word one edit away
+        is then the typed word with a letter dropped or two swapped, or is filed under
+        the typed word (a letter missing) or under one of its deletions (a letter
+        changed); OSA then keeps those that really are one edit away.
+        """
+        deletions = self._deletions
+        if not deletions:
+            built: dict[str, list[str]] = {}
+            for length, known in self.by_length.items():
+                if length >= 5:
+                    for known_word in known:
+                        for i in range(length):
+                            built.setdefault(known_word[:i] + known_word[i + 1:], []).append(known_word)
+            deletions.update(built)  # two threads building at once file the same lists
+        found = set(deletions.get(word, ()))
+        for i in range(len(word)):
+            shorter = word[:i] + word[i + 1:]
+            if shorter in self.words:
+                found.add(shorter)
+            found.update(deletions.get(shorter, ()))
+        for i in range(len(word) - 1):
+            swapped = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+            if swapped in self.words:
+                found.add(swapped)
+        return [w for w in found if w[0] == word[0] and OSA.distance(word, w) == 1]
 
     def words_of_length(self, shortest: int, longest: int, first: str = "") -> list[str]:
         """Known words of these lengths (starting with `first`): the typo corrector's pools, built once each."""
@@ -210,17 +241,16 @@ def correct_typo(word: str, lexicon: Lexicon) -> str | None:
 
 @functools.lru_cache(maxsize=16384)
 def _correct_cached(word: str, lexicon: Lexicon) -> str | None:
-    max_edits = 1 if len(word) < 8 else 2
-    shortest, longest = len(word) - max_edits, len(word) + max_edits
     # Fewest edits first; on a tie, a word that keeps the typed first letter
-    # ("пверки" is "поверки", not "сверки"): people rarely miss the first key.
-    # So a one-edit word with the same first letter is the answer, and the
-    # words of that letter (a twentieth of the pool) are searched first.
-    found = process.extract(word, lexicon.words_of_length(shortest, longest, word[0]),
+    # ("пверки" is "поверки", not "сверки"): people rarely miss the first key;
+    # then the alphabet. So a one-edit word with the same first letter is the
+    # answer when there is one (looked up); otherwise the pool is searched.
+    close = lexicon.one_edit_words(word)
+    if close:
+        return min(close)
+    max_edits = 1 if len(word) < 8 else 2
+    found = process.extract(word, lexicon.words_of_length(len(word) - max_edits, len(word) + max_edits),
                             scorer=OSA.distance, score_cutoff=max_edits, limit=None)
-    if not any(distance == 1 for _, distance, _ in found):
-        found = process.extract(word, lexicon.words_of_length(shortest, longest),
-                                scorer=OSA.distance, score_cutoff=max_edits, limit=None)
     if not found:
         return None
     return min(found, key=lambda hit: (hit[1], hit[0][0] != word[0], hit[0]))[0]
