@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, NamedTuple
 
@@ -54,7 +55,9 @@ class Reply(NamedTuple):  # a tuple: one is made per question, cheaper than a fr
         }
 
 
+@functools.lru_cache(maxsize=4096)
 def _ref_json(article: ArticleRef, site_url: str) -> dict[str, str]:
+    """The article as replies show it, made once per article (shared: read, never changed)."""
     return {"id": article.id, "title": article.title, "url": site_url + article.url}
 
 

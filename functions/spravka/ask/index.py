@@ -30,7 +30,7 @@ PAGE_ONLY_WEIGHT = 0.3
 COMMON_POSTINGS = 200
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)  # one per article per index: hashed by identity (answer._ref_json)
 class ArticleRef:
     id: str
     title: str
