@@ -266,7 +266,7 @@ def _searched_correction(word: str) -> str | None:
     lexicon = get_index().lexicon
     max_edits = 1 if len(word) < 8 else 2
     shortest, longest = len(word) - max_edits, len(word) + max_edits
-    found = process.extract(word, lexicon.words_of_length(shortest, longest, word[0]),
+    found = process.extract(word, [w for w in lexicon.words_of_length(shortest, longest) if w[0] == word[0]],
                             scorer=OSA.distance, score_cutoff=max_edits, limit=None)
     if not any(distance == 1 for _, distance, _ in found):
         found = process.extract(word, lexicon.words_of_length(shortest, longest),

@@ -133,7 +133,8 @@ def _smalltalk_kind(analysis: Analysis, index: Index) -> str | None:
 def _out_of_scope(analysis: Analysis, best: Candidate, index: Index) -> bool:
     """Another company's business that the best article's questions never mention (gas, water utility, internet)."""
     foreign = set(analysis.stems) & index.out_of_scope
-    return any((best.target, True) not in index.bag_postings.get(s, ()) for s in foreign)
+    number = index.target_numbers[best.target]
+    return any(number not in index.strong_bags.get(s, ()) for s in foreign)
 
 
 def _action(name: str, index: Index, score: float) -> Reply:

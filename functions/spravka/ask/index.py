@@ -48,6 +48,7 @@ class Index:
     idf: Mapping[str, float]
     targets: tuple[str, ...]                     # per entry: article id, "@operator", "@smalltalk:thanks", ...
     target_ids: tuple[str, ...]                  # every target once, sorted: a target's number is its place here
+    target_numbers: Mapping[str, int]            # target -> its number
     target_number: tuple[int, ...]               # per entry: its target's number
     entry_stems: tuple[frozenset[str], ...]
     entry_norm: tuple[float, ...]                # (sum of the entry's stem weights) ** -RECALL_POWER
@@ -56,15 +57,11 @@ class Index:
     out_of_scope: frozenset[str]                 # stems that mark another company's business
     smalltalk: Mapping[str, frozenset[str]]      # kind of small talk -> words it is made of
     chatter: frozenset[str]                      # every small-talk word and stopword: a message of these only
-    bag_postings: Mapping[str, tuple[tuple[str, bool], ...]]  # stem -> (target, strong?)
     strong_bags: Mapping[str, tuple[int, ...]]   # stem -> numbers of the targets whose questions use it
     weak_bags: Mapping[str, tuple[int, ...]]     # stem -> numbers of the targets whose page text only uses it
-    question_stems: frozenset[str]               # stems that some question or title uses
-    weights: Mapping[str, float]                 # stem -> its weight in a question (Index.weight), known stems
-
-    def weight(self, stem: str) -> float:
-        """How much a word of a question counts: rare question words most, page-only words less."""
-        return self.weights.get(stem, UNKNOWN_WEIGHT)
+    # stem -> how much the word counts in a question: rare question words most, page-only words
+    # less; a stem not here (never in the knowledge) counts UNKNOWN_WEIGHT.
+    weights: Mapping[str, float]
 
 
 def index_from_data(data: Mapping[str, Any]) -> Index:
@@ -82,12 +79,10 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
     for i, stems in enumerate(entry_stems):
         for s in stems:
             postings.setdefault(s, []).append(i)
-    bag_postings: dict[str, list[tuple[str, bool]]] = {}
     bags: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}
     for target, bag in sorted(data["bags"].items()):
         for strong in (True, False):
             for s in bag["strong" if strong else "weak"]:
-                bag_postings.setdefault(s, []).append((target, strong))
                 bags[strong].setdefault(s, []).append(numbers[target])
     common_limit = max(COMMON_POSTINGS, len(targets) // 50)
     question_stems = frozenset(s for b in data["bags"].values() for s in b["strong"])
@@ -100,16 +95,15 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
         idf=idf,
         targets=targets,
         target_ids=target_ids,
+        target_numbers=numbers,
         target_number=tuple(numbers[t] for t in targets),
         entry_stems=entry_stems,
         entry_norm=tuple(m ** -RECALL_POWER for m in entry_mass),
         postings={s: tuple(ids) for s, ids in postings.items()},
         common_entries={s: frozenset(ids) for s, ids in postings.items() if len(ids) > common_limit},
         out_of_scope=frozenset(data.get("out_of_scope_stems", ())),
-        bag_postings={s: tuple(ts) for s, ts in bag_postings.items()},
         strong_bags={s: tuple(ns) for s, ns in bags[True].items()},
         weak_bags={s: tuple(ns) for s, ns in bags[False].items()},
-        question_stems=question_stems,
         weights={s: value if s in question_stems else min(value, UNKNOWN_WEIGHT) * PAGE_ONLY_WEIGHT
                  for s, value in idf.items()},
         smalltalk=smalltalk,

@@ -91,7 +91,7 @@ class Lexicon:
     by_length: Mapping[int, tuple[str, ...]] = dataclasses.field(default_factory=dict)
     # First stem of a variant -> the lengths of the variants it starts, longest first.
     synonym_sizes: Mapping[str, tuple[int, ...]] = dataclasses.field(default_factory=dict)
-    _pools: dict[tuple[int, int, str], list[str]] = dataclasses.field(default_factory=dict, repr=False)
+    _pools: dict[tuple[int, int], list[str]] = dataclasses.field(default_factory=dict, repr=False)
     _deletions: dict[str, list[str]] = dataclasses.field(default_factory=dict, repr=False)
 
     @classmethod
@@ -142,12 +142,12 @@ class Lexicon:
                 found.add(swapped)
         return [w for w in found if w[0] == word[0] and OSA.distance(word, w) == 1]
 
-    def words_of_length(self, shortest: int, longest: int, first: str = "") -> list[str]:
-        """Known words of these lengths (starting with `first`): the typo corrector's pools, built once each."""
-        pool = self._pools.get((shortest, longest, first))
+    def words_of_length(self, shortest: int, longest: int) -> list[str]:
+        """Known words of these lengths: the typo corrector's pools, built once each."""
+        pool = self._pools.get((shortest, longest))
         if pool is None:
-            pool = [w for n in range(shortest, longest + 1) for w in self.by_length.get(n, ()) if w.startswith(first)]
-            self._pools[(shortest, longest, first)] = pool
+            pool = [w for n in range(shortest, longest + 1) for w in self.by_length.get(n, ())]
+            self._pools[(shortest, longest)] = pool
         return pool
 
 
