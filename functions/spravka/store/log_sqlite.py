@@ -13,7 +13,7 @@ from pathlib import Path
 from spravka import compact_json
 from spravka.questions.records import UTC, EventRecord, QuestionRecord, Record
 from spravka.store.log import EVENTS, QUESTIONS, expiry
-from spravka.store.sqlite_schema import connect
+from spravka.store.sqlite_schema import connect, write_transaction
 
 # Rows are kept in (at, id) order, WITHOUT ROWID: a batch of the log appends at the right edge
 # of one B-tree instead of landing on a random page each (the ids are random), so a commit
@@ -66,18 +66,13 @@ def _migrate(db: sqlite3.Connection) -> None:
     """Move tables of the first layout to (at, id) order, rows kept; nothing to do costs one read."""
     if not _old_tables(db):
         return
-    db.execute("BEGIN IMMEDIATE")  # one process migrates; another opening the file waits, then finds it done
-    try:
+    with write_transaction(db):  # one process migrates; another opening the file waits, then finds it done
         for table in _old_tables(db):
             db.execute(TABLE.format(table=f"{table}_new"))
             db.execute(f"INSERT OR IGNORE INTO {table}_new (id, at, expire_at, doc) "
                        f"SELECT id, at, expire_at, doc FROM {table}")
             db.execute(f"DROP TABLE {table}")  # its indexes go with it
             db.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
 
 
 class SqliteLogStore:
@@ -109,15 +104,9 @@ class SqliteLogStore:
             rows[table].append((record.id, _stamp(record.at), _stamp(expiry(record.at, retention_days)),
                                 compact_json.dumps(record.to_doc()).decode("utf-8")))
         with self._lock:
-            db = self._db()
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with write_transaction(self._db()) as db:
                 for table, values in rows.items():
                     _insert(db, table, values)
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
         if time.monotonic() - self._last_purge > PURGE_EVERY:
             self.purge(datetime.datetime.now(UTC))
 
