@@ -13,8 +13,8 @@ def dumps(value: object) -> bytes:
     The text is what json.dumps(…, ensure_ascii=False, separators=(",", ":")) writes, but
     for floats that json writes with an exponent (1e-05; orjson: 0.00001). What orjson
     refuses goes through json: an int past 64 bits, a non-str key, and a lone surrogate
-    (a "\\ud800" sent in a question), written as an ASCII escape so that the bytes are
-    valid UTF-8 and one such text cannot fail a whole batch of the question log.
+    (JSON may carry "\\ud800"), written as an ASCII escape so that the bytes are valid
+    UTF-8 and a body that echoes one still goes out as JSON, never as an encoding error.
     """
     try:
         return orjson.dumps(value)
