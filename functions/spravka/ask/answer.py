@@ -6,7 +6,7 @@ import functools
 import re
 from typing import Any, NamedTuple
 
-from spravka.ask.index import ArticleRef, Index
+from spravka.ask.index import UNKNOWN_STEM, ArticleRef, Index
 from spravka.ask.match import Candidate, rank
 from spravka.ask.normalise import Analysis, analyse
 
@@ -134,7 +134,7 @@ def _out_of_scope(analysis: Analysis, best: Candidate, index: Index) -> bool:
     """Another company's business that the best article's questions never mention (gas, water utility, internet)."""
     foreign = set(analysis.stems) & index.out_of_scope
     number = index.target_numbers[best.target]
-    return any(number not in index.strong_bags.get(s, ()) for s in foreign)
+    return any(number not in index.stems.get(s, UNKNOWN_STEM).strong for s in foreign)
 
 
 def _action(name: str, index: Index, score: float) -> Reply:

@@ -7,7 +7,7 @@ import functools
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from spravka.ask.normalise import Lexicon
 from spravka.ask.stopwords import STOPWORDS
@@ -40,6 +40,21 @@ class ArticleRef:
     links: tuple[Mapping[str, str], ...]
 
 
+class StemFacts(NamedTuple):
+    """What the index knows of one stem, in one place: a question's stem is looked up once, not in five maps."""
+
+    weight: float                  # how much the word counts in a question (rare question words most)
+    entries: tuple[int, ...]       # the entries (phrasings) that contain it
+    common: frozenset[int] | None  # the same entries as a set when the word is so common that it only adds
+    #                                to entries found through rarer words; None for a rarer word
+    strong: tuple[int, ...]        # numbers of the targets whose questions use it
+    weak: tuple[int, ...]          # numbers of the targets whose page text only uses it
+
+
+# A stem the knowledge never uses.
+UNKNOWN_STEM = StemFacts(UNKNOWN_WEIGHT, (), None, (), ())
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class Index:
     articles: Mapping[str, ArticleRef]
@@ -52,16 +67,12 @@ class Index:
     target_number: tuple[int, ...]               # per entry: its target's number
     entry_stems: tuple[frozenset[str], ...]
     entry_norm: tuple[float, ...]                # (sum of the entry's stem weights) ** -RECALL_POWER
-    postings: Mapping[str, tuple[int, ...]]      # stem -> entries that contain it
-    common_entries: Mapping[str, frozenset[int]]  # stems in so many entries that they only add to entries found
     out_of_scope: frozenset[str]                 # stems that mark another company's business
     smalltalk: Mapping[str, frozenset[str]]      # kind of small talk -> words it is made of
     chatter: frozenset[str]                      # every small-talk word and stopword: a message of these only
-    strong_bags: Mapping[str, tuple[int, ...]]   # stem -> numbers of the targets whose questions use it
-    weak_bags: Mapping[str, tuple[int, ...]]     # stem -> numbers of the targets whose page text only uses it
-    # stem -> how much the word counts in a question: rare question words most, page-only words
-    # less; a stem not here (never in the knowledge) counts UNKNOWN_WEIGHT.
-    weights: Mapping[str, float]
+    # stem -> its weight, entries and targets; a stem not here (never in the knowledge) is UNKNOWN_STEM.
+    # Rare question words weigh most, page-only words less.
+    stems: Mapping[str, StemFacts]
 
 
 def index_from_data(data: Mapping[str, Any]) -> Index:
@@ -86,6 +97,14 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
                 bags[strong].setdefault(s, []).append(numbers[target])
     common_limit = max(COMMON_POSTINGS, len(targets) // 50)
     question_stems = frozenset(s for b in data["bags"].values() for s in b["strong"])
+    weights = {s: value if s in question_stems else min(value, UNKNOWN_WEIGHT) * PAGE_ONLY_WEIGHT
+               for s, value in idf.items()}
+    stems: dict[str, StemFacts] = {}
+    for s in sorted({*weights, *postings, *bags[True], *bags[False]}):
+        entries = tuple(postings.get(s, ()))
+        stems[s] = StemFacts(weights.get(s, UNKNOWN_WEIGHT), entries,
+                             frozenset(entries) if len(entries) > common_limit else None,
+                             tuple(bags[True].get(s, ())), tuple(bags[False].get(s, ())))
     smalltalk = {kind: frozenset(words) for kind, words in data.get("smalltalk", {}).items()}
     return Index(
         articles={a["id"]: ArticleRef(a["id"], a["title"], a["section"], a["url"], a["text"], tuple(a["links"]))
@@ -99,13 +118,8 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
         target_number=tuple(numbers[t] for t in targets),
         entry_stems=entry_stems,
         entry_norm=tuple(m ** -RECALL_POWER for m in entry_mass),
-        postings={s: tuple(ids) for s, ids in postings.items()},
-        common_entries={s: frozenset(ids) for s, ids in postings.items() if len(ids) > common_limit},
         out_of_scope=frozenset(data.get("out_of_scope_stems", ())),
-        strong_bags={s: tuple(ns) for s, ns in bags[True].items()},
-        weak_bags={s: tuple(ns) for s, ns in bags[False].items()},
-        weights={s: value if s in question_stems else min(value, UNKNOWN_WEIGHT) * PAGE_ONLY_WEIGHT
-                 for s, value in idf.items()},
+        stems=stems,
         smalltalk=smalltalk,
         chatter=frozenset().union(*smalltalk.values(), lexicon.stopwords),
     )
