@@ -95,3 +95,21 @@ def test_a_light_going_out_is_not_paying(lexicon) -> None:
 def test_why_is_not_what_price(lexicon) -> None:
     # Snowball stems both "почему" and "почём" to "поч".
     assert stems_of("почему", lexicon) != stems_of("почём", lexicon)
+
+
+def test_chunks_read_once_are_kept_within_a_bound_and_numbers_never(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spravka.ask import normalise
+    from spravka.ask.index import index_from_data
+    from spravka.knowledge.build_index import build_index
+    from spravka.paths import KNOWLEDGE_DIR
+
+    lexicon = index_from_data(build_index(KNOWLEDGE_DIR)).lexicon  # its own lexicon: nothing shared with others
+    normalise.clear_caches(lexicon)
+    monkeypatch.setattr(normalise, "READINGS_KEPT", 4)
+    first = analyse("как передать показания счетчика", lexicon)
+    assert set(lexicon._readings) == {"как", "передать", "показания", "счетчика"}
+    assert analyse("как передать показания счетчика", lexicon) == first  # read from what was kept
+    analyse("лицевой счет 123456789012 т1 4521", lexicon)
+    assert len(lexicon._readings) <= 4
+    assert not any(ch.isdigit() for chunk in lexicon._readings for ch in chunk)
+    assert analyse("как передать показания счетчика", lexicon) == first  # read afresh after the bound emptied it

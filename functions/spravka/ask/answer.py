@@ -107,6 +107,8 @@ def decide(analysis: Analysis, candidates: list[Candidate], index: Index) -> Rep
 
 def _rule_action(analysis: Analysis) -> str | None:
     """Sure signs: meter values typed in, or an account number with a question about it."""
+    if not analysis.numbers:  # every sign is a number (most questions have none)
+        return None
     stems = set(analysis.stems)
     values = [n for n in analysis.numbers if len(n) >= 3 and not ACCOUNT_NUMBER.match(n)]
     if values and stems & READINGS_STEMS and not stems & {"как", "где", "куда", "когда", "почему"}:
@@ -132,6 +134,8 @@ def _smalltalk_kind(analysis: Analysis, index: Index) -> str | None:
 
 def _out_of_scope(analysis: Analysis, best: Candidate, index: Index) -> bool:
     """Another company's business that the best article's questions never mention (gas, water utility, internet)."""
+    if index.out_of_scope.isdisjoint(analysis.stems):  # most questions: no other company's words
+        return False
     foreign = set(analysis.stems) & index.out_of_scope
     number = index.target_numbers[best.target]
     return any(number not in index.stems.get(s, UNKNOWN_STEM).strong for s in foreign)

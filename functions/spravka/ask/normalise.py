@@ -46,6 +46,13 @@ _MAX_VARIANTS = 32
 _STEM_EXCEPTIONS = {"почем": "почем"}
 
 
+def clear_caches(lexicon: Lexicon) -> None:
+    """Forget every word read so far (benchmarks time the first reading of a question's words)."""
+    _stem_cached.cache_clear()
+    _correct_cached.cache_clear()
+    lexicon._readings.clear()
+
+
 def fold(text: str) -> str:
     """Lowercase, ё→е, unify dashes and spaces."""
     return text.lower().replace("ё", "е").replace("\u00a0", " ")
@@ -93,6 +100,8 @@ class Lexicon:
     synonym_sizes: Mapping[str, tuple[int, ...]] = dataclasses.field(default_factory=dict)
     _pools: dict[tuple[int, int], list[str]] = dataclasses.field(default_factory=dict, repr=False)
     _deletions: dict[str, list[str]] = dataclasses.field(default_factory=dict, repr=False)
+    # How each chunk of text reads (analyse), kept per lexicon: see READINGS_KEPT.
+    _readings: dict[str, "ChunkReading"] = dataclasses.field(default_factory=dict, repr=False)
 
     @classmethod
     def create(cls, words: Iterable[str], stems: Iterable[str],
@@ -167,9 +176,16 @@ def analyse(text: str, lexicon: Lexicon) -> Analysis:
     unknown: list[str] = []
     guessed: set[str] = set()
     stems: list[str] = []
+    kept = lexicon._readings
     for chunk in fold(text).split():
-        readings, digits = (_read_chunk(chunk, lexicon) if _DIGIT.search(chunk) is None
-                            else _read_chunk.__wrapped__(chunk, lexicon))
+        known = kept.get(chunk)
+        if known is None:
+            known = _read_chunk(chunk, lexicon)
+            if _DIGIT.search(chunk) is None:  # chunks with digits are not kept: account and phone numbers
+                if len(kept) >= READINGS_KEPT:
+                    kept.clear()
+                kept[chunk] = known
+        readings, digits = known
         numbers.extend(digits)
         for word, word_stem, typed_unknown, guess in readings:
             fixed.append(word)
@@ -187,15 +203,18 @@ def analyse(text: str, lexicon: Lexicon) -> Analysis:
 _DIGIT = re.compile(r"\d")
 # (word as read, its stem or None for a stopword, the word as typed when unknown, the stem a typo fix guessed)
 Reading = tuple[str, "str | None", "str | None", "str | None"]
+# A chunk's words as read, and its numbers.
+ChunkReading = tuple[tuple[Reading, ...], tuple[str, ...]]
+# Questions repeat their words far more than their wording, so each chunk is read once per
+# instance and kept in a plain dict on the lexicon, emptied when it reaches this size (a
+# flood of odd words cannot grow it without bound). Not an lru_cache: its bookkeeping on
+# every hit touches list nodes scattered in memory, and on a busy server the memory a
+# request touches, more than the instructions it runs, is what its time is made of.
+READINGS_KEPT = 32768
 
 
-@functools.lru_cache(maxsize=32768)
-def _read_chunk(chunk: str, lexicon: Lexicon) -> tuple[tuple[Reading, ...], tuple[str, ...]]:
-    """How one whitespace-separated chunk reads: its words with their fixes and stems, and its numbers.
-
-    Questions repeat their words far more than their wording, so each chunk is read
-    once per instance (chunks with digits are not kept: account and phone numbers).
-    """
+def _read_chunk(chunk: str, lexicon: Lexicon) -> ChunkReading:
+    """How one whitespace-separated chunk reads: its words with their fixes and stems, and its numbers."""
     out: list[Reading] = []
     numbers: list[str] = []
     for word in _convert_chunk(chunk, lexicon):

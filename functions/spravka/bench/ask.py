@@ -137,10 +137,7 @@ def time_answers(questions: list[str], index: Index, *, passes: int) -> list[flo
     answer("как оплатить", index)  # the first call pays for lazy imports
     runs = []
     for _ in range(passes):
-        for name in ("_stem_cached", "_correct_cached", "_read_chunk"):
-            cached = getattr(normalise, name, None)
-            if hasattr(cached, "cache_clear"):
-                cached.cache_clear()
+        normalise.clear_caches(index.lexicon)
         times = []
         for question in questions:
             started = time.perf_counter()
