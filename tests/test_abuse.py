@@ -162,8 +162,8 @@ def test_an_origin_not_listed_gets_no_cors(make_client: Any, monkeypatch: pytest
 
 # Security headers on every response, the static site of `spravka serve` included
 
-FUNCTION_HEADERS = ("X-Content-Type-Options", "Content-Security-Policy", "X-Frame-Options", "Referrer-Policy",
-                    "Cache-Control")
+FUNCTION_HEADERS = ("X-Content-Type-Options", "Content-Security-Policy", "X-Frame-Options", "Cache-Control",
+                    "Strict-Transport-Security")
 
 
 def test_security_headers_on_every_function_response(make_client: Any, monkeypatch: pytest.MonkeyPatch,
