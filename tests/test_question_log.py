@@ -157,6 +157,27 @@ def test_a_lone_surrogate_in_a_question_is_logged_and_drops_nothing(ask_client: 
                                                                    "как передать показания"]
 
 
+def test_a_question_redaction_fails_on_is_dropped_alone(ask_client: Any, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    """The writer redacts (off the request path): a bug there loses that question, not its batch or the answer."""
+    from spravka.questions import recorder
+
+    def redact(text: str) -> str:
+        if "сломай" in text:
+            raise RuntimeError(f"a bug in redaction of {text!r}")
+        return text
+
+    monkeypatch.setattr(recorder, "redact", redact)
+    for q in ["как оплатить электроэнергию", "сломай редактирование", "как передать показания"]:
+        assert ask_client.post("/", json={"q": q}).status_code == 200
+    assert sorted(record["q"] for record in logged(tmp_path)) == ["как оплатить электроэнергию",
+                                                                   "как передать показания"]
+    [writer] = recorder._writers.values()
+    assert writer.stats() == {"written": 2, "dropped": 1, "pending": 0}
+    assert "dropped" in caplog.text and "сломай" not in caplog.text  # the question is not in the log either
+
+
 def test_a_session_that_is_not_an_id_is_not_stored(ask_client: Any, tmp_path: Path) -> None:
     assert ask_client.post("/", json={"q": "как оплатить", "session": "звоните 89161234567"}).status_code == 200
     [record] = logged(tmp_path)

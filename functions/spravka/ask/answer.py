@@ -51,8 +51,12 @@ class Reply(NamedTuple):  # a tuple: one is made per question, cheaper than a fr
             "article": _ref_json(self.article, site_url) if self.article else None,
             "suggestions": [_ref_json(a, site_url) for a in self.suggestions],
             "action": self.action,
-            "score": round(max(0.0, min(100.0, self.score)), 1),
+            "score": self.shown_score(),
         }
+
+    def shown_score(self) -> float:
+        """The score as replies show it (and the question log keeps it): 0–100, one decimal."""
+        return round(max(0.0, min(100.0, self.score)), 1)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -18,7 +18,9 @@ def answer_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
     settings = get_settings()
     question = parse_question(payload, max_chars=settings.max_question_chars)
     visitor = parse_visitor(payload, required=False)
-    reply = answer(question, get_index()).to_json(settings.site_url)
-    # Logged after answering, redacted, only queued here (spravka.questions.recorder).
-    reply["question_id"] = record_question(question, reply, session=payload.get("session"), visitor=visitor)
-    return reply
+    reply = answer(question, get_index())
+    body = reply.to_json(settings.site_url)
+    # Logged after answering: only queued here, redacted before it is stored (spravka.questions.recorder).
+    body["question_id"] = record_question(question, reply, settings=settings, session=payload.get("session"),
+                                          visitor=visitor)
+    return body

@@ -1,8 +1,8 @@
 """Personal data out of a question before it is logged: numbers, phones, e-mails, cards, names → placeholders.
 
-Pure and fast (a handful of precompiled patterns): it runs on `ask`'s request path,
-before anything is queued. When in doubt it redacts: a lost meter value costs the
-editors nothing, a kept phone number is a leak.
+Pure and fast (a handful of precompiled patterns): the log's writer runs it on every
+question before anything is stored (spravka.questions.recorder). When in doubt it
+redacts: a lost meter value costs the editors nothing, a kept phone number is a leak.
 """
 
 from __future__ import annotations
