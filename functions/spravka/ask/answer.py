@@ -49,7 +49,7 @@ class Reply(NamedTuple):  # a tuple: one is made per question, cheaper than a fr
             "kind": self.kind,
             "text": self.text,
             "article": _ref_json(self.article, site_url) if self.article else None,
-            "suggestions": [_ref_json(a, site_url) for a in self.suggestions],
+            "suggestions": [_ref_json(a, site_url) for a in self.suggestions] if self.suggestions else [],
             "action": self.action,
             "score": self.shown_score(),
         }
@@ -77,10 +77,14 @@ def answer(question: str, index: Index) -> Reply:
 
 def decide(analysis: Analysis, candidates: list[Candidate], index: Index) -> Reply:
     """Pick the kind of reply from the ranked candidates."""
-    articles = [c for c in candidates if not c.target.startswith("@")]
-    intents = [c for c in candidates if c.target.startswith("@")]
+    articles: list[Candidate] = []
+    best_intent = None
+    for c in candidates:  # one loop, not two comprehensions: each is a function call of its own in 3.11
+        if c.target[0] != "@":
+            articles.append(c)
+        elif best_intent is None:
+            best_intent = c
     best_article = articles[0] if articles else None
-    best_intent = intents[0] if intents else None
     article_score = best_article.score if best_article else 0.0
 
     action = _rule_action(analysis)

@@ -120,12 +120,13 @@ def rank(stems: frozenset[str], index: Index, *, guessed: frozenset[str] = froze
     scores = [entry_scale * b + cover_scale * c for b, c in zip(best, covered)]
     # Numbers sorted by score, best first; the sort is stable, so ties stay by number (= by target id).
     # Float keys sort faster than tuples (list.sort compares them specially).
-    top = [number for number in sorted(range(size), key=scores.__getitem__, reverse=True)[:limit]
-           if covered[number]]
     target_ids = index.target_ids
-    return [_candidate(Candidate, (target_ids[number], scores[number], covered[number] / query_mass,
-                                   best_at[number]))
-            for number in top]
+    ranked: list[Candidate] = []
+    for number in sorted(range(size), key=scores.__getitem__, reverse=True)[:limit]:
+        if covered[number]:
+            ranked.append(_candidate(Candidate, (target_ids[number], scores[number], covered[number] / query_mass,
+                                                 best_at[number])))
+    return ranked
 
 
 _candidate = tuple.__new__  # a Candidate from a ready tuple, without NamedTuple's __new__ frame
