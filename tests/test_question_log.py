@@ -178,8 +178,9 @@ def test_a_question_redaction_fails_on_is_dropped_alone(ask_client: Any, tmp_pat
     assert "dropped" in caplog.text and "сломай" not in caplog.text  # the question is not in the log either
 
 
-def test_a_session_that_is_not_an_id_is_not_stored(ask_client: Any, tmp_path: Path) -> None:
-    assert ask_client.post("/", json={"q": "как оплатить", "session": "звоните 89161234567"}).status_code == 200
+@pytest.mark.parametrize("session", ["звоните 89161234567", "abc-123\n"])
+def test_a_session_that_is_not_an_id_is_not_stored(ask_client: Any, tmp_path: Path, session: str) -> None:
+    assert ask_client.post("/", json={"q": "как оплатить", "session": session}).status_code == 200
     [record] = logged(tmp_path)
     assert record["session"] is None
 

@@ -40,7 +40,8 @@ MAX_QUEUE = 20_000     # records waiting at most; beyond that new ones are dropp
 BATCH = 400            # records per write at most
 LINGER = 0.2           # seconds between the writer's looks at the queue: records gather into a batch
 MIN_LINGER = 0.01      # a writer told not to linger still sleeps between looks (no busy loop)
-SESSION = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+# Matched with fullmatch: "$" would let a trailing newline through.
+SESSION = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 _paused: contextvars.ContextVar[bool] = contextvars.ContextVar("spravka_log_paused", default=False)
 
@@ -61,7 +62,7 @@ class Asked(NamedTuple):
         return QuestionRecord(
             self.id, self.at, _utf8(redact(self.question)), reply.kind, reply.article.id if reply.article else None,
             reply.action, reply.shown_score(), tuple([a.id for a in reply.suggestions]),
-            session if isinstance(session, str) and SESSION.match(session) else None, self.visitor)
+            session if isinstance(session, str) and SESSION.fullmatch(session) else None, self.visitor)
 
 
 Queued = Record | Asked
