@@ -43,6 +43,7 @@ from urllib.parse import urlsplit
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "functions"))  # spravka's article loader, when run as a script
 CHROMIUM = os.environ.get("SPRAVKA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -214,16 +215,9 @@ THEMES = {
 
 def article_pages(knowledge: Path) -> dict[str, str]:
     """Article id -> its page path on the site (/<section>/<id>/)."""
-    pages: dict[str, str] = {}
-    for path in sorted(knowledge.glob("*/*.md")):
-        meta: dict[str, Any] = {}
-        text = path.read_text(encoding="utf-8")
-        if text.startswith("---"):
-            with contextlib.suppress(Exception):
-                meta = yaml.safe_load(text.split("---", 2)[1]) or {}
-        article_id = str(meta.get("id") or path.stem)
-        pages[article_id] = f"/{path.parent.name}/{path.stem}/"
-    return pages
+    from spravka.knowledge.articles import load_articles
+
+    return {article.id: article.url_path for article in load_articles(knowledge)}
 
 
 def load_questions(path: Path, pages: dict[str, str]) -> tuple[list[dict[str, str]], int]:

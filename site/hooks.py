@@ -16,6 +16,7 @@ from spravka.knowledge.api_page import PAGE_URI, SPEC_NAME, api_page_markdown  #
 from spravka.knowledge.articles import load_yaml  # noqa: E402
 from spravka.knowledge.facts import load_facts, render_facts  # noqa: E402
 from spravka.knowledge.render import page_markdown  # noqa: E402
+from spravka.paths import REPO_DIR  # noqa: E402
 
 _state: dict[str, Any] = {}
 
@@ -55,13 +56,9 @@ def _section_folder(section: Any) -> str:
     return ""
 
 
-def _spec_path(config: Any) -> Path:
-    return Path(config["config_file_path"]).parent / SPEC_NAME
-
-
 def on_files(files: Any, config: Any) -> Any:
     """Publish openapi.yaml at the site's root and add the integrators' page generated from it."""
-    text = _spec_path(config).read_text(encoding="utf-8")
+    text = (REPO_DIR / SPEC_NAME).read_text(encoding="utf-8")  # the repository's, whichever mkdocs.yml built
     files.append(File.generated(config, SPEC_NAME, content=text, inclusion=InclusionLevel.INCLUDED))  # *.yaml are excluded otherwise
     files.append(File.generated(config, PAGE_URI, content=api_page_markdown(yaml.safe_load(text))))
     return files
