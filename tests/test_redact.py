@@ -57,7 +57,6 @@ def test_questions_without_personal_data_stay_as_typed(text: str) -> None:
     assert redact(text) == text
 
 
-digits = st.text("0123456789", min_size=1, max_size=1)
 SEPARATORS = st.sampled_from([" ", "-", ""])
 
 

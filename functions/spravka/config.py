@@ -34,7 +34,6 @@ class Settings:
     timezone: str
     question_log: bool = True
     log_retention_days: int = 400
-    local_dev: bool = False
     trusted_proxy_hops: int = 1
     client_limit_per_hour: int = 300
     admin_token: str = ""
@@ -62,7 +61,6 @@ class Settings:
             timezone=environ.get("SPRAVKA_TIMEZONE", "Europe/Moscow"),
             question_log=_switch(environ, "QUESTION_LOG", True),
             log_retention_days=int_setting(environ, "LOG_RETENTION_DAYS", 400),
-            local_dev=local_dev,
             trusted_proxy_hops=int_setting(environ, "TRUSTED_PROXY_HOPS", 1, minimum=0),
             client_limit_per_hour=int_setting(environ, "CLIENT_LIMIT_PER_HOUR", 300),
             admin_token=admin_token,

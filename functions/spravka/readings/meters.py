@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,18 +13,16 @@ from spravka.readings.validate import mask_account, parse_account
 from spravka.store.base import ReadingStore
 from spravka.store.model import MeterState
 
-log = logging.getLogger(__name__)
-
 ACCOUNT_UNKNOWN = "Лицевой счёт (account) не найден. Проверьте номер."
 
 
-def account_meters(store: ReadingStore, account: str, *, client: str | None = None,
-                   now: datetime.datetime | None = None) -> list[MeterState]:
+def account_meters(store: ReadingStore, account: str, *, client: str | None,
+                   now: datetime.datetime) -> list[MeterState]:
     """The account's meters; 404 when the utility has none for it (charged to the client's lookup budget)."""
     states = store.meters(account)
     if not states:
         if client is not None:
-            charge_unknown_account(store, client=client, now=now or datetime.datetime.now(datetime.UTC))
+            charge_unknown_account(store, client=client, now=now)
         raise NotFound("account_unknown", ACCOUNT_UNKNOWN)
     return states
 

@@ -8,7 +8,6 @@ keys are then joined with RapidFuzz when they are close enough.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -38,8 +37,6 @@ class Group:
     count: int = 0
     kinds: Counter[str] = dataclasses.field(default_factory=Counter)
     texts: Counter[str] = dataclasses.field(default_factory=Counter)
-    first: datetime.datetime | None = None
-    last: datetime.datetime | None = None
     nearest: tuple[str, str, str, float] | None = None   # (article id, title, url, score)
 
     @property
@@ -63,12 +60,11 @@ def _similarity(a: str, b: str, **_: object) -> float:
     return score
 
 
-def group_unanswered(questions: Sequence[QuestionRecord], index: Index, *,
-                     kinds: Sequence[str] = UNANSWERED_KINDS) -> list[Group]:
+def group_unanswered(questions: Sequence[QuestionRecord], index: Index) -> list[Group]:
     """Groups of similar unanswered questions, the most frequent first."""
     by_key: dict[str, list[QuestionRecord]] = {}
     for question in questions:
-        if question.kind in kinds:
+        if question.kind in UNANSWERED_KINDS:
             by_key.setdefault(question_key(question.q, index), []).append(question)
     groups: list[Group] = []
     keys: list[str] = []
@@ -83,8 +79,6 @@ def group_unanswered(questions: Sequence[QuestionRecord], index: Index, *,
             group.count += 1
             group.kinds[question.kind] += 1
             group.texts[question.q] += 1
-            group.first = min(group.first or question.at, question.at)
-            group.last = max(group.last or question.at, question.at)
     for group in groups:
         group.nearest = nearest_article(group.key, index)
     groups.sort(key=lambda g: (-g.count, g.key))
