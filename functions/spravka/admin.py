@@ -11,16 +11,15 @@ from __future__ import annotations
 import hmac
 import io
 import logging
-import re
 
 import flask
 
 from spravka.config import get_settings
 from spravka.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from spravka.readings.period import PERIOD
 
 log = logging.getLogger(__name__)
 
-PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 CLOSED = "Административный доступ отключён."
 DENIED = "Нужен действующий ключ доступа (Authorization: Bearer …)."
 

@@ -67,9 +67,7 @@ def run(args: argparse.Namespace) -> int:
             ensure_ascii=False, indent=2))
         return 0
     for key, value in figures.items():
-        shown = f"{value:.1%}" if isinstance(value, float) and not key.startswith("latency") else (
-            f"{value:.2f}" if isinstance(value, float) else str(value))
-        print(f"{LABELS[key]:<48} {shown}")
+        print(f"{LABELS[key]:<48} {_shown(key, value)}")
     if args.errors:
         print(f"\nПромахи ({len(misses)}):")
         for o in misses[: args.errors]:
@@ -77,8 +75,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_share(key: str, value: float | int) -> bool:
+    """A figure shown in per cent (every float but the latencies)."""
+    return isinstance(value, float) and not key.startswith("latency")
+
+
 def _shown(key: str, value: float | int) -> str:
-    if isinstance(value, float) and not key.startswith("latency"):
+    if _is_share(key, value):
         return f"{value:.1%}"
     return f"{value:.2f}" if isinstance(value, float) else str(value)
 
@@ -102,7 +105,7 @@ def run_compare(args: argparse.Namespace) -> int:
     for key in result.after:
         before, after = result.before[key], result.after[key]
         delta = after - before
-        if isinstance(after, float) and not key.startswith("latency"):
+        if _is_share(key, after):
             shown_delta = f"{100 * delta:+.1f} п.п."
         else:
             shown_delta = f"{delta:+.2f}" if isinstance(delta, float) else f"{delta:+d}"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 
-_PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+from spravka.readings.period import PERIOD
 
 
 def _period(raw: str) -> str:
-    if not _PERIOD.fullmatch(raw):
+    if not PERIOD.fullmatch(raw):
         raise argparse.ArgumentTypeError(f"expected YYYY-MM, got {raw!r}")
     return raw
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
+
+# A billing period as given by billing's export requests: "2026-11" (fullmatch).
+PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 
 def local_date(moment: datetime.datetime, timezone: str) -> datetime.date:
