@@ -6,10 +6,10 @@ import dataclasses
 import datetime
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from spravka.ask.index import Index
+from spravka.knowledge.articles import load_yaml
 from spravka.paths import KNOWLEDGE_DIR
+from spravka.readings.period import start_of_day_utc
 from spravka.report.figures import Figures, compute
 from spravka.report.unanswered import Group, group_unanswered
 from spravka.store.log import LogStore
@@ -37,19 +37,15 @@ def period(since: datetime.date | None, until: datetime.date | None, *, timezone
 
 def section_titles() -> dict[str, str]:
     """Section id -> its name on the help site (knowledge/sections.yml); empty outside a checkout."""
-    path = KNOWLEDGE_DIR / "sections.yml"
-    if not path.is_file():
-        return {}
-    return {str(k): str(v) for k, v in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items()}
+    return {str(k): str(v) for k, v in load_yaml(KNOWLEDGE_DIR, "sections.yml").items()}
 
 
 def build_report(store: LogStore, index: Index, *, first: datetime.date, last: datetime.date,
                  timezone: str, site_url: str = "") -> Report:
     """Purge what expired, read the period's records and compute everything the report shows."""
-    zone = ZoneInfo(timezone)
     store.purge(datetime.datetime.now(datetime.timezone.utc))
-    since = datetime.datetime.combine(first, datetime.time(), zone)
-    until = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time(), zone)
+    since = start_of_day_utc(first, timezone)
+    until = start_of_day_utc(last + datetime.timedelta(days=1), timezone)
     questions = store.questions(since, until)
     events = store.events(since, until)
     figures = compute(questions, events, first_day=first, last_day=last, timezone=timezone,
