@@ -42,8 +42,7 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
         data_dir = Path(environ.get("SPRAVKA_DATA_DIR", str(DEFAULT_DATA_DIR)))
         store = environ.get("READINGS_STORE", "").strip() or f"sqlite:///{data_dir / 'spravka.sqlite3'}"
-        if not (store.startswith("sqlite:///") or store == "firestore"):
-            raise SettingsError(f"READINGS_STORE: expected sqlite:///<path> or firestore, got {store!r}")
+        sqlite_path(store)  # raises on anything but sqlite:///<path> or firestore
         local_dev = _switch(environ, "SPRAVKA_LOCAL_DEV", False)
         origins = _origins(environ.get("ALLOWED_ORIGINS", ""), local_dev=local_dev)
         admin_token = environ.get("ADMIN_TOKEN", "").strip()
@@ -78,6 +77,18 @@ def _origins(raw: str, *, local_dev: bool) -> tuple[str, ...]:
         elif not _ORIGIN.fullmatch(origin):
             raise SettingsError(f"ALLOWED_ORIGINS: expected origins like https://example.ru, got {origin!r}")
     return origins
+
+
+SQLITE_PREFIX = "sqlite:///"
+
+
+def sqlite_path(store: str) -> str | None:
+    """The file a READINGS_STORE value names (sqlite:///<path>), None for "firestore"; raises otherwise."""
+    if store.startswith(SQLITE_PREFIX):
+        return store[len(SQLITE_PREFIX):]
+    if store == "firestore":
+        return None
+    raise SettingsError(f"READINGS_STORE: expected sqlite:///<path> or firestore, got {store!r}")
 
 
 def int_setting(environ: Mapping[str, str], name: str, default: int, *, minimum: int = 1) -> int:

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import functools
 
-from spravka.config import SettingsError, get_settings
+from spravka.config import get_settings, sqlite_path
 from spravka.store.base import ReadingStore
-
-SQLITE_PREFIX = "sqlite:///"
 
 
 def open_store(url: str) -> ReadingStore:
     """The store a READINGS_STORE value names; Firestore's client library is imported only for "firestore"."""
-    if url.startswith(SQLITE_PREFIX):
+    path = sqlite_path(url)
+    if path is not None:
         from spravka.store.sqlite import SqliteStore
 
-        return SqliteStore(url[len(SQLITE_PREFIX):])
-    if url == "firestore":
-        from spravka.store.firestore import FirestoreStore
+        return SqliteStore(path)
+    from spravka.store.firestore import FirestoreStore
 
-        return FirestoreStore()
-    raise SettingsError(f"READINGS_STORE: expected sqlite:///<path> or firestore, got {url!r}")
+    return FirestoreStore()
 
 
 @functools.cache
