@@ -20,7 +20,11 @@ HOLIDAYS = {
 
 
 def is_night(moment: datetime.datetime) -> bool:
-    return moment.hour >= NIGHT_FROM or moment.hour < NIGHT_UNTIL
+    return is_night_hour(moment.hour)
+
+
+def is_night_hour(hour: int) -> bool:
+    return hour >= NIGHT_FROM or hour < NIGHT_UNTIL
 
 
 def holiday_name(day: datetime.date) -> str | None:

@@ -76,11 +76,11 @@ def kinds_chart(figures: Figures) -> str:
 
 
 def hours_chart(figures: Figures) -> str:
-    from spravka.report.calendar import NIGHT_FROM, NIGHT_UNTIL
+    from spravka.report.calendar import is_night_hour
 
     plt = _pyplot()
     figure, axes = plt.subplots(figsize=(WIDTH, 2.8))
-    colours = [NIGHT if hour >= NIGHT_FROM or hour < NIGHT_UNTIL else MUTED for hour in range(24)]
+    colours = [NIGHT if is_night_hour(hour) else MUTED for hour in range(24)]
     axes.bar(range(24), figures.by_hour, color=colours)
     axes.set_xticks(range(24), [f"{h}" for h in range(24)])
     axes.set_xlabel("час суток (тёмные столбцы — ночь, 22:00–6:00)")

@@ -21,6 +21,11 @@ SPECIAL_TOPICS = {"@personal": "Личные данные по счёту (ли�
 ACTION_TOPICS = {"submit-readings": "readings", "personal": "@personal", "operator": "@operator"}
 
 
+def _helpful_rate(yes: int, no: int) -> float | None:
+    """Share of "yes" among the answers to "Помог ли ответ?"; None without votes."""
+    return yes / (yes + no) if yes + no else None
+
+
 @dataclasses.dataclass(frozen=True)
 class ArticleFigures:
     id: str
@@ -32,8 +37,7 @@ class ArticleFigures:
 
     @property
     def helpful_rate(self) -> float | None:
-        votes = self.helpful_yes + self.helpful_no
-        return self.helpful_yes / votes if votes else None
+        return _helpful_rate(self.helpful_yes, self.helpful_no)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,8 +78,7 @@ class Figures:
 
     @property
     def helpful_rate(self) -> float | None:
-        votes = self.helpful_yes + self.helpful_no
-        return self.helpful_yes / votes if votes else None
+        return _helpful_rate(self.helpful_yes, self.helpful_no)
 
     @property
     def returning_share(self) -> float:
