@@ -43,7 +43,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "GOOGLE_CLOUD_PROJECT": ("", "the project id (required)"),
     "DEPLOY_REGION": ("europe-west1", "region of the functions"),
     "DEPLOY_FIRESTORE_LOCATION": ("europe-west1", "location of the Firestore database (fixed once created)"),
-    "DEPLOY_FUNCTIONS": ("ask readings events admin", "which functions of the table to deploy"),
+    "DEPLOY_FUNCTIONS": (" ".join(f.name for f in FUNCTIONS), "which functions of the table to deploy"),
     "DEPLOY_RUNTIME": ("python311", "Cloud Functions runtime"),
     "DEPLOY_SERVICE_ACCOUNT": ("spravka-functions", "account id the functions run as (created if missing)"),
     "DEPLOY_BUILD_SERVICE_ACCOUNT": ("spravka-build", "account id Cloud Build builds the functions as"),
@@ -154,13 +154,9 @@ def _function(row: Function, values: Mapping[str, str]) -> Function:
     return dataclasses.replace(
         row,
         public=row.public if not public else public == "true",
-        min_instances=_whole(values, prefix + "MIN_INSTANCES", row.min_instances),
+        min_instances=int_setting(values, prefix + "MIN_INSTANCES", row.min_instances, minimum=0),
         max_instances=_positive(values, prefix + "MAX_INSTANCES", row.max_instances),
     )
-
-
-def _whole(values: Mapping[str, str], name: str, default: int) -> int:
-    return int_setting(values, name, default, minimum=0)
 
 
 def _positive(values: Mapping[str, str], name: str, default: int | None = None) -> int:

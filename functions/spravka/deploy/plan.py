@@ -67,14 +67,14 @@ def plan(config: DeployConfig, *, repo: Path, bin_dir: str) -> list[Step]:
         *firestore_index_steps(json.loads((repo / INDEXES_FILE).read_text(encoding="utf-8")), p),
         Step("make the project a Firebase project (rules and hosting) unless it is one",
              ("firebase", "projects:addfirebase", config.project),
-             unless=("firebase", "apps:list", f"--project={config.project}", "--non-interactive")),
+             unless=("firebase", "apps:list", p, "--non-interactive")),
         Step("deploy the Firestore security rules (deny every client)",
-             ("firebase", "deploy", "--only=firestore:rules", f"--project={config.project}",
+             ("firebase", "deploy", "--only=firestore:rules", p,
               "--config=firebase.json", "--non-interactive")),
         *secret_steps(config, p),
         *(function_step(config, function) for function in config.functions),
         Step("upload the help site to Firebase Hosting",
-             ("firebase", "deploy", "--only=hosting", f"--project={config.project}", "--config=firebase.json",
+             ("firebase", "deploy", "--only=hosting", p, "--config=firebase.json",
               "--non-interactive")),
     ]
     return steps
@@ -131,9 +131,7 @@ def firestore_index_steps(spec: dict[str, object], project_flag: str) -> list[St
     """firestore.indexes.json (the Firebase CLI's format) as gcloud commands: composite indexes, field overrides, TTL."""
     steps = []
     for index in spec.get("indexes", []):  # type: ignore[attr-defined]
-        fields = [f"--field-config=field-path={f['fieldPath']}," + (
-            f"order={f['order'].lower()}" if "order" in f else f"array-config={f['arrayConfig'].lower()}")
-            for f in index["fields"]]
+        fields = [f"--field-config=field-path={f['fieldPath']},{_index_mode(f)}" for f in index["fields"]]
         steps.append(Step(f"composite index on {index['collectionGroup']}", (
             "gcloud", "firestore", "indexes", "composite", "create", f"--collection-group={index['collectionGroup']}",
             f"--query-scope={_scope(index.get('queryScope', 'COLLECTION'))}", *fields, project_flag), exists_ok=True))
@@ -141,9 +139,8 @@ def firestore_index_steps(spec: dict[str, object], project_flag: str) -> list[St
         field, group = override["fieldPath"], override["collectionGroup"]
         indexes = override.get("indexes", [])
         if indexes:
-            flags = ["--index=" + (f"order={i['order'].lower()}" if "order" in i
-                                    else f"array-config={i['arrayConfig'].lower()}")
-                     + f",query-scope={_scope(i.get('queryScope', 'COLLECTION'))}" for i in indexes]
+            flags = [f"--index={_index_mode(i)},query-scope={_scope(i.get('queryScope', 'COLLECTION'))}"
+                     for i in indexes]
             title = f"index settings of {group}.{field}"
         else:
             flags = ["--disable-indexes"]
@@ -155,6 +152,11 @@ def firestore_index_steps(spec: dict[str, object], project_flag: str) -> list[St
                 "gcloud", "firestore", "fields", "ttls", "update", field, f"--collection-group={group}",
                 "--enable-ttl", project_flag, "--quiet")))
     return steps
+
+
+def _index_mode(field: dict[str, str]) -> str:
+    """A field of an index as gcloud names it: order=ascending|descending or array-config=contains."""
+    return f"order={field['order'].lower()}" if "order" in field else f"array-config={field['arrayConfig'].lower()}"
 
 
 def _scope(scope: str) -> str:
