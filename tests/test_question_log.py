@@ -168,7 +168,7 @@ def test_a_question_redaction_fails_on_is_dropped_alone(ask_client: Any, tmp_pat
             raise RuntimeError(f"a bug in redaction of {text!r}")
         return text
 
-    monkeypatch.setattr(recorder, "redact", redact)
+    monkeypatch.setattr("spravka.questions.redact.redact", redact)
     for q in ["как оплатить электроэнергию", "сломай редактирование", "как передать показания"]:
         assert ask_client.post("/", json={"q": q}).status_code == 200
     assert sorted(record["q"] for record in logged(tmp_path)) == ["как оплатить электроэнергию",

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from spravka.config import Settings, get_settings
 from spravka.questions import records
 from spravka.questions.records import EventRecord, QuestionRecord, Record, new_id
-from spravka.questions.redact import redact
 
 if TYPE_CHECKING:
     import datetime
@@ -57,6 +56,9 @@ class Asked(NamedTuple):
     visitor: str | None
 
     def record(self) -> QuestionRecord:
+        # Imported here, in the writer's thread: compiling redaction's patterns (~3 ms) stays out of ask's cold start.
+        from spravka.questions.redact import redact
+
         reply = self.reply
         session = self.session
         return QuestionRecord(
