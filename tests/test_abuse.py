@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import flask
-import functions_framework
 import pytest
 from werkzeug.test import Client
 
 from spravka.callers import client_address
 from spravka.config import Settings, SettingsError, get_settings
 from spravka.readings import list_meters
-from tests.firestore_emulator import MAIN, load_accounts
+from tests.firestore_emulator import load_accounts
 from tests.tally import tally
 from tests.test_readings_http import assert_error
 
@@ -134,6 +133,8 @@ def test_sizes_and_fields_are_capped(request_args: dict[str, Any], status: int, 
 @pytest.mark.parametrize(("body", "code"), [
     ({"q": "в" * 1001}, "question_too_long"), ({"q": "вопрос", "session": "s" * 129}, "session_invalid"),
     ({"q": "вопрос", "visitor": "v" * 65}, "visitor_invalid"), ({"q": "вопрос", "visitor": "кириллица1"}, "visitor_invalid"),
+    ({"q": "вопрос", "visitor": "short"}, "visitor_invalid"), ({"q": "вопрос", "visitor": 12345678}, "visitor_invalid"),
+    ({"q": "вопрос", "visitor": ""}, "visitor_invalid"),
 ])
 def test_ask_fields_are_capped(body: dict[str, Any], code: str, make_client: Any) -> None:
     assert_error(make_client("ask").post("/", json=body), 400, code)
@@ -206,11 +207,12 @@ def test_security_headers_on_the_static_site(tmp_path: Path, monkeypatch: pytest
 # Admin surfaces
 
 @pytest.fixture
-def admin(readings_app: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+def admin(make_client: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The admin function with a token configured; a test that exports asks for readings_app first (its store)."""
     monkeypatch.setenv("ADMIN_TOKEN", ADMIN_TOKEN)
     monkeypatch.setenv("ALLOWED_ORIGINS", "https://help.example.ru")
     get_settings.cache_clear()
-    return functions_framework.create_app("admin", str(MAIN)).test_client()
+    return make_client("admin")
 
 
 def test_admin_is_closed_without_a_configured_token(make_client: Any) -> None:
@@ -228,7 +230,7 @@ def test_admin_refuses_a_missing_or_wrong_token(admin: Any, authorization: str |
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_admin_export_with_the_token(admin: Any, readings_app: Any) -> None:
+def test_admin_export_with_the_token(readings_app: Any, admin: Any) -> None:
     assert readings_app.client.post("/", json={"account": "000000000001", "values": {"t1": 1100}}).status_code == 201
     period = readings_app.store.history("000000000001", "m1")[-1].period
     headers = {"Authorization": f"Bearer {ADMIN_TOKEN}", "Origin": "https://help.example.ru"}

@@ -138,8 +138,9 @@ def set_immutable(paths: list[Path], on: bool) -> bool:
     return result.returncode == 0
 
 
-def test_sqlite_file_read_only_mid_run(readings_app_sqlite: Any, tmp_path: Path) -> None:
-    client, store = readings_app_sqlite
+@pytest.mark.parametrize("readings_app", ["sqlite"], indirect=True)
+def test_sqlite_file_read_only_mid_run(readings_app: Any, tmp_path: Path) -> None:
+    client, store = readings_app.client, readings_app.store
     database = tmp_path / "readings.sqlite3"
     assert client.post("/", json={**PAYLOAD, "idempotency_key": "before"}).status_code == 201
     # The -shm file stays writable: SQLite maps it into memory, and a read-only mapping is a crash, not a fault.
@@ -159,8 +160,9 @@ def test_sqlite_file_read_only_mid_run(readings_app_sqlite: Any, tmp_path: Path)
     tally("faults: survived (503, then accepted exactly once)")
 
 
-def test_sqlite_locked_mid_run_through_http(readings_app_sqlite: Any, tmp_path: Path) -> None:
-    client, store = readings_app_sqlite
+@pytest.mark.parametrize("readings_app", ["sqlite"], indirect=True)
+def test_sqlite_locked_mid_run_through_http(readings_app: Any, tmp_path: Path) -> None:
+    client, store = readings_app.client, readings_app.store
     store.busy_timeout = 0.2
     store.close()  # reconnect with the short timeout
     holder = sqlite3.connect(tmp_path / "readings.sqlite3", isolation_level=None)
@@ -176,19 +178,6 @@ def test_sqlite_locked_mid_run_through_http(readings_app_sqlite: Any, tmp_path: 
     assert client.post("/", json=PAYLOAD).status_code == 200
     assert_once(store, "000000000001", "m1", 2)
     tally("faults: survived (503, then accepted exactly once)")
-
-
-@pytest.fixture
-def readings_app_sqlite(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
-    from spravka.store import get_store
-
-    monkeypatch.setenv("READINGS_STORE", f"sqlite:///{tmp_path / 'readings.sqlite3'}")
-    get_store.cache_clear()
-    store = get_store()
-    load_accounts(store)
-    yield functions_framework.create_app("readings", str(MAIN)).test_client(), store
-    store.close()
-    get_store.cache_clear()
 
 
 @pytest.mark.firestore
