@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # System packages the tests need: Chromium for the widget tests, Java for the
-# Firestore emulator. Installs what is missing when running as root (CI);
+# Firestore emulator, faketime for scripts/test-any-day.sh. Installs what is missing when running as root (CI);
 # otherwise says what to install.
 set -euo pipefail
 
@@ -9,6 +9,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
+command -v faketime >/dev/null 2>&1 || missing+=(faketime)
 
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ]; then

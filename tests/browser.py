@@ -169,8 +169,12 @@ def browser() -> Iterator[Any]:
         pytest.skip(f"{CHROMIUM} is missing: run scripts/system-deps.sh (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    from spravka.store.emulator import real_clock_environment
+
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        # The browser is the customer's device: it keeps the machine's clock under scripts/test-any-day.sh.
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+                                              env=real_clock_environment())
         yield chromium
         chromium.close()
 

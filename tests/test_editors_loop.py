@@ -19,6 +19,20 @@ from tests.firestore_emulator import MAIN, PROJECT, STORES
 from tests.month import FIRST_DAY, LAST_DAY, REPEATED, TIMEZONE, Sent, generate
 
 SITE = "https://help.example.ru"
+# When the report is read: the day after the replayed month. The question log keeps records
+# LOG_RETENTION_DAYS and purges by the clock, so the test fixes it rather than read today's date.
+REPORT_DAY = datetime.datetime.combine(LAST_DAY + datetime.timedelta(days=1), datetime.time(12),
+                                       ZoneInfo(TIMEZONE))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_day() -> Any:
+    """The product's clock at REPORT_DAY for the whole module (the month fixture is module-scoped)."""
+    from spravka import clock as product_clock
+
+    previous = product_clock.use(lambda: REPORT_DAY)
+    yield REPORT_DAY
+    product_clock.use(previous)
 
 
 @dataclasses.dataclass
@@ -52,13 +66,13 @@ def replay(per_day: int, seed: int = 6) -> tuple[list[tuple[Sent, dict[str, Any]
     """Send the generated month through `ask` and `events` (functions-framework apps of main.py)."""
     import functions_framework
 
-    from spravka.questions import records, recorder
+    from spravka import clock as product_clock
+    from spravka.questions import recorder
 
     ask = functions_framework.create_app("ask", str(MAIN)).test_client()
     events = functions_framework.create_app("events", str(MAIN)).test_client()
-    clock = Clock(datetime.datetime.now(datetime.timezone.utc))
-    original = records.now
-    records.now = clock.now
+    clock = Clock(REPORT_DAY)
+    original = product_clock.use(clock.now)
     rng = random.Random(seed + 1)
     answered: list[tuple[Sent, dict[str, Any]]] = []
     sent_events: list[tuple[datetime.datetime, str, dict[str, Any]]] = []
@@ -100,7 +114,7 @@ def replay(per_day: int, seed: int = 6) -> tuple[list[tuple[Sent, dict[str, Any]
         stats = [writer.stats() for writer in recorder._writers.values()]
         assert sum(s["dropped"] for s in stats) == 0, stats
     finally:
-        records.now = original
+        product_clock.use(original)
     return answered, sent_events
 
 

@@ -16,8 +16,14 @@ import pytest
 from tests.firestore_emulator import MAIN, PROJECT, STORES
 
 UTC = datetime.timezone.utc
-# Relative to now: the SQLite store purges on write what expired by the clock.
-T0 = datetime.datetime.now(UTC).replace(microsecond=0) - datetime.timedelta(days=1)
+# The records' times. The SQLite store purges on write what expired by the product's clock,
+# which every test here holds at a day after T0 (the `log_clock` fixture), not at today's date.
+T0 = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def log_clock(clock: Any) -> Any:
+    return clock.set(T0 + datetime.timedelta(days=1))
 
 
 @pytest.fixture(params=STORES)

@@ -6,7 +6,6 @@ import datetime
 import logging
 import re
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -51,7 +50,9 @@ def test_post_answers_with_the_consumption(readings_app: Any) -> None:
     assert len(readings_app.store.history("000000000002", "m2")) == 2
 
 
-def test_rollover_is_accepted_and_flagged(readings_app: Any) -> None:
+def test_rollover_is_accepted_and_flagged(readings_app: Any, clock: Any) -> None:
+    # Inside the submission window (15th–25th): outside it the receipt would carry outside_window too.
+    clock.set("2026-11-20T12:00:00+03:00")
     response = readings_app.client.post("/", json={"account": "000000000005", "values": {"t1": 30}})
     assert response.status_code == 201
     receipt = response.get_json()
@@ -59,14 +60,25 @@ def test_rollover_is_accepted_and_flagged(readings_app: Any) -> None:
     assert [flag["code"] for flag in receipt["flags"]] == ["rollover"]
 
 
-def test_outside_the_window_is_accepted_and_flagged(readings_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    today = datetime.datetime.now(ZoneInfo("Europe/Moscow")).date()
-    window, timing = (f"1-{today.day - 1}", "late") if today.day > 1 else ("2-28", "early")
-    monkeypatch.setenv("READINGS_WINDOW", window)
-    get_settings.cache_clear()
+@pytest.mark.parametrize("moment, timing, period", [
+    # Before the default window (15th–25th) opens: this month's period, early.
+    ("2026-11-03T10:00:00+03:00", "early", "2026-11"),
+    # After it closes: next month's period, late — and across the year's end.
+    ("2026-12-31T23:30:00+03:00", "late", "2027-01"),
+    # 14 Nov 21:30 UTC is already the 15th in Moscow: inside the window, no flag.
+    ("2026-11-14T21:30:00+00:00", None, "2026-11"),
+])
+def test_outside_the_window_is_accepted_and_flagged(readings_app: Any, clock: Any, moment: str,
+                                                    timing: str | None, period: str) -> None:
+    clock.set(moment)
     response = readings_app.client.post("/", json={"account": "000000000001", "values": {"t1": 1100}})
     assert response.status_code == 201
-    (flag,) = response.get_json()["flags"]
+    receipt = response.get_json()
+    assert receipt["period"] == period
+    if timing is None:
+        assert receipt["flags"] == []
+        return
+    (flag,) = receipt["flags"]
     assert flag["code"] == "outside_window" and flag["timing"] == timing and "срока приёма" in flag["message"]
 
 

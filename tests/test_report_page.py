@@ -7,20 +7,21 @@ from typing import Any
 
 import pytest
 
-from tests.test_editors_loop import replay
+from tests.test_editors_loop import REPORT_DAY, replay
 from tests.month import FIRST_DAY, LAST_DAY, TIMEZONE
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def report_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def report_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: Any) -> Path:
     from spravka.cli import main
     from spravka.config import get_settings
 
     monkeypatch.setenv("READINGS_STORE", f"sqlite:///{tmp_path / 'spravka.sqlite3'}")
     monkeypatch.setenv("SPRAVKA_TIMEZONE", TIMEZONE)
     get_settings.cache_clear()
+    clock.set(REPORT_DAY)  # the log purges by the clock: read the month the day after it, not today
     replay(per_day=8)
     page = tmp_path / "report.html"
     assert main(["report", "--html", str(page), "--since", FIRST_DAY.isoformat(), "--until", LAST_DAY.isoformat()]) == 0

@@ -8,6 +8,8 @@ import threading
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from spravka import clock
+
 UTC = datetime.timezone.utc
 
 
@@ -51,8 +53,8 @@ def new_id() -> str:
 
 
 def now() -> datetime.datetime:
-    """The time a record is stamped with (UTC); the one clock of the log, replaced in tests to replay a month."""
-    return datetime.datetime.now(UTC)
+    """The time a record is stamped with (UTC): the product's clock (spravka.clock), set by tests."""
+    return clock.now()
 
 
 class QuestionRecord(NamedTuple):  # a tuple: one is made per answer, cheaper than a frozen dataclass

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from spravka import clock
 from spravka.config import Settings
 from spravka.errors import NotFound
 from spravka.readings.limits import charge_unknown_account, enforce_limits
@@ -34,7 +35,7 @@ def list_meters(store: ReadingStore, payload: Mapping[str, Any], *, settings: Se
     `client` is the caller's address for the per-client limit; None outside HTTP (no client limit).
     """
     account = parse_account(payload.get("account"))
-    now = now or datetime.datetime.now(datetime.UTC)
+    now = now or clock.now()
     enforce_limits(store, account=account, client=client, settings=settings, now=now)
     return {
         "account": mask_account(account),

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from spravka import clock
 from spravka.config import Settings
 from spravka.errors import BadRequest, NotFound
 from spravka.readings.consumption import Context, compute
@@ -49,7 +50,7 @@ def submit(store: ReadingStore, payload: Mapping[str, Any], *, settings: Setting
     `client` is the caller's address for the per-client limit; None outside HTTP (no client limit).
     """
     submission = parse_submission(payload)
-    now = now or datetime.datetime.now(datetime.UTC)
+    now = now or clock.now()
     enforce_limits(store, account=submission.account, client=client, settings=settings, now=now)
     meter = choose_meter(store, submission, client=client, now=now)
     day = local_date(now, settings.timezone)

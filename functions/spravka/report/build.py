@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from zoneinfo import ZoneInfo
 
+from spravka import clock
 from spravka.ask.index import Index
 from spravka.knowledge.articles import load_yaml
 from spravka.paths import KNOWLEDGE_DIR
@@ -27,7 +27,7 @@ class Report:
 def period(since: datetime.date | None, until: datetime.date | None, *, timezone: str,
            today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
     """The report's days, inclusive: by default the last 30 days up to today."""
-    today = today or datetime.datetime.now(ZoneInfo(timezone)).date()
+    today = today or clock.today(timezone)
     last = until or today
     first = since or last - datetime.timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
@@ -43,7 +43,7 @@ def section_titles() -> dict[str, str]:
 def build_report(store: LogStore, index: Index, *, first: datetime.date, last: datetime.date,
                  timezone: str, site_url: str = "") -> Report:
     """Purge what expired, read the period's records and compute everything the report shows."""
-    store.purge(datetime.datetime.now(datetime.timezone.utc))
+    store.purge(clock.now())
     since = start_of_day_utc(first, timezone)
     until = start_of_day_utc(last + datetime.timedelta(days=1), timezone)
     questions = store.questions(since, until)

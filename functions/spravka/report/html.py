@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from html import escape
 
+from spravka import clock
+
 from spravka.report.build import Report
 from spravka.report.charts import all_charts
 from spravka.report.figures import KIND_LABELS
@@ -27,7 +29,7 @@ td.n{text-align:right;white-space:nowrap}.muted{color:#757575;font-size:13px}ol.
 
 def render_html(report: Report, *, generated: datetime.datetime | None = None) -> str:
     f = report.figures
-    generated = generated or datetime.datetime.now(datetime.timezone.utc)
+    generated = generated or clock.now()
     peak = f.peak_day
     cards = [
         (str(f.total), "вопросов за период"),

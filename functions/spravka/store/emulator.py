@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import logging
 import socket
 import subprocess
@@ -19,6 +20,22 @@ START_TIMEOUT = 60.0
 
 class EmulatorMissing(RuntimeError):
     """The emulator's jar or Java is not installed."""
+
+
+def real_clock_environment() -> dict[str, str]:
+    """This environment without Debian's faketime: the emulator keeps the machine's clock.
+
+    scripts/test-any-day.sh runs the tests under faketime (LD_PRELOAD); a JVM under it hangs in
+    start-up. The emulator stands for Google's servers, whose clock is never the product's: the
+    product stamps every document with its own clock (spravka.clock) and uses no server timestamps.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FAKETIME")}
+    preload = [lib for lib in env.get("LD_PRELOAD", "").split(":") if lib and "faketime" not in lib]
+    if preload:
+        env["LD_PRELOAD"] = ":".join(preload)
+    else:
+        env.pop("LD_PRELOAD", None)
+    return env
 
 
 def free_port() -> int:
@@ -78,7 +95,8 @@ def start_emulator(*, jar: Path | None = None, port: int | None = None) -> Emula
     port = port or free_port()
     command = ["java", "-cp", str(jar), MAIN_CLASS, "start", "--host=127.0.0.1", f"--port={port}"]
     try:
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   env=real_clock_environment())
     except FileNotFoundError:
         raise EmulatorMissing("java is not installed; the Firestore emulator needs it") from None
     emulator = Emulator(process, port)

@@ -10,7 +10,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from spravka import compact_json
+from spravka import clock, compact_json
 from spravka.questions.records import UTC, EventRecord, QuestionRecord, Record
 from spravka.store.log import EVENTS, QUESTIONS, expiry
 from spravka.store.sqlite_schema import connect, write_transaction
@@ -108,7 +108,7 @@ class SqliteLogStore:
                 for table, values in rows.items():
                     _insert(db, table, values)
         if time.monotonic() - self._last_purge > PURGE_EVERY:
-            self.purge(datetime.datetime.now(UTC))
+            self.purge(clock.now())
 
     def _read(self, table: str, since: datetime.datetime | None,
               until: datetime.datetime | None) -> list[tuple[str, str, str]]:
