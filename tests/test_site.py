@@ -34,7 +34,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_article_is_a_page(built_site: Path) -> None:
     articles = load_articles(KNOWLEDGE_DIR)
-    assert len(articles) == 51
+    assert len(articles) == 62
     for article in articles:
         page = built_site / article.url_path.strip("/") / "index.html"
         assert page.is_file(), article.url_path
