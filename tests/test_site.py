@@ -34,7 +34,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_article_is_a_page(built_site: Path) -> None:
     articles = load_articles(KNOWLEDGE_DIR)
-    assert len(articles) == 62
+    assert len(articles) == 71
     for article in articles:
         page = built_site / article.url_path.strip("/") / "index.html"
         assert page.is_file(), article.url_path
@@ -55,6 +55,7 @@ def test_home_page_leads_with_most_asked_topics_and_contacts(built_site: Path) -
     home = (built_site / "index.html").read_text(encoding="utf-8")
     for link in ("lk/lk-registration/", "readings/readings-how-to-submit/", "payment/payment-methods/"):
         assert link in home
+    assert home.index("lk/lk-registration/") < home.index("heat/heating-billing/"), "the heat section follows the most asked"
     assert load_facts(KNOWLEDGE_DIR)["hotline"] in home
 
 
