@@ -8,13 +8,13 @@ STAMP := $(VENV)/.installed
 
 # `make run [HOST=…] [PORT=…]`. With VENV=/abs/path/.venv on the command line an
 # existing environment is used as it is (nothing installed into it), and
-# PYTHONPATH puts this checkout's functions/ first, so its code is what runs.
+# PYTHONPATH puts this checkout's functions/ and spravka_tools/ first, so its code is what runs.
 HOST ?= 127.0.0.1
 PORT ?= 8000
 RUN_DEPS := $(if $(filter command line,$(origin VENV)),,$(STAMP))
 
 run: $(RUN_DEPS)
-	PYTHONPATH="$(CURDIR)/functions$(if $(PYTHONPATH),:$(PYTHONPATH))" $(BIN)/spravka serve --host $(HOST) --port $(PORT)
+	PYTHONPATH="$(CURDIR)/functions:$(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))" $(BIN)/spravka serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest

@@ -100,7 +100,7 @@ def start_serve(workdir: Path, *, allowed_origins: str = "") -> Served:
         "ALLOWED_ORIGINS": allowed_origins,
         "NO_MKDOCS_2_WARNING": "1",
     }
-    command = [sys.executable, "-c", "import sys; from spravka.cli import main; sys.exit(main())", "serve", "--host", "127.0.0.1", "--port", "0",
+    command = [sys.executable, "-c", "import sys; from spravka_tools.cli import main; sys.exit(main())", "serve", "--host", "127.0.0.1", "--port", "0",
                "--site-dir", str(workdir / "site")]
     return start_process(command, cwd=REPO_DIR, env=env, log_path=workdir / "serve.log")
 

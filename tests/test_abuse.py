@@ -187,7 +187,7 @@ def test_security_headers_on_every_function_response(make_client: Any, monkeypat
 
 
 def test_security_headers_on_the_static_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from spravka.serve import SITE_HEADERS, make_app
+    from spravka_tools.serve import SITE_HEADERS, make_app
 
     monkeypatch.setenv("READINGS_STORE", f"sqlite:///{tmp_path / 'readings.sqlite3'}")
     site = tmp_path / "site"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from spravka.cli import main as cli
+from spravka_tools.cli import main as cli
 from spravka.paths import KNOWLEDGE_DIR
 
 QUESTIONS = """

@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from hypothesis import HealthCheck, settings
 from werkzeug.serving import make_server
 
-from spravka.serve import FUNCTIONS
+from spravka_tools.serve import FUNCTIONS
 from tests.openapi_check import OPENAPI, check_response, load_schema
 from tests.tally import tally
 
@@ -43,7 +43,7 @@ def served(path: str) -> bool:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`spravka serve`'s WSGI app on a free port (site folder empty: only the functions matter here)."""
     from spravka.config import get_settings
-    from spravka.serve import make_app
+    from spravka_tools.serve import make_app
     from spravka.store import get_store
     from tests.firestore_emulator import load_accounts
 

@@ -256,7 +256,7 @@ def test_a_full_queue_drops_what_does_not_fit(tmp_path: Path) -> None:
 
 def test_records_queued_before_sigterm_are_written(tmp_path: Path) -> None:
     """functions-framework's gunicorn worker, stopped like Cloud Run stops it: nothing queued is lost."""
-    from spravka.bench._common import post_json, serve_function
+    from spravka_tools.bench._common import post_json, serve_function
 
     db = tmp_path / "spravka.sqlite3"
     env = {"READINGS_STORE": f"sqlite:///{db}", "PYTHONPATH": str(MAIN.parent)}

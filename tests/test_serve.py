@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from werkzeug.test import Client
 
-from spravka.cli import build_parser
-from spravka.serve import build_site, make_app
+from spravka_tools.cli import build_parser
+from spravka_tools.serve import build_site, make_app
 from tests.browser import REPO_DIR, start_process
 
 
