@@ -134,7 +134,7 @@ def month(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 def build(month: Month) -> Any:
     from spravka.ask.index import get_index
     from spravka_tools.report.build import build_report
-    from spravka.store.log import open_log_store
+    from spravka.questions.open_store import open_log_store
 
     store = open_log_store(month.store_url)
     try:

@@ -22,7 +22,7 @@ T0 = datetime.datetime.now(UTC).replace(microsecond=0) - datetime.timedelta(days
 
 @pytest.fixture(params=STORES)
 def log_store(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
-    from spravka.store.log import open_log_store
+    from spravka.questions.open_store import open_log_store
 
     if request.param == "firestore":
         request.getfixturevalue("firestore_emulator").wipe(PROJECT)
@@ -61,7 +61,7 @@ def test_store_keeps_records_by_time_with_random_ids_and_an_expiry(log_store: An
 @pytest.mark.parametrize("count", [1, 63, 64, 65, 131])
 def test_a_batch_of_any_size_is_written_whole_once(count: int, tmp_path: Path) -> None:
     """The SQLite store inserts many rows a statement (chunks of 64, 32, …): every size lands whole."""
-    from spravka.store.log_sqlite import SqliteLogStore
+    from spravka.questions.store_sqlite import SqliteLogStore
 
     store = SqliteLogStore(tmp_path / "log.sqlite3")
     records = [question(n, T0 + datetime.timedelta(seconds=n)) for n in range(count)]
@@ -73,7 +73,7 @@ def test_a_batch_of_any_size_is_written_whole_once(count: int, tmp_path: Path) -
 
 def test_a_log_file_of_the_first_layout_is_moved_to_time_order_with_every_row(tmp_path: Path) -> None:
     """Files written before the log kept rows in (at, id) order: opened, they are migrated, nothing lost."""
-    from spravka.store.log_sqlite import SqliteLogStore, _stamp
+    from spravka.questions.store_sqlite import SqliteLogStore, _stamp
 
     path = tmp_path / "log.sqlite3"
     records = [question(n, T0 + datetime.timedelta(minutes=n)) for n in range(5)]
@@ -237,7 +237,7 @@ def test_record_ids_are_unique_random_hex_also_after_a_fork() -> None:
 
 def test_a_full_queue_drops_what_does_not_fit(tmp_path: Path) -> None:
     from spravka.questions.recorder import LogWriter
-    from spravka.store.log_sqlite import SqliteLogStore
+    from spravka.questions.store_sqlite import SqliteLogStore
 
     opened = threading.Event()
 
@@ -282,7 +282,7 @@ def events_client(make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 def test_events_are_accepted_and_stored(events_client: Any, tmp_path: Path) -> None:
     from spravka.questions import recorder
-    from spravka.store.log_sqlite import SqliteLogStore
+    from spravka.questions.store_sqlite import SqliteLogStore
 
     batch = [{"type": "visit"}, {**EVENT, "url": EVENT["url"] + "?account=123456789012#top", "question_id": "q1"},
              {"type": "helpful", "article": "payment-methods", "value": False}]

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from spravka.config import get_settings
     from spravka_tools.report.build import build_report, period
     from spravka_tools.report.text import render_text
-    from spravka.store.log import open_log_store
+    from spravka.questions.open_store import open_log_store
 
     settings = get_settings()
     try:

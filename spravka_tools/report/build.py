@@ -12,7 +12,7 @@ from spravka.paths import KNOWLEDGE_DIR
 from spravka.readings.period import start_of_day_utc
 from spravka_tools.report.figures import Figures, compute
 from spravka_tools.report.unanswered import Group, group_unanswered
-from spravka.store.log import LogStore
+from spravka.questions.store import LogStore
 
 DEFAULT_DAYS = 30
 

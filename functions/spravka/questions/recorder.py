@@ -21,7 +21,7 @@ import re
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from spravka.config import Settings, get_settings
 from spravka.questions import records
@@ -30,8 +30,7 @@ from spravka.questions.records import EventRecord, QuestionRecord, Record, new_i
 if TYPE_CHECKING:
     import datetime
 
-    from spravka.ask.answer import Reply
-    from spravka.store.log import LogStore
+    from spravka.questions.store import LogStore
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +40,27 @@ LINGER = 0.2           # seconds between the writer's looks at the queue: record
 MIN_LINGER = 0.01      # a writer told not to linger still sleeps between looks (no busy loop)
 # Matched with fullmatch: "$" would let a trailing newline through.
 SESSION = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+
+class Article(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+class Reply(Protocol):
+    """What the log keeps of ask's reply (spravka.ask.answer.Reply has it); the log does not import ask."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def article(self) -> Article | None: ...
+    @property
+    def suggestions(self) -> tuple[Article, ...]: ...
+    @property
+    def action(self) -> str | None: ...
+    def shown_score(self) -> float: ...
+
 
 _paused: contextvars.ContextVar[bool] = contextvars.ContextVar("spravka_log_paused", default=False)
 
@@ -220,7 +240,7 @@ def writer_for(settings: Settings) -> LogWriter:
                 url = settings.readings_store
 
                 def open_store() -> LogStore:
-                    from spravka.store.log import open_log_store
+                    from spravka.questions.open_store import open_log_store
 
                     return open_log_store(url)
 

@@ -10,7 +10,6 @@ import datetime
 from collections.abc import Sequence
 from typing import Protocol
 
-from spravka.config import sqlite_path
 from spravka.questions.records import EventRecord, QuestionRecord, Record
 
 # Firestore collections (and SQLite tables) of the log, and the TTL field on every document.
@@ -42,18 +41,6 @@ class LogStore(Protocol):
 
     def close(self) -> None:
         ...
-
-
-def open_log_store(url: str) -> LogStore:
-    """The log store for a READINGS_STORE value; Firestore's library is imported only for "firestore"."""
-    path = sqlite_path(url)
-    if path is not None:
-        from spravka.store.log_sqlite import SqliteLogStore
-
-        return SqliteLogStore(path)
-    from spravka.store.log_firestore import FirestoreLogStore
-
-    return FirestoreLogStore()
 
 
 def expiry(at: datetime.datetime, retention_days: int) -> datetime.datetime:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from spravka import compact_json
 from spravka.questions.records import UTC, EventRecord, QuestionRecord, Record
-from spravka.store.log import EVENTS, QUESTIONS, expiry
+from spravka.questions.store import EVENTS, QUESTIONS, expiry
 from spravka.store.sqlite_schema import connect, write_transaction
 
 # Rows are kept in (at, id) order, WITHOUT ROWID: a batch of the log appends at the right edge

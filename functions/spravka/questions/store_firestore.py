@@ -15,7 +15,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 
 from spravka.questions.records import EventRecord, QuestionRecord, Record
 from spravka.store.firestore_calls import CALL
-from spravka.store.log import EVENTS, QUESTIONS, TTL_FIELD, expiry
+from spravka.questions.store import EVENTS, QUESTIONS, TTL_FIELD, expiry
 
 BATCH_LIMIT = 500  # Firestore's most writes in one batch
 
