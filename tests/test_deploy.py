@@ -196,7 +196,7 @@ def test_the_deploy_source_is_self_contained(tmp_path: Path) -> None:
         reply = ask.post("/", json={"q": "как передать показания"})
         assert reply.status_code == 200 and reply.get_json()["kind"] in ("answer", "clarify", "action"), reply.data
         readings = functions_framework.create_app("readings", "main.py").test_client()
-        missing = readings.get("/?account=000000000001")
+        missing = readings.post("/meters", json={"account": "000000000001"})
         assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "account_unknown", missing.data
         events = functions_framework.create_app("events", "main.py").test_client()
         bad = events.post("/", json={"visitor": "v-0123456789", "events": []})

@@ -17,7 +17,6 @@ import collections
 import contextlib
 import contextvars
 import logging
-import re
 import threading
 import traceback
 from collections.abc import Callable, Iterator
@@ -38,8 +37,6 @@ MAX_QUEUE = 20_000     # records waiting at most; beyond that new ones are dropp
 BATCH = 400            # records per write at most
 LINGER = 0.2           # seconds between the writer's looks at the queue: records gather into a batch
 MIN_LINGER = 0.01      # a writer told not to linger still sleeps between looks (no busy loop)
-# Matched with fullmatch: "$" would let a trailing newline through.
-SESSION = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 
 
@@ -72,7 +69,7 @@ class Asked(NamedTuple):
     at: datetime.datetime
     question: str
     reply: Reply
-    session: object
+    session: str | None  # already an id of its alphabet or None (spravka.ids.parse_session)
     visitor: str | None
 
     def record(self) -> QuestionRecord:
@@ -84,7 +81,7 @@ class Asked(NamedTuple):
         return QuestionRecord(
             self.id, self.at, _utf8(redact(self.question)), reply.kind, reply.article.id if reply.article else None,
             reply.action, reply.shown_score(), tuple([a.id for a in reply.suggestions]),
-            session if isinstance(session, str) and SESSION.fullmatch(session) else None, self.visitor)
+            session, self.visitor)
 
 
 Queued = Record | Asked
@@ -279,7 +276,7 @@ def logging_on(settings: Settings) -> bool:
     return settings.question_log and not _paused.get()
 
 
-def record_question(question: str, reply: Reply, *, settings: Settings, session: object = None,
+def record_question(question: str, reply: Reply, *, settings: Settings, session: str | None = None,
                     visitor: str | None = None) -> str | None:
     """Queue the question with the reply it got; its id, or None when logging is off or it was dropped.
 
