@@ -55,7 +55,7 @@ def build_site(site_dir: Path) -> None:
 def load_demo_accounts() -> int:
     """Load demo/accounts.csv into the configured store; 0 when the loader is not there yet."""
     try:
-        from spravka.readings import demo
+        from spravka_tools import demo
     except ImportError as error:
         log.warning("demo accounts not loaded: %s", error)
         return 0
