@@ -52,7 +52,7 @@ def replay(per_day: int, seed: int = 6) -> tuple[list[tuple[Sent, dict[str, Any]
     """Send the generated month through `ask` and `events` (functions-framework apps of main.py)."""
     import functions_framework
 
-    from spravka.questions import records, recorder
+    from spravka.questions import records, writer as log_writers
 
     ask = functions_framework.create_app("ask", str(MAIN)).test_client()
     events = functions_framework.create_app("events", str(MAIN)).test_client()
@@ -96,8 +96,8 @@ def replay(per_day: int, seed: int = 6) -> tuple[list[tuple[Sent, dict[str, Any]
                                       "question_id": reply["question_id"]})
                 if batch:
                     send(question.at + datetime.timedelta(seconds=30), question.visitor, batch)
-        assert recorder.flush_all(30)
-        stats = [writer.stats() for writer in recorder._writers.values()]
+        assert log_writers.flush_all(30)
+        stats = [writer.stats() for writer in log_writers._writers.values()]
         assert sum(s["dropped"] for s in stats) == 0, stats
     finally:
         records.now = original
@@ -108,7 +108,7 @@ def replay(per_day: int, seed: int = 6) -> tuple[list[tuple[Sent, dict[str, Any]
 def month(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Month:
     """The month, replayed once per store for the tests of this module."""
     from spravka.config import get_settings
-    from spravka.questions import recorder
+    from spravka.questions import writer as log_writers
 
     db_path = None
     if request.param == "firestore":
@@ -126,7 +126,7 @@ def month(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         try:
             answered, events = replay(per_day)
         finally:
-            recorder.close_all()
+            log_writers.close_all()
             get_settings.cache_clear()
     return Month(request.param, answered, events, url, db_path)
 

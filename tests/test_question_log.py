@@ -125,9 +125,9 @@ def ask_client(make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def logged(tmp_path: Path) -> list[dict[str, Any]]:
-    from spravka.questions import recorder
+    from spravka.questions import writer as log_writers
 
-    assert recorder.flush_all()
+    assert log_writers.flush_all()
     with sqlite3.connect(tmp_path / "spravka.sqlite3") as db:
         return [json.loads(doc) | {"id": id} for id, doc in db.execute("SELECT id, doc FROM questions")]
 
@@ -161,7 +161,7 @@ def test_a_question_redaction_fails_on_is_dropped_alone(ask_client: Any, tmp_pat
                                                         monkeypatch: pytest.MonkeyPatch,
                                                         caplog: pytest.LogCaptureFixture) -> None:
     """The writer redacts (off the request path): a bug there loses that question, not its batch or the answer."""
-    from spravka.questions import recorder
+    from spravka.questions import writer as log_writers
 
     def redact(text: str) -> str:
         if "сломай" in text:
@@ -173,7 +173,7 @@ def test_a_question_redaction_fails_on_is_dropped_alone(ask_client: Any, tmp_pat
         assert ask_client.post("/", json={"q": q}).status_code == 200
     assert sorted(record["q"] for record in logged(tmp_path)) == ["как оплатить электроэнергию",
                                                                    "как передать показания"]
-    [writer] = recorder._writers.values()
+    [writer] = log_writers._writers.values()
     assert writer.stats() == {"written": 2, "dropped": 1, "pending": 0}
     assert "dropped" in caplog.text and "сломай" not in caplog.text  # the question is not in the log either
 
@@ -199,7 +199,7 @@ def test_logging_off_answers_without_an_id_and_stores_nothing(ask_client: Any, t
 def test_a_store_fault_drops_the_record_never_the_answer(make_client: Any, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch,
                                                          caplog: pytest.LogCaptureFixture) -> None:
-    from spravka.questions import recorder
+    from spravka.questions import writer as log_writers
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the store's folder should be")
@@ -208,8 +208,8 @@ def test_a_store_fault_drops_the_record_never_the_answer(make_client: Any, tmp_p
     for _ in range(3):
         response = client.post("/", json={"q": "как оплатить электроэнергию"})
         assert response.status_code == 200 and response.get_json()["kind"] == "answer"
-    assert recorder.flush_all()
-    [writer] = recorder._writers.values()
+    assert log_writers.flush_all()
+    [writer] = log_writers._writers.values()
     assert writer.stats() == {"written": 0, "dropped": 3, "pending": 0}
     assert "dropped" in caplog.text
 
@@ -236,7 +236,7 @@ def test_record_ids_are_unique_random_hex_also_after_a_fork() -> None:
 
 
 def test_a_full_queue_drops_what_does_not_fit(tmp_path: Path) -> None:
-    from spravka.questions.recorder import LogWriter
+    from spravka.questions.writer import LogWriter
     from spravka.questions.store_sqlite import SqliteLogStore
 
     opened = threading.Event()
@@ -281,7 +281,7 @@ def events_client(make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_events_are_accepted_and_stored(events_client: Any, tmp_path: Path) -> None:
-    from spravka.questions import recorder
+    from spravka.questions import writer as log_writers
     from spravka.questions.store_sqlite import SqliteLogStore
 
     batch = [{"type": "visit"}, {**EVENT, "url": EVENT["url"] + "?account=123456789012#top", "question_id": "q1"},
@@ -290,7 +290,7 @@ def test_events_are_accepted_and_stored(events_client: Any, tmp_path: Path) -> N
     response = events_client.post("/", data=json.dumps({"visitor": "visitor-0001", "events": batch}),
                                   content_type="text/plain;charset=UTF-8")
     assert response.status_code == 202 and response.get_json() == {"accepted": 3}
-    assert recorder.flush_all()
+    assert log_writers.flush_all()
     store = SqliteLogStore(tmp_path / "spravka.sqlite3")
     stored = store.events()
     store.close()

@@ -58,7 +58,7 @@ def _set_logging(on: bool, store: str) -> None:
 def bench_in_process(questions: list[str], tmp: Path, *, passes: int) -> None:
     """answer_payload (validation, answer, logging) per question: on and off interleaved, pass by pass."""
     from spravka.ask.service import answer_payload
-    from spravka.questions import recorder
+    from spravka.questions import writer as log_writers
 
     store = f"sqlite:///{tmp / 'in-process.sqlite3'}"
     saved = {name: os.environ.get(name) for name in ("QUESTION_LOG", "READINGS_STORE")}
@@ -77,10 +77,10 @@ def bench_in_process(questions: list[str], tmp: Path, *, passes: int) -> None:
                     answer_payload({"q": question, "session": "bench-session", "visitor": "bench-visitor"})
                     one_pass.append((time.perf_counter() - started) * 1000)
                 times[on].append(one_pass)
-        recorder.flush_all(60)
-        stats = [writer.stats() for writer in recorder._writers.values()]
+        log_writers.flush_all(60)
+        stats = [writer.stats() for writer in log_writers._writers.values()]
     finally:
-        recorder.close_all()
+        log_writers.close_all()
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
