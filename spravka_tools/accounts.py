@@ -7,18 +7,16 @@ import dataclasses
 import datetime
 import functools
 import io
-import re
 from decimal import Decimal
 
 from spravka.errors import ApiError
 from spravka.readings.period import start_of_day_utc
-from spravka.readings.validate import parse_account, parse_value
+from spravka.readings.validate import METER_ID, parse_account, parse_value
 from spravka.store.base import MeterChange, ReadingStore
 from spravka.store.model import UNITS, ZONES, LastReading, Meter, MeterState, Reading, canonical_values, stable_id
 
 HEADER = ("account", "meter", "resource", "zones", "digits", "serial", "last_date", "last_t1", "last_t2", "last_t3")
 MAX_DIGITS = 9
-_METER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 
 
 class AccountsFileError(ValueError):
@@ -73,7 +71,7 @@ def _parse_row(line: int, cells: list[str]) -> AccountRow:
         account = parse_account(field["account"])
     except ApiError:
         raise ValueError("account: expected 12 digits") from None
-    if not _METER_ID.fullmatch(field["meter"]):
+    if not METER_ID.fullmatch(field["meter"]):
         raise ValueError("meter: expected an id of letters, digits, '.', '_' or '-' (up to 40)")
     if field["resource"] not in UNITS:
         raise ValueError(f"resource: expected one of {', '.join(UNITS)}")

@@ -9,7 +9,6 @@ import math
 import os
 import platform
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from spravka.paths import REPO_DIR
+from spravka_tools.emulator import free_port
 
 FUNCTIONS_FRAMEWORK = Path(sys.executable).parent / "functions-framework"
 START_TIMEOUT = 60.0     # seconds from spawn to the first 200 before we give up
@@ -45,12 +45,6 @@ def server_settings() -> str:
     workers = int(os.environ.get("WORKERS", 1))
     threads = int(os.environ.get("THREADS", (os.cpu_count() or 1) * 4))
     return f"gunicorn (functions-framework's production server), {workers} worker × {threads} threads"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def post_json(conn: http.client.HTTPConnection, body: bytes) -> int:
