@@ -1,4 +1,7 @@
-"""Entry points of the deployed functions: adapters only (read the request, call one function, render)."""
+"""Entry points of the deployed functions: one-line adapters, each to its capability's service `handle(request)`.
+
+Each imports its service on first call, so a function's cold start loads only its own modules.
+"""
 
 from __future__ import annotations
 
@@ -7,43 +10,32 @@ from typing import Any
 import flask
 import functions_framework
 
-from spravka.http import json_endpoint, read_json
+from spravka.http import json_endpoint
 
 
 @functions_framework.http
 @json_endpoint(methods=("GET", "POST"))
 def ask(request: flask.Request) -> Any:
-    from spravka.ask.service import answer_payload
-
-    return answer_payload(read_json(request))
+    from spravka.ask import service
+    return service.handle(request)
 
 
 @functions_framework.http
 @json_endpoint(methods=("GET", "POST"))
 def readings(request: flask.Request) -> Any:
-    from spravka.callers import client_address
-    from spravka.config import get_settings
-    from spravka.readings import list_meters, submit
-    from spravka.store import get_store
-
-    settings = get_settings()
-    client = client_address(request, trusted_hops=settings.trusted_proxy_hops)
-    if request.method == "GET":
-        return list_meters(get_store(), read_json(request), settings=settings, client=client)
-    return submit(get_store(), read_json(request), settings=settings, client=client)
+    from spravka.readings import service
+    return service.handle(request)
 
 
 @functions_framework.http
 @json_endpoint(methods=("POST",))
 def events(request: flask.Request) -> Any:
-    from spravka.questions.events import accept_events
-
-    return accept_events(read_json(request))
+    from spravka.questions import events as service
+    return service.handle(request)
 
 
 @functions_framework.http
 @json_endpoint(methods=("GET",), cors=False)
 def admin(request: flask.Request) -> Any:
-    from spravka.admin import handle
-
-    return handle(request)
+    from spravka import admin as service
+    return service.handle(request)

@@ -43,7 +43,7 @@ from urllib.parse import urlsplit
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "functions"))  # spravka's article loader, when run as a script
+sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]  # spravka_tools' article loader, when run as a script
 CHROMIUM = os.environ.get("SPRAVKA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -215,7 +215,7 @@ THEMES = {
 
 def article_pages(knowledge: Path) -> dict[str, str]:
     """Article id -> its page path on the site (/<section>/<id>/)."""
-    from spravka.knowledge.articles import load_articles
+    from spravka_tools.knowledge.articles import load_articles
 
     return {article.id: article.url_path for article in load_articles(knowledge)}
 

@@ -100,7 +100,7 @@ def start_serve(workdir: Path, *, allowed_origins: str = "") -> Served:
         "ALLOWED_ORIGINS": allowed_origins,
         "NO_MKDOCS_2_WARNING": "1",
     }
-    command = [sys.executable, "-c", "import sys; from spravka.cli import main; sys.exit(main())", "serve", "--host", "127.0.0.1", "--port", "0",
+    command = [sys.executable, "-c", "import sys; from spravka_tools.cli import main; sys.exit(main())", "serve", "--host", "127.0.0.1", "--port", "0",
                "--site-dir", str(workdir / "site")]
     return start_process(command, cwd=REPO_DIR, env=env, log_path=workdir / "serve.log")
 
@@ -169,7 +169,7 @@ def browser() -> Iterator[Any]:
         pytest.skip(f"{CHROMIUM} is missing: run scripts/system-deps.sh (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    from spravka.store.emulator import real_clock_environment
+    from spravka_tools.emulator import real_clock_environment
 
     with sync_playwright() as playwright:
         # The browser is the customer's device: it keeps the machine's clock under scripts/test-any-day.sh.

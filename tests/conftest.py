@@ -24,8 +24,8 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
-    if "spravka.questions.recorder" in sys.modules:  # the question log's writers of this test's stores
-        sys.modules["spravka.questions.recorder"].close_all()
+    if "spravka.questions.writer" in sys.modules:  # the question log's writers of this test's stores
+        sys.modules["spravka.questions.writer"].close_all()
 
 
 class Clock:

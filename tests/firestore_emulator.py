@@ -29,7 +29,7 @@ ACCOUNTS_CSV = """account,meter,resource,zones,digits,serial,last_date,last_t1,l
 @pytest.fixture(scope="session")
 def firestore_emulator() -> Iterator[Any]:
     """The official emulator on a free port, FIRESTORE_EMULATOR_HOST pointing at it; killed at the end."""
-    from spravka.store.emulator import EmulatorMissing, start_emulator
+    from spravka_tools.emulator import EmulatorMissing, start_emulator
 
     try:
         emulator = start_emulator()
@@ -92,7 +92,7 @@ def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], A
 
 
 def load_accounts(store: Any, text: str = ACCOUNTS_CSV) -> None:
-    from spravka.readings.accounts import import_accounts
+    from spravka_tools.accounts import import_accounts
 
     import_accounts(store, text, timezone="Europe/Moscow")
 

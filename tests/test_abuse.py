@@ -58,16 +58,16 @@ def test_enumeration_runs_out_of_budget_and_then_tells_nothing(readings_app: Any
     prober = {"X-Forwarded-For": "6.6.6.6, 203.0.113.7"}
     for number in range(3):  # budget 25: 10 + 10 + 10 (the third is still answered: 21 <= 25 when it came)
         unknown = {"account": f"9999999999{number:02d}"}
-        assert_error(readings_app.client.get("/", query_string=unknown, headers=prober), 404, "account_unknown")
+        assert_error(readings_app.client.post("/meters", json=unknown, headers=prober), 404, "account_unknown")
     for account in ("000000000001", "999999999990"):
         for spoof in ("1.1.1.1", "8.8.8.8"):  # changing the spoofable part of the header does not help
             headers = {"X-Forwarded-For": f"{spoof}, 203.0.113.7"}
-            refused(readings_app.client.get("/", query_string={"account": account}, headers=headers),
+            refused(readings_app.client.post("/meters", json={"account": account}, headers=headers),
                     "client_rate_limited")
     refused(readings_app.client.post("/", json={"account": "000000000001", "values": {"t1": 1100}}, headers=prober),
             "client_rate_limited")
     other = {"X-Forwarded-For": "203.0.113.8"}
-    assert readings_app.client.get("/", query_string={"account": "000000000001"}, headers=other).status_code == 200
+    assert readings_app.client.post("/meters", json={"account": "000000000001"}, headers=other).status_code == 200
     assert len(readings_app.store.history("000000000001", "m1")) == 1  # the refused submission wrote nothing
 
 
@@ -75,7 +75,7 @@ def test_an_honest_client_is_not_limited_by_others_or_by_its_own_use(readings_ap
     headers = {"X-Forwarded-For": "203.0.113.9"}
     for value in (1100, 1200, 1300):
         body = {"account": "000000000001", "values": {"t1": value}}
-        assert readings_app.client.get("/", query_string={"account": "000000000001"}, headers=headers).status_code == 200
+        assert readings_app.client.post("/meters", json={"account": "000000000001"}, headers=headers).status_code == 200
         assert readings_app.client.post("/", json=body, headers=headers).status_code == 201
         assert readings_app.client.post("/", json=body, headers=headers).status_code == 200
 
@@ -103,7 +103,7 @@ def test_account_limit_through_http(readings_app: Any, monkeypatch: pytest.Monke
     monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "2")
     get_settings.cache_clear()
     for _ in range(2):
-        assert readings_app.client.get("/", query_string={"account": "000000000003"}).status_code == 200
+        assert readings_app.client.post("/meters", json={"account": "000000000003"}).status_code == 200
     for _ in range(3):
         refused(readings_app.client.post("/", json={"account": "000000000003", "values": {"t1": 1, "t2": 1, "t3": 1}}),
                 "too_many_attempts")
@@ -176,8 +176,8 @@ def test_security_headers_on_every_function_response(make_client: Any, monkeypat
     get_store.cache_clear()
     ask, readings, admin = make_client("ask"), make_client("readings"), make_client("admin")
     responses = [ask.get("/", query_string={"q": "тариф"}), ask.post("/", json={}), ask.put("/"),
-                 ask.options("/"), ask.post("/", data="x" * 20000), readings.get("/", query_string={"account": "1"}),
-                 readings.get("/", query_string={"account": "000000000001"}), admin.get("/export")]
+                 ask.options("/"), ask.post("/", data="x" * 20000), readings.post("/meters", json={"account": "1"}),
+                 readings.post("/meters", json={"account": "000000000001"}), admin.get("/export")]
     get_store.cache_clear()
     assert sorted({r.status_code for r in responses}) == [200, 204, 400, 403, 405, 413, 503]
     for response in responses:
@@ -187,7 +187,7 @@ def test_security_headers_on_every_function_response(make_client: Any, monkeypat
 
 
 def test_security_headers_on_the_static_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from spravka.serve import SITE_HEADERS, make_app
+    from spravka_tools.serve import SITE_HEADERS, make_app
 
     monkeypatch.setenv("READINGS_STORE", f"sqlite:///{tmp_path / 'readings.sqlite3'}")
     site = tmp_path / "site"
@@ -261,11 +261,11 @@ def test_no_trace_query_text_or_account_in_error_bodies_and_logs(readings_app: A
     bodies = [
         ask.post("/", json={"q": "секретный вопрос " + "щ" * 1000}), ask.post("/", json={"q": 12}),
         ask.get("/", query_string={"q": "тариф " + SECRET_ACCOUNT}),
-        client.get("/", query_string={"account": SECRET_ACCOUNT}),
-        client.get("/", query_string={"account": SECRET_ACCOUNT + "1"}),
+        client.post("/meters", json={"account": SECRET_ACCOUNT}),
+        client.post("/meters", json={"account": SECRET_ACCOUNT + "1"}),
         client.post("/", json={"account": SECRET_ACCOUNT, "values": {"t1": 1}}),
         client.post("/", json={"account": SECRET_ACCOUNT, "meter": "m1", "values": {"t1": 1}}),
-        client.get("/", query_string={"account": known}),
+        client.post("/meters", json={"account": known}),
         client.post("/", json={"account": known, "values": {"t1": 5100, "t2": 2100}}),
         client.post("/", json={"account": known, "values": {"t1": 4000, "t2": 2100}}),  # 409
         client.post("/", json={"account": known, "values": {"t1": 5100}}),  # zone missing
@@ -273,7 +273,7 @@ def test_no_trace_query_text_or_account_in_error_bodies_and_logs(readings_app: A
     ]
     monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "1")
     get_settings.cache_clear()
-    bodies.append(client.get("/", query_string={"account": known}))  # 429
+    bodies.append(client.post("/meters", json={"account": known}))  # 429
     monkeypatch.setenv("ADMIN_TOKEN", ADMIN_TOKEN)
     get_settings.cache_clear()
     bodies.append(make_client("admin").get("/export", headers={"Authorization": "Bearer " + SECRET_ACCOUNT * 3}))
@@ -281,8 +281,8 @@ def test_no_trace_query_text_or_account_in_error_bodies_and_logs(readings_app: A
     def broken(store: Any, payload: Any, **kwargs: Any) -> Any:  # a bug that puts the account into an exception
         raise RuntimeError(f"bug while reading {payload['account']}")
 
-    monkeypatch.setattr("spravka.readings.list_meters", broken)
-    bodies.append(client.get("/", query_string={"account": SECRET_ACCOUNT}))  # 500
+    monkeypatch.setattr("spravka.readings.service.list_meters", broken)
+    bodies.append(client.post("/meters", json={"account": SECRET_ACCOUNT}))  # 500
     statuses = sorted({response.status_code for response in bodies})
     assert statuses == [200, 201, 400, 401, 404, 409, 429, 500], statuses
     for response in bodies:

@@ -15,9 +15,9 @@ from pathlib import Path
 import pathspec
 import pytest
 
-from spravka.deploy.config import FUNCTIONS, SETTINGS
-from spravka.deploy.plan import SITE_DIR
-from spravka.knowledge.build_index import build_index, dump_index
+from spravka_tools.deploy.config import FUNCTIONS, SETTINGS
+from spravka_tools.deploy.plan import SITE_DIR
+from spravka_tools.knowledge.build_index import build_index, dump_index
 from spravka.paths import KNOWLEDGE_DIR, REPO_DIR
 
 SPRAVKA = Path(sys.executable).parent / "spravka"
@@ -182,7 +182,7 @@ def test_the_deploy_source_is_self_contained(tmp_path: Path) -> None:
     upload = deploy_copy(tmp_path)
     files = {p.relative_to(upload).as_posix() for p in upload.rglob("*") if p.is_file()}
     assert {"main.py", "requirements.txt", "spravka/data/index.json"} <= files
-    assert not [f for f in files if "__pycache__" in f or f.startswith(("spravka/bench/", "spravka/cli/", "spravka/report/", "tests/"))]
+    assert not [f for f in files if "__pycache__" in f or f.startswith(("spravka_tools/", "tests/"))]
     assert (upload / "spravka/data/index.json").read_text(encoding="utf-8") == dump_index(build_index(KNOWLEDGE_DIR)), \
         "the uploaded index is stale: `spravka deploy` rebuilds it first; run `spravka build-index`"
     script = textwrap.dedent("""
@@ -196,12 +196,12 @@ def test_the_deploy_source_is_self_contained(tmp_path: Path) -> None:
         reply = ask.post("/", json={"q": "как передать показания"})
         assert reply.status_code == 200 and reply.get_json()["kind"] in ("answer", "clarify", "action"), reply.data
         readings = functions_framework.create_app("readings", "main.py").test_client()
-        missing = readings.get("/?account=000000000001")
+        missing = readings.post("/meters", json={"account": "000000000001"})
         assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "account_unknown", missing.data
         events = functions_framework.create_app("events", "main.py").test_client()
         bad = events.post("/", json={"visitor": "v-0123456789", "events": []})
         assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "events_invalid", bad.data
-        assert not [m for m in sys.modules if m.startswith(("spravka.cli", "spravka.bench", "spravka.deploy", "spravka.report"))]
+        assert not [m for m in sys.modules if m.startswith("spravka_tools")]
         print("ok")
     """)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "READINGS_STORE")}
@@ -268,7 +268,7 @@ def test_the_admin_function_sits_behind_iam_and_reads_its_token_from_secret_mana
 
 
 def test_every_setting_of_the_functions_can_reach_a_deployment() -> None:
-    from spravka.deploy.config import RUNTIME_NOT_PASSED, RUNTIME_PASSTHROUGH
+    from spravka_tools.deploy.config import RUNTIME_NOT_PASSED, RUNTIME_PASSTHROUGH
     config = (REPO_DIR / "functions" / "spravka" / "config.py").read_text(encoding="utf-8")
     read = set(re.findall(r'environ(?:\.get\(|, )"([A-Z][A-Z_]+)"', config))
     assert read, "the pattern no longer finds the settings config.py reads"

@@ -55,7 +55,7 @@ class Month:
 
 
 def article_questions() -> list[tuple[str, str]]:
-    from spravka.knowledge.articles import load_articles
+    from spravka_tools.knowledge.articles import load_articles
     from spravka.paths import KNOWLEDGE_DIR
 
     return [(a.id, q) for a in load_articles(KNOWLEDGE_DIR) for q in a.questions]
@@ -67,7 +67,7 @@ def replay(per_day: int, seed: int = 6) -> tuple[list[tuple[Sent, dict[str, Any]
     import functions_framework
 
     from spravka import clock as product_clock
-    from spravka.questions import recorder
+    from spravka.questions import writer as log_writers
 
     ask = functions_framework.create_app("ask", str(MAIN)).test_client()
     events = functions_framework.create_app("events", str(MAIN)).test_client()
@@ -110,8 +110,8 @@ def replay(per_day: int, seed: int = 6) -> tuple[list[tuple[Sent, dict[str, Any]
                                       "question_id": reply["question_id"]})
                 if batch:
                     send(question.at + datetime.timedelta(seconds=30), question.visitor, batch)
-        assert recorder.flush_all(30)
-        stats = [writer.stats() for writer in recorder._writers.values()]
+        assert log_writers.flush_all(30)
+        stats = [writer.stats() for writer in log_writers._writers.values()]
         assert sum(s["dropped"] for s in stats) == 0, stats
     finally:
         product_clock.use(original)
@@ -122,7 +122,7 @@ def replay(per_day: int, seed: int = 6) -> tuple[list[tuple[Sent, dict[str, Any]
 def month(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Month:
     """The month, replayed once per store for the tests of this module."""
     from spravka.config import get_settings
-    from spravka.questions import recorder
+    from spravka.questions import writer as log_writers
 
     db_path = None
     if request.param == "firestore":
@@ -140,15 +140,15 @@ def month(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         try:
             answered, events = replay(per_day)
         finally:
-            recorder.close_all()
+            log_writers.close_all()
             get_settings.cache_clear()
     return Month(request.param, answered, events, url, db_path)
 
 
 def build(month: Month) -> Any:
     from spravka.ask.index import get_index
-    from spravka.report.build import build_report
-    from spravka.store.log import open_log_store
+    from spravka_tools.report.build import build_report
+    from spravka.questions.open_store import open_log_store
 
     store = open_log_store(month.store_url)
     try:
@@ -267,7 +267,7 @@ def test_no_stored_question_holds_the_personal_data_sent(month: Month) -> None:
 
 def test_report_command_prints_the_figures_and_writes_the_page(
         month: Month, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from spravka.cli import main
+    from spravka_tools.cli import main
     from spravka.config import get_settings
 
     monkeypatch.setenv("READINGS_STORE", month.store_url)

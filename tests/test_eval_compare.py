@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from spravka.cli import main as cli
+from spravka_tools.cli import main as cli
 from spravka.paths import KNOWLEDGE_DIR
 
 QUESTIONS = """
@@ -68,13 +68,13 @@ def test_compare_with_an_unknown_ref_says_so(question_file: Path, capsys: pytest
 def test_an_evaluation_does_not_fill_the_question_log(question_file: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from spravka.config import get_settings
-    from spravka.questions import recorder
+    from spravka.questions import writer as log_writers
 
     db = tmp_path / "log.sqlite3"
     monkeypatch.setenv("READINGS_STORE", f"sqlite:///{db}")
     get_settings.cache_clear()
     assert cli(["eval", str(question_file)]) == 0
-    recorder.flush_all()
+    log_writers.flush_all()
     if db.exists():
         with sqlite3.connect(db) as connection:
             tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from spravka import evaluate
-from spravka.cli.eval import make_http_ask
-from spravka.cli import main as cli
+from spravka_tools.eval import evaluate
+from spravka_tools.eval.http_ask import make_http_ask
+from spravka_tools.cli import main as cli
 
 DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.yaml"
 # The level reached when this floor was set (docs/ask.md has the figures).

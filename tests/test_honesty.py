@@ -8,7 +8,7 @@ import pytest
 import yaml
 from rapidfuzz import fuzz, process
 
-from spravka.knowledge.articles import load_articles
+from spravka_tools.knowledge.articles import load_articles
 from spravka.paths import KNOWLEDGE_DIR
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from spravka.cli import main
+from spravka_tools.cli import main
 from spravka.config import Settings
-from spravka.readings.accounts import HEADER, AccountsFileError, parse_accounts
-from spravka.readings.demo import DEMO_ACCOUNTS, load_demo_accounts
+from spravka_tools.accounts import HEADER, AccountsFileError, parse_accounts
+from spravka_tools.demo import DEMO_ACCOUNTS, load_demo_accounts
 from spravka.readings.submit import submit
 from tests.firestore_emulator import ACCOUNTS_CSV
 

@@ -28,7 +28,7 @@ def log_clock(clock: Any) -> Any:
 
 @pytest.fixture(params=STORES)
 def log_store(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
-    from spravka.store.log import open_log_store
+    from spravka.questions.open_store import open_log_store
 
     if request.param == "firestore":
         request.getfixturevalue("firestore_emulator").wipe(PROJECT)
@@ -67,7 +67,7 @@ def test_store_keeps_records_by_time_with_random_ids_and_an_expiry(log_store: An
 @pytest.mark.parametrize("count", [1, 63, 64, 65, 131])
 def test_a_batch_of_any_size_is_written_whole_once(count: int, tmp_path: Path) -> None:
     """The SQLite store inserts many rows a statement (chunks of 64, 32, …): every size lands whole."""
-    from spravka.store.log_sqlite import SqliteLogStore
+    from spravka.questions.store_sqlite import SqliteLogStore
 
     store = SqliteLogStore(tmp_path / "log.sqlite3")
     records = [question(n, T0 + datetime.timedelta(seconds=n)) for n in range(count)]
@@ -79,7 +79,7 @@ def test_a_batch_of_any_size_is_written_whole_once(count: int, tmp_path: Path) -
 
 def test_a_log_file_of_the_first_layout_is_moved_to_time_order_with_every_row(tmp_path: Path) -> None:
     """Files written before the log kept rows in (at, id) order: opened, they are migrated, nothing lost."""
-    from spravka.store.log_sqlite import SqliteLogStore, _stamp
+    from spravka.questions.store_sqlite import SqliteLogStore, _stamp
 
     path = tmp_path / "log.sqlite3"
     records = [question(n, T0 + datetime.timedelta(minutes=n)) for n in range(5)]
@@ -131,9 +131,9 @@ def ask_client(make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def logged(tmp_path: Path) -> list[dict[str, Any]]:
-    from spravka.questions import recorder
+    from spravka.questions import writer as log_writers
 
-    assert recorder.flush_all()
+    assert log_writers.flush_all()
     with sqlite3.connect(tmp_path / "spravka.sqlite3") as db:
         return [json.loads(doc) | {"id": id} for id, doc in db.execute("SELECT id, doc FROM questions")]
 
@@ -167,7 +167,7 @@ def test_a_question_redaction_fails_on_is_dropped_alone(ask_client: Any, tmp_pat
                                                         monkeypatch: pytest.MonkeyPatch,
                                                         caplog: pytest.LogCaptureFixture) -> None:
     """The writer redacts (off the request path): a bug there loses that question, not its batch or the answer."""
-    from spravka.questions import recorder
+    from spravka.questions import writer as log_writers
 
     def redact(text: str) -> str:
         if "сломай" in text:
@@ -179,7 +179,7 @@ def test_a_question_redaction_fails_on_is_dropped_alone(ask_client: Any, tmp_pat
         assert ask_client.post("/", json={"q": q}).status_code == 200
     assert sorted(record["q"] for record in logged(tmp_path)) == ["как оплатить электроэнергию",
                                                                    "как передать показания"]
-    [writer] = recorder._writers.values()
+    [writer] = log_writers._writers.values()
     assert writer.stats() == {"written": 2, "dropped": 1, "pending": 0}
     assert "dropped" in caplog.text and "сломай" not in caplog.text  # the question is not in the log either
 
@@ -205,7 +205,7 @@ def test_logging_off_answers_without_an_id_and_stores_nothing(ask_client: Any, t
 def test_a_store_fault_drops_the_record_never_the_answer(make_client: Any, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch,
                                                          caplog: pytest.LogCaptureFixture) -> None:
-    from spravka.questions import recorder
+    from spravka.questions import writer as log_writers
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the store's folder should be")
@@ -214,8 +214,8 @@ def test_a_store_fault_drops_the_record_never_the_answer(make_client: Any, tmp_p
     for _ in range(3):
         response = client.post("/", json={"q": "как оплатить электроэнергию"})
         assert response.status_code == 200 and response.get_json()["kind"] == "answer"
-    assert recorder.flush_all()
-    [writer] = recorder._writers.values()
+    assert log_writers.flush_all()
+    [writer] = log_writers._writers.values()
     assert writer.stats() == {"written": 0, "dropped": 3, "pending": 0}
     assert "dropped" in caplog.text
 
@@ -242,8 +242,8 @@ def test_record_ids_are_unique_random_hex_also_after_a_fork() -> None:
 
 
 def test_a_full_queue_drops_what_does_not_fit(tmp_path: Path) -> None:
-    from spravka.questions.recorder import LogWriter
-    from spravka.store.log_sqlite import SqliteLogStore
+    from spravka.questions.writer import LogWriter
+    from spravka.questions.store_sqlite import SqliteLogStore
 
     opened = threading.Event()
 
@@ -262,7 +262,7 @@ def test_a_full_queue_drops_what_does_not_fit(tmp_path: Path) -> None:
 
 def test_records_queued_before_sigterm_are_written(tmp_path: Path) -> None:
     """functions-framework's gunicorn worker, stopped like Cloud Run stops it: nothing queued is lost."""
-    from spravka.bench._common import post_json, serve_function
+    from spravka_tools.bench._common import post_json, serve_function
 
     db = tmp_path / "spravka.sqlite3"
     env = {"READINGS_STORE": f"sqlite:///{db}", "PYTHONPATH": str(MAIN.parent)}
@@ -287,8 +287,8 @@ def events_client(make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_events_are_accepted_and_stored(events_client: Any, tmp_path: Path) -> None:
-    from spravka.questions import recorder
-    from spravka.store.log_sqlite import SqliteLogStore
+    from spravka.questions import writer as log_writers
+    from spravka.questions.store_sqlite import SqliteLogStore
 
     batch = [{"type": "visit"}, {**EVENT, "url": EVENT["url"] + "?account=123456789012#top", "question_id": "q1"},
              {"type": "helpful", "article": "payment-methods", "value": False}]
@@ -296,7 +296,7 @@ def test_events_are_accepted_and_stored(events_client: Any, tmp_path: Path) -> N
     response = events_client.post("/", data=json.dumps({"visitor": "visitor-0001", "events": batch}),
                                   content_type="text/plain;charset=UTF-8")
     assert response.status_code == 202 and response.get_json() == {"accepted": 3}
-    assert recorder.flush_all()
+    assert log_writers.flush_all()
     store = SqliteLogStore(tmp_path / "spravka.sqlite3")
     stored = store.events()
     store.close()

@@ -26,7 +26,7 @@ def assert_error(response: Any, status: int, code: str, *words: str) -> None:
 
 
 def test_get_lists_meters_without_values(readings_app: Any) -> None:
-    response = readings_app.client.get("/", query_string={"account": "0000 0000 0006"})
+    response = readings_app.client.post("/meters", json={"account": "0000 0000 0006"})
     assert response.status_code == 200
     assert response.get_json() == {"account": "********0006", "meters": [
         {"id": "cw1", "resource": "cold_water", "unit": "m3", "zones": ["t1"], "serial_tail": "3002",
@@ -130,8 +130,16 @@ def test_a_key_reused_for_other_values(readings_app: Any) -> None:
     ({"account": "0001"}, 400, "account_invalid"), ({}, 400, "account_invalid"),
     ({"account": "000000000077"}, 404, "account_unknown"),
 ])
-def test_get_errors(readings_app: Any, query: dict[str, str], status: int, code: str) -> None:
-    assert_error(readings_app.client.get("/", query_string=query), status, code, "account")
+def test_meters_errors(readings_app: Any, query: dict[str, str], status: int, code: str) -> None:
+    assert_error(readings_app.client.post("/meters", json=query), status, code, "account")
+
+
+def test_the_meter_list_by_get_is_gone(readings_app: Any) -> None:
+    """Contract §3: an account number never travels in a URL; the old GET answers 410 naming the new request."""
+    assert_error(readings_app.client.get("/", query_string={"account": "000000000001"}), 410, "meters_moved",
+                 "POST /readings/meters")
+    assert_error(readings_app.client.get("/meters"), 405, "method_not_allowed")
+    assert_error(readings_app.client.post("/other", json={}), 404, "readings_not_found")
 
 
 def test_body_that_is_not_json(readings_app: Any) -> None:
@@ -155,10 +163,10 @@ def test_too_many_attempts(readings_app: Any, monkeypatch: pytest.MonkeyPatch) -
     get_settings.cache_clear()
     for value in (1100, 1200, 1300):
         assert readings_app.client.post("/", json={"account": "000000000001", "values": {"t1": value}}).status_code == 201
-    response = readings_app.client.get("/", query_string={"account": "000000000001"})
+    response = readings_app.client.post("/meters", json={"account": "000000000001"})
     assert_error(response, 429, "too_many_attempts", "попыток")
     assert 1 <= int(response.headers["Retry-After"]) <= 60
-    assert readings_app.client.get("/", query_string={"account": "000000000002"}).status_code == 200
+    assert readings_app.client.post("/meters", json={"account": "000000000002"}).status_code == 200
 
 
 def test_store_unavailable(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def report_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: Any) -> Path:
-    from spravka.cli import main
+    from spravka_tools.cli import main
     from spravka.config import get_settings
 
     monkeypatch.setenv("READINGS_STORE", f"sqlite:///{tmp_path / 'spravka.sqlite3'}")

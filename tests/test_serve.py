@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from werkzeug.test import Client
 
-from spravka.cli import build_parser
-from spravka.serve import build_site, make_app
+from spravka_tools.cli import build_parser
+from spravka_tools.serve import build_site, make_app
 from tests.browser import REPO_DIR, start_process
 
 
@@ -72,7 +72,7 @@ def test_functions_answer_under_api(client: Client) -> None:
     assert answer.json["article"]["url"] == "/readings/readings-deadline/"
     again = client.get("/api/ask", query_string={"q": "до какого числа передавать показания"}).json
     assert {**again, "question_id": None} == {**answer.json, "question_id": None}  # each asking is logged anew
-    invalid = client.get("/api/readings", query_string={"account": "123"})
+    invalid = client.post("/api/readings/meters", json={"account": "123"})
     assert invalid.status_code == 400
     assert set(invalid.json["error"]) == {"code", "message"}
     events = client.post("/api/events", json={"visitor": "visitor-0001", "events": [{"type": "visit"}]})
@@ -115,7 +115,10 @@ def test_readme_run_command_serves_a_site_where_the_widget_answers_on_a_fresh_cl
             reply = json.load(response)
         assert reply["kind"] in ("answer", "clarify", "action")
         assert reply["text"]
-        with urllib.request.urlopen(served.url + "api/readings?account=000000000001", timeout=10) as response:
+        meters = urllib.request.Request(served.url + "api/readings/meters", method="POST",
+                                        data=json.dumps({"account": "000000000001"}).encode(),
+                                        headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(meters, timeout=10) as response:
             assert json.load(response)["meters"]  # the demo accounts were loaded
     finally:
         served.stop()

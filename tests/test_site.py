@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from spravka.knowledge.articles import load_articles
-from spravka.knowledge.facts import load_facts
+from spravka_tools.knowledge.articles import load_articles
+from spravka_tools.knowledge.facts import load_facts
 from spravka.paths import KNOWLEDGE_DIR, REPO_DIR
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from spravka.config import Settings
 from spravka.errors import Conflict, NotFound
-from spravka.readings.accounts import parse_accounts
-from spravka.readings.accounts import import_accounts, merge_row
+from spravka_tools.accounts import parse_accounts
+from spravka_tools.accounts import import_accounts, merge_row
 from spravka.readings.submit import submit
 from spravka.store.base import MeterChange
 from spravka.store.model import RecordKey

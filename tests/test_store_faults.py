@@ -68,7 +68,7 @@ def test_firestore_unreachable(firestore_store: Any, firestore_proxy: Any, monke
     response = client.post("/", json=PAYLOAD)
     assert response.status_code == 503 and response.get_json()["error"]["code"] == "store_unavailable"
     assert time.monotonic() - started < 10
-    assert client.get("/", query_string={"account": "000000000001"}).status_code == 503
+    assert client.post("/meters", json={"account": "000000000001"}).status_code == 503
     assert len(firestore_store.history("000000000001", "m1")) == 1  # through the emulator directly
     firestore_proxy.restore()
     assert retry_until_answered(lambda: client.post("/", json=PAYLOAD)).status_code == 201

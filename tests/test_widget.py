@@ -204,7 +204,7 @@ def test_readings_errors_show_their_messages_and_keep_what_was_typed(page: Any, 
 
     account.fill("999999999999")
     account.press("Enter")
-    expect(dialog.get_by_role("alert")).to_have_text(api_error(page, served, "GET", "?account=999999999999"))
+    expect(dialog.get_by_role("alert")).to_have_text(api_error(page, served, "POST", "/meters", {"account": "999999999999"}))
     expect(account).to_have_value("999999999999")
 
     account.fill("000000000002")

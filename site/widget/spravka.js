@@ -665,7 +665,7 @@
     var account = accountDigits(f);
     f.loading = true;
     setBusy(true, "Ищу счётчики…");
-    requestJson("GET", config.readingsUrl + "?account=" + encodeURIComponent(account)).then(function (result) {
+    requestJson("POST", config.readingsUrl + "/meters", { account: account }).then(function (result) {
       f.loading = false;
       setBusy(false);
       if (form !== f) return;

@@ -20,7 +20,4 @@ def parse_question(payload: Mapping[str, Any], *, max_chars: int = 1000) -> str:
     question = question.strip()
     if not question:
         raise BadRequest("question_empty", "Вопрос пустой: напишите, что вас интересует.")
-    session = payload.get("session")
-    if session is not None and (not isinstance(session, str) or len(session) > 128):
-        raise BadRequest("session_invalid", "Поле «session» должно быть строкой до 128 символов.")
     return question

@@ -7,11 +7,14 @@ import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
+import flask
+
 from spravka.errors import BadRequest
+from spravka.http import read_json
+from spravka.ids import parse_visitor
 
 MAX_EVENTS = 20
 # Matched with fullmatch: "$" would let a trailing newline through.
-VISITOR = re.compile(r"[A-Za-z0-9_-]{8,64}")
 ARTICLE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 QUESTION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # http(s), a host of printable ASCII without brackets (punycode, as browsers give it), no spaces or
@@ -19,16 +22,6 @@ QUESTION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 URL = re.compile(r"https?://[!\"$-.0->@-Z\\^-~]+([/?#][^\x00-\x20\x7f]*)?")
 MAX_URL = 2000
 TYPES = ("visit", "click", "helpful")
-
-
-def parse_visitor(payload: Mapping[str, Any], *, required: bool) -> str | None:
-    """The anonymous visitor id of the widget (localStorage), or None where it may be left out."""
-    visitor = payload.get("visitor")
-    if visitor is None and not required:
-        return None
-    if not isinstance(visitor, str) or not VISITOR.fullmatch(visitor):
-        raise BadRequest("visitor_invalid", "Поле «visitor» должно быть строкой из 8–64 латинских букв, цифр, «-» или «_».")
-    return visitor
 
 
 def parse_events(payload: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
@@ -92,6 +85,11 @@ def _encodable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def handle(request: flask.Request) -> tuple[dict[str, int], int]:
+    """The entry point's one call: the posted events queued for the log."""
+    return accept_events(read_json(request))
 
 
 def accept_events(payload: Mapping[str, Any]) -> tuple[dict[str, int], int]:

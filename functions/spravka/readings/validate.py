@@ -20,7 +20,7 @@ HTTP_SOURCES = ("widget", "bot")
 # space or a dash); those separators are dropped. openapi.yaml's AccountNumber has the same set.
 _SEPARATORS = re.compile(r"[ \t\u00a0\u2010-\u2015-]")
 _ACCOUNT = re.compile(r"[0-9]{%d}" % ACCOUNT_DIGITS)
-_METER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
+METER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 _NUMBER_TEXT = re.compile(r"[0-9]+([.,][0-9]+)?")
 
 ACCOUNT_INVALID = "Номер лицевого счёта (account) должен состоять из 12 цифр."
@@ -56,7 +56,7 @@ def parse_submission(payload: Mapping[str, Any]) -> Submission:
     """Check the shape of a submission; zones and digits are checked against the meter later."""
     account = parse_account(payload.get("account"))
     meter = payload.get("meter")
-    if meter is not None and not (isinstance(meter, str) and _METER_ID.fullmatch(meter)):
+    if meter is not None and not (isinstance(meter, str) and METER_ID.fullmatch(meter)):
         raise BadRequest("meter_invalid", "Счётчик (meter) указан неверно: нужен его идентификатор из списка счётчиков.")
     key = payload.get("idempotency_key")
     if key is not None and not (isinstance(key, str) and 0 < len(key) <= MAX_KEY_CHARS and key.isprintable()):

@@ -1,0 +1,24 @@
+"""`spravka build-index`: rebuild the assistant's index from knowledge/."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from spravka.paths import INDEX_PATH, KNOWLEDGE_DIR
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser("build-index", help="build the assistant's index from knowledge/")
+    parser.add_argument("--knowledge", type=Path, default=KNOWLEDGE_DIR, help="knowledge folder (default: knowledge/)")
+    parser.add_argument("--output", type=Path, default=INDEX_PATH, help="where to write the index")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from spravka_tools.knowledge.build_index import build_index, write_index
+
+    index = build_index(args.knowledge)
+    write_index(index, args.output)
+    print(f"{args.output}: {len(index['articles'])} статей, {len(index['entries'])} формулировок")
+    return 0

@@ -1,0 +1,30 @@
+"""`spravka check-knowledge [DIR]`: the editor checks; exit 1 on problems."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from spravka.paths import KNOWLEDGE_DIR
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser("check-knowledge", help="check the knowledge base (exit 1 on problems)")
+    parser.add_argument("dir", nargs="?", type=Path, default=KNOWLEDGE_DIR, help="knowledge folder (default: knowledge/)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from spravka_tools.knowledge.checks import check_knowledge
+
+    if not args.dir.is_dir():
+        print(f"{args.dir}: папка не найдена")
+        return 1
+    problems = check_knowledge(args.dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"Найдено проблем: {len(problems)}")
+        return 1
+    print("База знаний в порядке.")
+    return 0

@@ -1,0 +1,100 @@
+"""`spravka eval FILE`: run a question file through the real `ask` and print the metrics."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+LABELS = {
+    "items": "вопросов",
+    "in_scope_top1": "статья с первого ответа (top-1)",
+    "in_scope_top3": "статья среди трёх (top-3)",
+    "deferral": "честное «не знаю» на чужие вопросы",
+    "action_accuracy": "действия (показания, оператор, личные данные)",
+    "smalltalk_accuracy": "приветствия и благодарности",
+    "wrong_answer_rate": "неверная статья (доля всех вопросов)",
+    "overall": "итого верно",
+    "latency_p50_ms": "задержка p50, мс",
+    "latency_p99_ms": "задержка p99, мс",
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser("eval", help="run a question file through ask and print the metrics")
+    parser.add_argument("file", type=Path, help="YAML list of {q, expect}")
+    parser.add_argument("--errors", type=int, default=0, metavar="N", help="list up to N misses")
+    parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    parser.add_argument("--compare", metavar="REF",
+                        help="also run knowledge/ as it is at git REF (or a knowledge folder) and list the "
+                             "questions whose outcome changed")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from spravka_tools.eval import evaluate
+    from spravka_tools.eval.http_ask import make_http_ask
+
+    if args.compare:
+        return run_compare(args)
+    outcomes = evaluate.run(evaluate.load_questions(args.file), make_http_ask())
+    figures = evaluate.metrics(outcomes)
+    misses = [o for o in outcomes if not o.correct]
+    if args.json:
+        print(json.dumps({"metrics": figures, "errors": [
+            {"q": o.question, "expect": o.expect, "got": o.got} for o in misses[: args.errors]]},
+            ensure_ascii=False, indent=2))
+        return 0
+    for key, value in figures.items():
+        print(f"{LABELS[key]:<48} {_shown(key, value)}")
+    if args.errors:
+        print(f"\nПромахи ({len(misses)}):")
+        for o in misses[: args.errors]:
+            print(f"  ожидалось {o.expect:<26} получено {o.got:<40} «{o.question}»")
+    return 0
+
+
+def _is_share(key: str, value: float | int) -> bool:
+    """A figure shown in per cent (every float but the latencies)."""
+    return isinstance(value, float) and not key.startswith("latency")
+
+
+def _shown(key: str, value: float | int) -> str:
+    if _is_share(key, value):
+        return f"{value:.1%}"
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """`spravka eval FILE --compare REF`: both bases side by side, then the questions that changed."""
+    from spravka_tools.eval import evaluate
+    from spravka_tools.eval.compare import CompareError, compare
+
+    try:
+        result = compare(evaluate.load_questions(args.file), args.compare)
+    except CompareError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps({"ref": result.ref, "before": result.before, "after": result.after, "changed": [
+            {"q": c.question, "expect": c.expect, "before": c.before, "after": c.after, "verdict": c.verdict}
+            for c in result.changes]}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{'':<48} {'было (' + result.ref + ')':>16} {'стало':>10} {'разница':>9}")
+    for key in result.after:
+        before, after = result.before[key], result.after[key]
+        delta = after - before
+        if _is_share(key, after):
+            shown_delta = f"{100 * delta:+.1f} п.п."
+        else:
+            shown_delta = f"{delta:+.2f}" if isinstance(delta, float) else f"{delta:+d}"
+        print(f"{LABELS[key]:<48} {_shown(key, before):>16} {_shown(key, after):>10} {shown_delta:>9}")
+    verdicts = [c.verdict for c in result.changes]
+    print(f"\nИзменили исход: {len(result.changes)} (лучше: {verdicts.count('лучше')}, "
+          f"хуже: {verdicts.count('хуже')}, иначе: {verdicts.count('иначе')})")
+    for change in result.changes:
+        print(f"  {change.verdict:<6} «{change.question}»: ожидалось {change.expect}; было {change.before} → "
+              f"стало {change.after}")
+    return 0

@@ -1,0 +1,54 @@
+"""`spravka report [--html FILE] [--since D] [--until D]`: the editors' report from the question log."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from pathlib import Path
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ожидалась дата ГГГГ-ММ-ДД, получено {text!r}") from None
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser("report", help="the editors' report from the question log (text, or --html page)")
+    parser.add_argument("--html", type=Path, metavar="FILE", help="write a self-contained page with charts to FILE")
+    parser.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="first day (default: 30 days to --until)")
+    parser.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="last day, inclusive (default: today)")
+    parser.add_argument("--groups", type=int, default=20, metavar="N", help="unanswered groups in the text (default 20)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from spravka.ask.index import get_index
+    from spravka.config import get_settings
+    from spravka_tools.report.build import build_report, period
+    from spravka_tools.report.text import render_text
+    from spravka.questions.open_store import open_log_store
+
+    settings = get_settings()
+    try:
+        first, last = period(args.since, args.until, timezone=settings.timezone)
+    except ValueError:
+        sys.stderr.write("Начало периода (--since) позже его конца (--until).\n")
+        return 2
+    store = open_log_store(settings.readings_store)
+    try:
+        report = build_report(store, get_index(), first=first, last=last, timezone=settings.timezone,
+                              site_url=settings.site_url)
+    finally:
+        store.close()
+    if args.html:
+        from spravka_tools.report.html import render_html
+
+        args.html.parent.mkdir(parents=True, exist_ok=True)
+        args.html.write_text(render_html(report), encoding="utf-8")
+        print(f"{args.html}: отчёт за {first:%d.%m.%Y}–{last:%d.%m.%Y}, вопросов {report.figures.total}")
+        return 0
+    sys.stdout.write(render_text(report, max_groups=args.groups))
+    return 0

@@ -1,0 +1,132 @@
+"""Build the assistant's index from knowledge/: `spravka build-index` writes spravka/data/index.json."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from spravka.ask.normalise import WORD, Lexicon, analyse, fold, stem
+from spravka.ask.stopwords import STOPWORDS
+from spravka_tools.knowledge.articles import Article, load_articles, load_yaml
+from spravka_tools.knowledge.facts import load_facts, render_facts
+
+INDEX_VERSION = 1
+ACTIONS = ("submit-readings", "operator", "personal")
+
+
+def collect_phrases(articles: list[Article], intents: dict[str, Any]) -> list[tuple[str, str]]:
+    """(target, phrase) for every way of asking: article titles and questions, intent examples."""
+    phrases: list[tuple[str, str]] = []
+    for article in articles:
+        phrases.append((article.id, article.title))
+        phrases.extend((article.id, q) for q in article.questions)
+    for name in (*ACTIONS, "out-of-scope"):
+        phrases.extend((f"@{name}", str(q)) for q in intents.get(name, {}).get("examples", []))
+    return phrases
+
+
+def smalltalk_words(intents: dict[str, Any]) -> dict[str, list[str]]:
+    """Per kind of small talk (greeting, thanks, ...), the words its examples use."""
+    examples = intents.get("smalltalk", {}).get("examples", {})
+    return {kind: sorted({w for q in phrases for w in WORD.findall(fold(str(q)))})
+            for kind, phrases in sorted(examples.items())}
+
+
+def build_lexicon(knowledge_dir: Path, phrases: list[tuple[str, str]], texts: list[str],
+                  smalltalk: dict[str, list[str]]) -> tuple[Lexicon, dict[str, Any]]:
+    """The lexicon every phrase and question is read with, and its JSON form."""
+    synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
+    words: Counter[str] = Counter()
+    for canonical, variants in (load_yaml(knowledge_dir, "synonyms.yml") or {}).items():
+        target = tuple(stem(w) for w in WORD.findall(fold(str(canonical))))
+        words.update(WORD.findall(fold(str(canonical))))
+        for variant in variants or []:
+            variant_words = WORD.findall(fold(str(variant)))
+            words.update(variant_words)
+            key = tuple(stem(w) for w in variant_words)
+            if key and key != target:
+                synonyms[key] = target
+    for _, phrase in phrases:
+        words.update(WORD.findall(fold(phrase)))
+    for text in texts:
+        words.update(WORD.findall(fold(text)))
+    for kind_words in smalltalk.values():
+        words.update(kind_words)
+    words.update(STOPWORDS)
+    vocabulary = sorted(w for w in words if not w.isdigit())
+    stems = sorted({stem(w) for w in vocabulary} | {s for t in synonyms.values() for s in t})
+    lexicon = Lexicon.create(vocabulary, stems, synonyms, STOPWORDS)
+    as_json = {
+        "words": vocabulary,
+        "stems": stems,
+        "synonyms": sorted([list(k), list(v)] for k, v in synonyms.items()),
+    }
+    return lexicon, as_json
+
+
+def build_index(knowledge_dir: Path) -> dict[str, Any]:
+    """The whole index as plain data (deterministic: same knowledge, same bytes)."""
+    facts = load_facts(knowledge_dir)
+    articles = load_articles(knowledge_dir)
+    intents = load_yaml(knowledge_dir, "intents.yml")
+    smalltalk = smalltalk_words(intents)
+    phrases = collect_phrases(articles, intents)
+    # The full text of each page, facts filled in, for the article's bag of words.
+    texts = {a.id: render_facts(a.body, facts) for a in articles}
+    lexicon, lexicon_json = build_lexicon(knowledge_dir, phrases, list(texts.values()), smalltalk)
+    entries = []
+    for target, phrase in phrases:
+        stems = sorted(set(analyse(phrase, lexicon).stems))
+        if stems:
+            entries.append([target, stems])
+    strong: dict[str, set[str]] = {}
+    for target, stems in entries:
+        strong.setdefault(target, set()).update(stems)
+    bags = {}
+    for target, stems in sorted(strong.items()):
+        weak = set(analyse(texts[target], lexicon).stems) - stems if target in texts else set()
+        bags[target] = {"strong": sorted(stems), "weak": sorted(weak)}
+    targets_by_stem: dict[str, set[str]] = {}
+    for target, bag in bags.items():
+        for s in (*bag["strong"], *bag["weak"]):
+            targets_by_stem.setdefault(s, set()).add(target)
+    n_targets = len(bags)
+    idf = {s: round(math.log((n_targets + 1) / (len(ts) + 0.5)), 4) for s, ts in sorted(targets_by_stem.items())}
+    replies = {name: render_facts(str(intents.get(name, {}).get("reply", "")), facts)
+               for name in (*ACTIONS, "fallback")}
+    replies.update({f"smalltalk:{kind}": render_facts(str(text), facts)
+                    for kind, text in intents.get("smalltalk", {}).get("replies", {}).items()})
+    oos = sorted({stem(w) for k in intents.get("out-of-scope", {}).get("keywords", []) for w in WORD.findall(fold(str(k)))})
+    return {
+        "version": INDEX_VERSION,
+        "articles": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "section": a.section,
+                "url": a.url_path,
+                "text": render_facts(a.short_answer, facts),
+                "links": [{"title": render_facts(l.title, facts), "url": render_facts(l.url, facts)} for l in a.links],
+            }
+            for a in articles
+        ],
+        "replies": replies,
+        "out_of_scope_stems": oos,
+        "smalltalk": smalltalk,
+        "lexicon": lexicon_json,
+        "idf": idf,
+        "entries": entries,
+        "bags": bags,
+    }
+
+
+def write_index(index: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump_index(index), encoding="utf-8")
+
+
+def dump_index(index: dict[str, Any]) -> str:
+    return json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
