@@ -45,6 +45,13 @@ command -v faketime >/dev/null || { echo "faketime is missing: scripts/system-de
 PYTHON=.venv/bin/python
 [ -x "$PYTHON" ] || { echo "no .venv: run 'make setup' first" >&2; exit 2; }
 
+# Python 3.11 under libfaketime 0.9.10: see scripts/faketime_sleep.py. A .pth file in the venv
+# loads it into every Python process (test servers too) while SPRAVKA_FAKETIME_SHIM is set.
+SITE=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+echo 'import os, sys; shim = os.environ.get("SPRAVKA_FAKETIME_SHIM"); shim and (sys.path.append(os.path.dirname(shim)), __import__("faketime_sleep"))' \
+  > "$SITE/spravka-faketime.pth"
+export SPRAVKA_FAKETIME_SHIM="$PWD/scripts/faketime_sleep.py" FAKETIME_DONT_FAKE_MONOTONIC=1
+
 failed=0
 summary=()
 while IFS= read -r instant; do
@@ -52,7 +59,7 @@ while IFS= read -r instant; do
   start=$(date +%s)
   log="var/test-any-day-$(echo "$instant" | tr -c '0-9\n' '-').log"
   mkdir -p var
-  # The clock runs on from the instant; the monotonic clock is left alone by faketime's default.
+  # The wall clock runs on from the instant; the monotonic clock is the machine's.
   if TZ=UTC faketime "$instant" "$PYTHON" -m pytest -q -p no:cacheprovider "${args[@]}" >"$log" 2>&1; then
     result="passed"
   else
