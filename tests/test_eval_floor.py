@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.outside import outside_file_missing
+
 from spravka_tools.eval import evaluate
 from spravka_tools.eval.http_ask import make_http_ask
 from spravka_tools.cli import main as cli
@@ -19,7 +21,7 @@ MAX_WRONG_ANSWER_RATE = 0.02
 @pytest.fixture(scope="module")
 def figures() -> dict[str, float]:
     if not DEV_SET.is_file():
-        pytest.fail(f"the public question set is missing: {DEV_SET} (shared/ must sit beside the repository)")
+        outside_file_missing(DEV_SET)
     return evaluate.metrics(evaluate.run(evaluate.load_questions(DEV_SET), make_http_ask()))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+from tests.outside import outside_file_missing
 import yaml
 from rapidfuzz import fuzz, process
 
@@ -18,7 +20,7 @@ EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
 def test_no_article_question_copies_an_evaluation_question(name: str) -> None:
     path = EVAL_DIR / name
     if not path.is_file():
-        pytest.fail(f"missing {path}: shared/ must sit beside the repository")
+        outside_file_missing(path)
     asked = [str(item["q"]).lower().replace("ё", "е") for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
     copies = []
     for article in load_articles(KNOWLEDGE_DIR):
