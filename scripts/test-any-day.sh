@@ -27,10 +27,10 @@ INSTANTS="${INSTANTS:-$DEFAULT_INSTANTS}"
 # The part of the suite that reads dates: readings (periods, the window, limits), the question
 # log and its purge, the report and the editors' loop, import/export, the store contract.
 DATE_SENSITIVE=(
-  tests/test_readings_http.py tests/test_readings_consumption.py tests/test_readings_validate.py
-  tests/test_question_log.py tests/test_editors_loop.py tests/test_report_page.py
-  tests/test_import_export.py tests/test_store_contract.py tests/test_store_faults.py
-  tests/test_concurrency.py tests/test_properties.py tests/test_widget.py
+  tests/readings/test_readings_http.py tests/readings/test_readings_consumption.py tests/readings/test_readings_validate.py
+  tests/questions/test_question_log.py tests/questions/test_editors_loop.py tests/system/test_report_page.py
+  tests/readings/test_import_export.py tests/store/test_store_contract.py tests/store/test_store_faults.py
+  tests/readings/test_concurrency.py tests/system/test_properties.py tests/system/test_widget.py
 )
 
 args=("${DATE_SENSITIVE[@]}")

@@ -1,6 +1,6 @@
 """The deployment's settings: defaults here, overridden by deploy.env, overridden by the environment.
 
-Every name is documented in docs/deploy.md (tests/test_deploy.py checks it). The functions
+Every name is documented in docs/deploy.md (tests/tools/test_deploy.py checks it). The functions
 themselves are a table (FUNCTIONS): adding one is adding a row.
 """
 

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-REPO_DIR = Path(__file__).resolve().parent.parent
+REPO_DIR = Path(__file__).resolve().parents[2]
 ROOTS = (REPO_DIR / "functions", REPO_DIR)  # where `main`/`spravka` and `spravka_tools` are imported from
 PACKAGES = ("main", "spravka", "spravka_tools")
 

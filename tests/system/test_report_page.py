@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_editors_loop import REPORT_DAY, replay
+from tests.questions.test_editors_loop import REPORT_DAY, replay
 from tests.month import FIRST_DAY, LAST_DAY, TIMEZONE
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,7 @@ import pytest
 from spravka import clock as product_clock
 from spravka.readings.period import billing_period
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # (owner, call) pairs that read the wall clock; datetime.time() only builds a time of day.
 CLOCK_CALLS = {(owner, call) for owner in ("datetime", "datetime.datetime", "datetime.date", "date")
                for call in ("now", "utcnow", "today")} | {("time", call) for call in

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.browser import Served
-from tests.test_widget import HELP_PAGE, ask, expect, last_reply, open_widget
+from tests.system.test_widget import HELP_PAGE, ask, expect, last_reply, open_widget
 
 pytestmark = pytest.mark.browser
 

@@ -17,7 +17,7 @@ from spravka.errors import StoreUnavailable
 from spravka.readings.submit import submit
 from tests.firestore_emulator import MAIN, PROJECT, load_accounts
 from tests.tally import tally
-from tests.test_concurrency import Paused
+from tests.readings.test_concurrency import Paused
 
 SETTINGS = Settings.from_env({})
 NOW = datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.UTC)
@@ -218,7 +218,7 @@ def test_a_run_of_submissions_through_repeated_outages(kind: str, request: pytes
     At the end every submission is stored exactly once and every chain adds up.
     """
     from spravka.store import get_store
-    from tests.test_concurrency import assert_chain_consistent
+    from tests.readings.test_concurrency import assert_chain_consistent
 
     if kind == "firestore":
         proxy = request.getfixturevalue("firestore_proxy")

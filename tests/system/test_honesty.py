@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 from spravka_tools.knowledge.articles import load_articles
 from spravka.paths import KNOWLEDGE_DIR
 
-EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
+EVAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "eval"
 
 
 @pytest.mark.parametrize("name", ["dev.yaml", "real.yaml"])
