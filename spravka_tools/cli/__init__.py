@@ -23,8 +23,20 @@ SUBCOMMANDS = (
 )
 
 
+def version() -> str:
+    """The installed distribution's version (pyproject.toml), or "dev" in a checkout that is not installed."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("spravka")
+    except PackageNotFoundError:
+        return "dev"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="spravka", description="Spravka: help site, assistant and meter readings.")
+    parser.add_argument("--version", action="version", version=f"spravka {version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in SUBCOMMANDS:
         try:

@@ -16,11 +16,16 @@ def _date(text: str) -> datetime.date:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = subparsers.add_parser("report", help="the editors' report from the question log (text, or --html page)")
-    parser.add_argument("--html", type=Path, metavar="FILE", help="write a self-contained page with charts to FILE")
-    parser.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="first day (default: 30 days to --until)")
-    parser.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="last day, inclusive (default: today)")
-    parser.add_argument("--groups", type=int, default=20, metavar="N", help="unanswered groups in the text (default 20)")
+    parser = subparsers.add_parser(
+        "report", help="отчёт для редакторов по журналу вопросов (текст или --html страница)",
+        description="Отчёт для редакторов: вопросы и события виджета за период из журнала вопросов в хранилище "
+                    "READINGS_STORE (по умолчанию файл SQLite в папке данных; firestore — Firestore проекта "
+                    "GOOGLE_CLOUD_PROJECT). Дни считаются в часовом поясе SPRAVKA_TIMEZONE. Названия разделов — "
+                    "из knowledge/sections.yml, статьи — из индекса помощника.")
+    parser.add_argument("--html", type=Path, metavar="FILE", help="записать страницу с графиками в файл FILE (одна страница, без внешних ссылок)")
+    parser.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="первый день (по умолчанию за 30 дней до --until)")
+    parser.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="последний день включительно (по умолчанию сегодня по SPRAVKA_TIMEZONE)")
+    parser.add_argument("--groups", type=int, default=20, metavar="N", help="сколько групп вопросов без ответа показать в тексте (по умолчанию 20)")
     parser.set_defaults(func=run)
 
 

@@ -6,6 +6,7 @@ import datetime
 from html import escape
 
 from spravka import clock
+from spravka.plural import OF_ANSWERS, plural
 from spravka_tools.report.build import Report
 from spravka_tools.report.charts import all_charts
 from spravka_tools.report.figures import KIND_LABELS
@@ -35,7 +36,7 @@ def render_html(report: Report, *, generated: datetime.datetime | None = None) -
         (f"{peak[1]} ({peak[0]:%d.%m})" if peak else "—", "пиковый день"),
         (percent(f.fallback_rate), "«не знаю» (fallback)"),
         (percent(f.share(f.unanswered)), "без ответа: «не знаю» и уточнения"),
-        (percent(f.click_through), f"переходы по ссылкам: {f.answers_clicked} из {f.answers} ответов"),
+        (percent(f.click_through), f"переходы по ссылкам: {f.answers_clicked} из {plural(f.answers, OF_ANSWERS)}"),
         (percent(f.helpful_rate), f"«помог ли ответ?» — «да»: {f.helpful_yes} из {f.helpful_yes + f.helpful_no}"),
         (percent(f.returning_share), f"вернувшиеся посетители: {f.returning} из {f.visitors}"),
         (percent(f.share(f.night)), f"ночью, 22:00–6:00: {f.night}"),

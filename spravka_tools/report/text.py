@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spravka.plural import OF_ANSWERS, QUESTIONS, plural
 from spravka_tools.report.build import Report
 from spravka_tools.report.figures import KIND_LABELS
 
@@ -18,14 +19,14 @@ def render_text(report: Report, *, max_groups: int = MAX_GROUPS) -> str:
     lines.append(f"Вопросов: {f.total}")
     peak = f.peak_day
     if peak:
-        lines.append(f"Пиковый день: {peak[0]:%d.%m.%Y} — {peak[1]} вопросов")
+        lines.append(f"Пиковый день: {peak[0]:%d.%m.%Y} — {plural(peak[1], QUESTIONS)}")
     lines.append(f"Ночью (22:00–6:00): {f.night} ({percent(f.share(f.night))})")
     holiday_total = sum(sum(f.by_day.get(day, {}).values()) for day in f.holidays)
     if f.holidays:
         lines.append(f"В праздничные дни: {holiday_total}")
     lines.append(f"«Не знаю» (fallback): {f.kinds.get('fallback', 0)} ({percent(f.fallback_rate)})")
     lines.append(f"Без ответа (fallback + уточнение): {f.unanswered} ({percent(f.share(f.unanswered))})")
-    lines.append(f"Переходы по ссылкам: {f.answers_clicked} из {f.answers} ответов ({percent(f.click_through)}), "
+    lines.append(f"Переходы по ссылкам: {f.answers_clicked} из {plural(f.answers, OF_ANSWERS)} ({percent(f.click_through)}), "
                  f"всего кликов {f.clicks}")
     lines.append(f"«Помог ли ответ?»: да {f.helpful_yes}, нет {f.helpful_no} ({percent(f.helpful_rate)} «да»)")
     lines.append(f"Посетителей: {f.visitors}, вернувшихся: {f.returning} ({percent(f.returning_share)})")
