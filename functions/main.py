@@ -10,7 +10,10 @@ from typing import Any
 import flask
 import functions_framework
 
+from spravka import logs
 from spravka.http import json_endpoint
+
+logs.configure()  # JSON lines for Cloud Logging, INFO and above (unless the local run set up its own)
 
 
 @functions_framework.http
