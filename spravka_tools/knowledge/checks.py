@@ -72,6 +72,14 @@ def _line_of(article: Article, knowledge_dir: Path, needle: str) -> int:
     return 1
 
 
+# A short answer is shown alone in a chat bubble: "the table below" or "this page" is not there.
+PAGE_REFERENCE = re.compile(
+    r"\b(?:(?:в|из|по|на)\s+(?:таблиц[аеуы]|списк[еау]|разделе|перечне)\s+ниже|см\.\s*ниже|ниже\s+(?:в|на)\s+"
+    r"\w+|(?:на|в)\s+(?:этой|данной)\s+(?:странице|статье)|(?:в|из)\s+(?:таблиц[аеыу]|списк[еау])\s+на\s+этой"
+    r"|перечисленн\w+\s+ниже|приведённ\w+\s+ниже|приведенн\w+\s+ниже|указанн\w+\s+ниже|следующ\w+\s+таблиц\w*)",
+    re.IGNORECASE)
+
+
 def _check_article(knowledge_dir: Path, article: Article, facts: dict[str, str],
                    sections: dict[str, str]) -> list[Problem]:
     path = str(article.path)
@@ -108,6 +116,9 @@ def _check_article(knowledge_dir: Path, article: Article, facts: dict[str, str],
         report(article.body_line, "короткий ответ должен быть абзацем текста, а не списком или таблицей")
     elif len(article.short_answer) > SHORT_ANSWER_MAX_CHARS:
         report(article.body_line, f"короткий ответ длиннее {SHORT_ANSWER_MAX_CHARS} символов: для чата это много")
+    elif (reference := PAGE_REFERENCE.search(article.short_answer)) is not None:
+        report(article.body_line, f"короткий ответ ссылается на страницу («{reference.group()}»), которой в чате "
+                                  "не видно: он должен быть понятен сам по себе")
     text = (knowledge_dir / article.path).read_text(encoding="utf-8")
     for number, line in enumerate(text.splitlines(), 1):
         for match in PLACEHOLDER.finditer(line):

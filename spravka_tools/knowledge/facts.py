@@ -12,9 +12,11 @@ PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 
 
 def load_facts(knowledge_dir: Path) -> dict[str, str]:
-    """The facts file as a flat mapping of key -> text."""
+    """The facts file as a flat mapping of key -> text; a fact may use other facts (`{{ key }}`, one level),
+    so a number written once serves a sentence and a table."""
     data = yaml.safe_load((knowledge_dir / "facts.yml").read_text(encoding="utf-8")) or {}
-    return {str(key): str(value).rstrip("\n") for key, value in data.items()}
+    raw = {str(key): str(value).rstrip("\n") for key, value in data.items()}
+    return {key: render_facts(value, raw) for key, value in raw.items()}
 
 
 def render_facts(text: str, facts: Mapping[str, str]) -> str:

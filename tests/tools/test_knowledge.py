@@ -132,3 +132,18 @@ def test_the_command_names_the_file_and_exits_1(knowledge: Path, capsys) -> None
     (knowledge / "service/energy-saving.md").unlink()
     assert cli(["check-knowledge", str(knowledge)]) == 1
     assert "energy-saving" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("reference", ["Цены приведены в таблице ниже.", "Адреса — в списке на этой странице.",
+                                       "Подробности см. ниже."])
+def test_a_short_answer_that_points_at_the_page_is_flagged(knowledge: Path, reference: str) -> None:
+    path = knowledge / "tariffs/tariffs-current.md"
+    edit(path, "Ваш тариф указан в квитанции", f"{reference} Ваш тариф указан в квитанции")
+    assert any("короткий ответ ссылается на страницу" in m and "tariffs-current.md" in m for m in messages(knowledge))
+
+
+def test_a_fact_may_use_another_fact() -> None:
+    from spravka_tools.knowledge.facts import load_facts
+
+    facts = load_facts(KNOWLEDGE_DIR)
+    assert facts["tariff_gas_single"] in facts["tariffs_table"] and "{{" not in facts["tariffs_table"]
