@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import json
 import logging
 import re
@@ -58,6 +59,43 @@ def json_response(body: object, status: int = 200, headers: Mapping[str, str] | 
     )
 
 
+def _refuse(environ: dict[str, Any], error: ApiError) -> ApiError:
+    """Leave nothing for anyone to read after us, and close the connection.
+
+    functions-framework reads the whole body after every request (its read_request hook), and a
+    keep-alive server drains an unread body before the next request: a 300 MB or never-ending
+    body would be read anyway. An empty input and `Connection: close` stop both.
+    """
+    environ["wsgi.input"] = io.BytesIO()
+    environ["CONTENT_LENGTH"] = "0"
+    error.headers = {**error.headers, "Connection": "close"}
+    return error
+
+
+def read_body(environ: dict[str, Any], request: flask.Request) -> bytes:
+    """The request's body, at most MAX_BODY_BYTES, refused before it is read when it says it is larger.
+
+    From the environ: werkzeug's parsed content_length and mimetype cost more than the checks.
+    A body without a length (chunked) is read one byte past the cap at most; a malformed one is a 400.
+    """
+    declared = environ.get("CONTENT_LENGTH", "")
+    if declared:
+        if not declared.isdigit() or len(declared) > 9 or int(declared) > MAX_BODY_BYTES:
+            raise _refuse(environ, PayloadTooLarge("payload_too_large", TOO_LARGE))
+        # Cached: functions-framework reads the body again after every request (its read_request hook).
+        return request.get_data(cache=True)
+    if not environ.get("wsgi.input_terminated"):
+        return b""  # no length and no chunked framing: WSGI says there is no body to read
+    try:
+        raw = environ["wsgi.input"].read(MAX_BODY_BYTES + 1)
+    except Exception:  # the server's chunked reader: a malformed chunk is the client's error
+        raise _refuse(environ, BadRequest("body_invalid", "Тело запроса передано с ошибкой.")) from None
+    if len(raw) > MAX_BODY_BYTES:
+        raise _refuse(environ, PayloadTooLarge("payload_too_large", TOO_LARGE))
+    environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(raw), str(len(raw))
+    return request.get_data(cache=True)
+
+
 def read_json(request: flask.Request) -> Mapping[str, Any]:
     """The request's parameters: the JSON object of a POST, the query string of a GET."""
     if len(request.query_string) > MAX_QUERY_BYTES:
@@ -65,14 +103,7 @@ def read_json(request: flask.Request) -> Mapping[str, Any]:
     if request.method == "GET":
         return request.args.to_dict()
     environ = request.environ
-    # From the environ: werkzeug's parsed content_length and mimetype cost more than the checks.
-    declared = environ.get("CONTENT_LENGTH", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise PayloadTooLarge("payload_too_large", TOO_LARGE)
-    # Cached: functions-framework reads the body again after every request (its read_request hook).
-    raw = request.get_data(cache=True)
-    if len(raw) > MAX_BODY_BYTES:
-        raise PayloadTooLarge("payload_too_large", TOO_LARGE)
+    raw = read_body(environ, request)
     mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
     if mimetype and mimetype != "application/json" and not mimetype.endswith("+json") and mimetype != "text/plain":
         raise UnsupportedMediaType("unsupported_media_type", "Запрос должен быть в формате JSON.")

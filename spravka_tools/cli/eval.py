@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from spravka_tools.eval.http_ask import make_http_ask
 
     if args.cv:
-        from spravka.cli.eval_cv import run_cv
+        from spravka_tools.cli.eval_cv import run_cv
 
         return run_cv(args)
     if args.file is None:

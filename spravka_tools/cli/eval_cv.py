@@ -10,7 +10,7 @@ from spravka_tools.cli.eval import LABELS, _shown
 
 
 def run_cv(args: argparse.Namespace) -> int:
-    from spravka.knowledge import cv
+    from spravka_tools.knowledge import cv
     from spravka_tools.knowledge.build_index import read_knowledge
     from spravka.paths import KNOWLEDGE_DIR
 
