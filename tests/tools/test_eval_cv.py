@@ -1,0 +1,75 @@
+"""`spravka eval --cv K`: the assistant measured on held-out folds of the knowledge's own phrasings."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spravka.paths import KNOWLEDGE_DIR
+from spravka_tools.cli import main as cli
+from spravka_tools.knowledge import cv
+from spravka_tools.knowledge.build_index import read_knowledge
+
+
+def test_folds_are_stratified_and_hold_every_phrasing_out_once() -> None:
+    phrases = read_knowledge(KNOWLEDGE_DIR).phrases
+    folds = cv.assign_folds(phrases, 5, seed=3)
+    assert folds == cv.assign_folds(phrases, 5, seed=3)
+    per_target: dict[str, Counter[int]] = {}
+    for (target, _), fold in zip(phrases, folds):
+        per_target.setdefault(target, Counter())[fold] += 1
+    for counts in per_target.values():
+        sizes = [counts.get(f, 0) for f in range(5)]
+        assert max(sizes) - min(sizes) <= 1
+
+
+def test_held_out_words_are_not_in_the_folds_index() -> None:
+    knowledge = read_knowledge(KNOWLEDGE_DIR)
+    kept = [p for p in knowledge.phrases if p[1] != "кто выиграл вчерашний матч"]
+    assert len(kept) == len(knowledge.phrases) - 1
+    index = cv.fold_index(knowledge, kept)
+    assert "вчерашний" not in index.lexicon.words
+
+
+@pytest.fixture(scope="module")
+def small_knowledge(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """knowledge/ with four articles and a few out-of-scope questions: a CV run of seconds."""
+    root = tmp_path_factory.mktemp("small") / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, root)
+    keep = {"payment-methods.md", "payment-autopay.md", "readings-how-to-submit.md", "meter-verification.md"}
+    for path in root.rglob("*.md"):
+        if path.name not in keep and path.name != "index.md":
+            path.unlink()
+    (root / "out-of-scope.yml").write_text(
+        "misc:\n" + "".join(f"  - {q}\n" for q in (
+            "оплатить штраф гибдд", "рецепт борща", "налоговый вычет", "пенсия когда придет", "погода завтра",
+            "курс доллара", "не работает интернет", "вызвать врача на дом")), encoding="utf-8")
+    return root
+
+
+def test_eval_cv_prints_the_figures(small_knowledge: Path, capsys: Any) -> None:
+    assert cli(["eval", "--cv", "2", "--knowledge", str(small_knowledge), "--per-topic"]) == 0
+    out = capsys.readouterr().out
+    for label in ("статья с первого ответа (top-1)", "неверная статья", "честное «не знаю»", "уточняющий вопрос",
+                  "уточнения, где среди вариантов есть верная статья", "story", "payment-autopay"):
+        assert label in out
+
+
+def test_eval_cv_json_counts_every_held_out_question(small_knowledge: Path, capsys: Any) -> None:
+    assert cli(["eval", "--cv", "3", "--knowledge", str(small_knowledge), "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)["metrics"]
+    phrasings = len(read_knowledge(small_knowledge).phrases)
+    assert phrasings < figures["items"] <= 5 * phrasings
+    assert figures["variants"]["plain"]["items"] == phrasings
+    assert set(figures["topics"]) == {"payment-methods", "payment-autopay", "readings-how-to-submit",
+                                      "meter-verification"}
+    assert 0.0 <= figures["in_scope_top1"] <= 1.0
+
+
+def test_fewer_than_two_folds_is_refused(capsys: Any) -> None:
+    assert cli(["eval", "--cv", "1"]) == 2
