@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections import Counter
@@ -15,6 +16,8 @@ from spravka.knowledge.facts import load_facts, render_facts
 
 INDEX_VERSION = 1
 ACTIONS = ("submit-readings", "operator", "personal")
+OUT_OF_SCOPE_FILE = "out-of-scope.yml"
+SMALLTALK = "@smalltalk:"
 
 
 def collect_phrases(articles: list[Article], intents: dict[str, Any]) -> list[tuple[str, str]]:
@@ -25,22 +28,32 @@ def collect_phrases(articles: list[Article], intents: dict[str, Any]) -> list[tu
         phrases.extend((article.id, q) for q in article.questions)
     for name in (*ACTIONS, "out-of-scope"):
         phrases.extend((f"@{name}", str(q)) for q in intents.get(name, {}).get("examples", []))
+    for kind, examples in sorted(intents.get("smalltalk", {}).get("examples", {}).items()):
+        phrases.extend((f"{SMALLTALK}{kind}", str(q)) for q in examples)
     return phrases
 
 
-def smalltalk_words(intents: dict[str, Any]) -> dict[str, list[str]]:
+def out_of_scope_phrases(knowledge_dir: Path) -> list[tuple[str, str]]:
+    """The questions of out-of-scope.yml (other institutions' business), as phrasings of "@out-of-scope"."""
+    groups = load_yaml(knowledge_dir, OUT_OF_SCOPE_FILE) if (knowledge_dir / OUT_OF_SCOPE_FILE).is_file() else {}
+    return [("@out-of-scope", str(q)) for _, questions in sorted((groups or {}).items()) for q in questions or []]
+
+
+def smalltalk_words(phrases: list[tuple[str, str]]) -> dict[str, list[str]]:
     """Per kind of small talk (greeting, thanks, ...), the words its examples use."""
-    examples = intents.get("smalltalk", {}).get("examples", {})
-    return {kind: sorted({w for q in phrases for w in WORD.findall(fold(str(q)))})
-            for kind, phrases in sorted(examples.items())}
+    words: dict[str, set[str]] = {}
+    for target, phrase in phrases:
+        if target.startswith(SMALLTALK):
+            words.setdefault(target[len(SMALLTALK):], set()).update(WORD.findall(fold(phrase)))
+    return {kind: sorted(kind_words) for kind, kind_words in sorted(words.items())}
 
 
-def build_lexicon(knowledge_dir: Path, phrases: list[tuple[str, str]], texts: list[str],
+def build_lexicon(synonym_table: dict[str, Any], phrases: list[tuple[str, str]], texts: list[str],
                   smalltalk: dict[str, list[str]]) -> tuple[Lexicon, dict[str, Any]]:
     """The lexicon every phrase and question is read with, and its JSON form."""
     synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
     words: Counter[str] = Counter()
-    for canonical, variants in (load_yaml(knowledge_dir, "synonyms.yml") or {}).items():
+    for canonical, variants in synonym_table.items():
         target = tuple(stem(w) for w in WORD.findall(fold(str(canonical))))
         words.update(WORD.findall(fold(str(canonical))))
         for variant in variants or []:
@@ -67,20 +80,43 @@ def build_lexicon(knowledge_dir: Path, phrases: list[tuple[str, str]], texts: li
     return lexicon, as_json
 
 
-def build_index(knowledge_dir: Path) -> dict[str, Any]:
-    """The whole index as plain data (deterministic: same knowledge, same bytes)."""
+@dataclasses.dataclass(frozen=True)
+class Knowledge:
+    """What the index is built from, read once: cross-validation builds many indexes from parts of it."""
+
+    facts: dict[str, Any]
+    articles: list[Article]
+    intents: dict[str, Any]
+    phrases: list[tuple[str, str]]            # (target, phrase): every way of asking the model learns from
+    texts: dict[str, str]                     # article id -> its page, facts filled in
+    synonyms: dict[str, Any]
+
+
+def read_knowledge(knowledge_dir: Path) -> Knowledge:
     facts = load_facts(knowledge_dir)
     articles = load_articles(knowledge_dir)
     intents = load_yaml(knowledge_dir, "intents.yml")
-    smalltalk = smalltalk_words(intents)
-    phrases = collect_phrases(articles, intents)
-    # The full text of each page, facts filled in, for the article's bag of words.
-    texts = {a.id: render_facts(a.body, facts) for a in articles}
-    lexicon, lexicon_json = build_lexicon(knowledge_dir, phrases, list(texts.values()), smalltalk)
+    phrases = collect_phrases(articles, intents) + out_of_scope_phrases(knowledge_dir)
+    return Knowledge(facts, articles, intents, phrases,
+                     {a.id: render_facts(a.body, facts) for a in articles},
+                     load_yaml(knowledge_dir, "synonyms.yml") or {})
+
+
+def build_index(knowledge_dir: Path) -> dict[str, Any]:
+    """The whole index as plain data (deterministic: same knowledge, same bytes)."""
+    return index_data(read_knowledge(knowledge_dir))
+
+
+def index_data(knowledge: Knowledge, *, model: bool = True) -> dict[str, Any]:
+    """The index of this knowledge (cross-validation passes parts of it); `model=False` skips training."""
+    facts, articles, intents = knowledge.facts, knowledge.articles, knowledge.intents
+    phrases, texts = knowledge.phrases, knowledge.texts
+    smalltalk = smalltalk_words(phrases)
+    lexicon, lexicon_json = build_lexicon(knowledge.synonyms, phrases, list(texts.values()), smalltalk)
     entries = []
     for target, phrase in phrases:
         stems = sorted(set(analyse(phrase, lexicon).stems))
-        if stems:
+        if stems and not target.startswith(SMALLTALK):
             entries.append([target, stems])
     strong: dict[str, set[str]] = {}
     for target, stems in entries:
