@@ -49,6 +49,11 @@ class Outcome:
         return self.expect in ids[:3]
 
     @property
+    def clarify_hit(self) -> bool:
+        """A clarification whose options hold the expected article."""
+        return self.reply["kind"] == "clarify" and self.expect in [s["id"] for s in self.reply["suggestions"]]
+
+    @property
     def wrong_answer(self) -> bool:
         return self.reply["kind"] == "answer" and self.reply["article"]["id"] != self.expect
 
@@ -85,6 +90,8 @@ def metrics(outcomes: Sequence[Outcome]) -> dict[str, float | int]:
         "action_accuracy": share(actions, lambda o: o.correct),
         "smalltalk_accuracy": share(smalltalk, lambda o: o.correct),
         "wrong_answer_rate": share(outcomes, lambda o: o.wrong_answer),
+        "clarify_rate": share(outcomes, lambda o: o.reply["kind"] == "clarify"),
+        "clarify_hit": share([o for o in outcomes if o.reply["kind"] == "clarify"], lambda o: o.clarify_hit),
         "overall": share(outcomes, lambda o: o.correct),
         "latency_p50_ms": statistics.median(latencies) if latencies else 0.0,
         "latency_p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else 0.0,

@@ -16,6 +16,8 @@ LABELS = {
     "action_accuracy": "действия (показания, оператор, личные данные)",
     "smalltalk_accuracy": "приветствия и благодарности",
     "wrong_answer_rate": "неверная статья (доля всех вопросов)",
+    "clarify_rate": "уточняющий вопрос (доля всех вопросов)",
+    "clarify_hit": "уточнения, где среди вариантов есть верная статья",
     "overall": "итого верно",
     "latency_p50_ms": "задержка p50, мс",
     "latency_p99_ms": "задержка p99, мс",
@@ -24,12 +26,18 @@ LABELS = {
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser("eval", help="run a question file through ask and print the metrics")
-    parser.add_argument("file", type=Path, help="YAML list of {q, expect}")
+    parser.add_argument("file", type=Path, nargs="?", help="YAML list of {q, expect}")
     parser.add_argument("--errors", type=int, default=0, metavar="N", help="list up to N misses")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
     parser.add_argument("--compare", metavar="REF",
                         help="also run knowledge/ as it is at git REF (or a knowledge folder) and list the "
                              "questions whose outcome changed")
+    parser.add_argument("--cv", type=int, metavar="K",
+                        help="instead of a file: K-fold cross-validation over the knowledge's own phrasings "
+                             "(each fold held out of the index it is asked against, with perturbed copies)")
+    parser.add_argument("--knowledge", type=Path, help="knowledge folder for --cv (default: knowledge/)")
+    parser.add_argument("--seed", type=int, default=16, help="seed of the folds and perturbations for --cv")
+    parser.add_argument("--per-topic", action="store_true", help="with --cv: top-1 of every article")
     parser.set_defaults(func=run)
 
 
@@ -56,6 +64,13 @@ def make_http_ask() -> Any:
 def run(args: argparse.Namespace) -> int:
     from spravka import evaluate
 
+    if args.cv:
+        from spravka.cli.eval_cv import run_cv
+
+        return run_cv(args)
+    if args.file is None:
+        print("нужен файл вопросов или --cv K", file=sys.stderr)
+        return 2
     if args.compare:
         return run_compare(args)
     outcomes = evaluate.run(evaluate.load_questions(args.file), make_http_ask())

@@ -1,0 +1,49 @@
+"""`spravka eval --cv K`: cross-validation over the knowledge's own phrasings (knowledge/cv.py)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from spravka.cli.eval import LABELS, _shown
+
+
+def run_cv(args: argparse.Namespace) -> int:
+    from spravka.knowledge import cv
+    from spravka.knowledge.build_index import read_knowledge
+    from spravka.paths import KNOWLEDGE_DIR
+
+    if args.cv < 2:
+        print("--cv: нужно не меньше 2 частей")
+        return 2
+    started = time.perf_counter()
+    knowledge = read_knowledge(args.knowledge or KNOWLEDGE_DIR)
+    results = cv.run_cv(knowledge, args.cv, seed=args.seed)
+    figures = cv.cv_metrics(results)
+    seconds = time.perf_counter() - started
+    if args.json:
+        misses = [{"q": o.question, "expect": o.expect, "got": o.got, "variant": h.variant}
+                  for h, o in results if not o.correct]
+        print(json.dumps({"metrics": figures, "seconds": round(seconds, 1), "errors": misses[: args.errors]},
+                         ensure_ascii=False, indent=2))
+        return 0
+    print(f"Перекрёстная проверка: {args.cv} частей, seed {args.seed}, {len(knowledge.phrases)} формулировок, "
+          f"{figures['items']} вопросов с искажёнными копиями, {seconds:.0f} с")
+    for key, value in figures.items():
+        if key in LABELS:
+            print(f"{LABELS[key]:<48} {_shown(key, value)}")
+    print(f"\n{'вариант':<10} {'вопросов':>8} {'top-1':>7} {'неверно':>8} {'«не знаю»':>10} {'итого':>7}")
+    for variant, v in figures["variants"].items():
+        print(f"{variant:<10} {v['items']:>8} {v['in_scope_top1']:>7.1%} {v['wrong_answer_rate']:>8.1%} "
+              f"{v['deferral']:>10.1%} {v['overall']:>7.1%}")
+    if args.per_topic:
+        print("\ntop-1 по статьям (от худших):")
+        for topic, share in sorted(figures["topics"].items(), key=lambda item: (item[1], item[0])):
+            print(f"  {share:>7.1%}  {topic}")
+    if args.errors:
+        misses = [(h, o) for h, o in results if not o.correct]
+        print(f"\nПромахи ({len(misses)}):")
+        for h, o in misses[: args.errors]:
+            print(f"  [{h.variant}] ожидалось {o.expect:<26} получено {o.got:<40} «{o.question}»")
+    return 0
