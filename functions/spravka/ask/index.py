@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from spravka.ask.model import Model, model_from_data
 from spravka.ask.normalise import Lexicon
 from spravka.ask.stopwords import STOPWORDS
 
@@ -73,6 +74,7 @@ class Index:
     # stem -> its weight, entries and targets; a stem not here (never in the knowledge) is UNKNOWN_STEM.
     # Rare question words weigh most, page-only words less.
     stems: Mapping[str, StemFacts]
+    model: Model                                 # the learned scorer (ask/model.py)
 
 
 def index_from_data(data: Mapping[str, Any]) -> Index:
@@ -120,6 +122,7 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
         entry_norm=tuple(m ** -RECALL_POWER for m in entry_mass),
         out_of_scope=frozenset(data.get("out_of_scope_stems", ())),
         stems=stems,
+        model=model_from_data(data["model"]),
         smalltalk=smalltalk,
         chatter=frozenset().union(*smalltalk.values(), lexicon.stopwords),
     )

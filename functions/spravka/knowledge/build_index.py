@@ -13,6 +13,7 @@ from spravka.ask.normalise import WORD, Lexicon, analyse, fold, stem
 from spravka.ask.stopwords import STOPWORDS
 from spravka.knowledge.articles import Article, load_articles, load_yaml
 from spravka.knowledge.facts import load_facts, render_facts
+from spravka.knowledge.train import MODEL, train_model
 
 INDEX_VERSION = 1
 ACTIONS = ("submit-readings", "operator", "personal")
@@ -107,17 +108,20 @@ def build_index(knowledge_dir: Path) -> dict[str, Any]:
     return index_data(read_knowledge(knowledge_dir))
 
 
-def index_data(knowledge: Knowledge, *, model: bool = True) -> dict[str, Any]:
-    """The index of this knowledge (cross-validation passes parts of it); `model=False` skips training."""
+def index_data(knowledge: Knowledge, *, model: str = MODEL) -> dict[str, Any]:
+    """The index of this knowledge (cross-validation passes parts of it), its model of this kind."""
     facts, articles, intents = knowledge.facts, knowledge.articles, knowledge.intents
     phrases, texts = knowledge.phrases, knowledge.texts
     smalltalk = smalltalk_words(phrases)
     lexicon, lexicon_json = build_lexicon(knowledge.synonyms, phrases, list(texts.values()), smalltalk)
     entries = []
+    samples = []
     for target, phrase in phrases:
-        stems = sorted(set(analyse(phrase, lexicon).stems))
-        if stems and not target.startswith(SMALLTALK):
-            entries.append([target, stems])
+        read = analyse(phrase, lexicon).stems
+        if read:
+            samples.append((target, read))
+        if read and not target.startswith(SMALLTALK):
+            entries.append([target, sorted(set(read))])
     strong: dict[str, set[str]] = {}
     for target, stems in entries:
         strong.setdefault(target, set()).update(stems)
@@ -153,6 +157,7 @@ def index_data(knowledge: Knowledge, *, model: bool = True) -> dict[str, Any]:
         "out_of_scope_stems": oos,
         "smalltalk": smalltalk,
         "lexicon": lexicon_json,
+        "model": train_model(samples, model),
         "idf": idf,
         "entries": entries,
         "bags": bags,

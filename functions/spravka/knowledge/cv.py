@@ -85,10 +85,11 @@ def answer_json(question: str, index: Any) -> Mapping[str, Any]:
     return answer(question, index).to_json()
 
 
-def fold_index(knowledge: Knowledge, phrases: Sequence[tuple[str, str]]) -> Any:
+def fold_index(knowledge: Knowledge, phrases: Sequence[tuple[str, str]], model: str | None = None) -> Any:
     from spravka.ask.index import index_from_data
+    from spravka.knowledge.train import MODEL
 
-    return index_from_data(index_data(dataclasses.replace(knowledge, phrases=list(phrases))))
+    return index_from_data(index_data(dataclasses.replace(knowledge, phrases=list(phrases)), model=model or MODEL))
 
 
 def run_cv(knowledge: Knowledge, k: int, *, seed: int = 16, variants: Sequence[str] = KINDS,
@@ -126,3 +127,31 @@ def cv_metrics(results: Sequence[tuple[Held, evaluate.Outcome]]) -> dict[str, An
 def _variant_figures(outcomes: Sequence[evaluate.Outcome]) -> dict[str, float | int]:
     figures = evaluate.metrics(outcomes)
     return {key: figures[key] for key in ("items", "in_scope_top1", "wrong_answer_rate", "deferral", "overall")}
+
+
+@dataclasses.dataclass(frozen=True)
+class Scored:
+    """A held-out question as the decision sees it: read, small talk or not, and the model's candidates."""
+
+    held: Held
+    analysis: Any
+    smalltalk: str | None
+    scored: list[tuple[str, float]]
+
+
+def run_scored(knowledge: Knowledge, k: int, *, seed: int = 16, variants: Sequence[str] = KINDS,
+               model: str | None = None) -> tuple[list[Scored], Any]:
+    """Every held-out question, read and scored by its fold's index (thresholds are then tried on these)."""
+    from spravka.ask.answer import _smalltalk_kind, score
+    from spravka.ask.normalise import analyse
+
+    phrases = knowledge.phrases
+    folds = assign_folds(phrases, k, seed)
+    records: list[Scored] = []
+    index = None
+    for fold in range(k):
+        index = fold_index(knowledge, [p for p, f in zip(phrases, folds) if f != fold], model)
+        for held in held_out(phrases, folds, fold, seed, variants):
+            analysis = analyse(held.question, index.lexicon)
+            records.append(Scored(held, analysis, _smalltalk_kind(analysis, index), score(analysis, index)))
+    return records, index
