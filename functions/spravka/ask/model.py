@@ -11,10 +11,6 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-# Stem pairs, written "a+b", are features too: "горяч вод" is not "горяч" and "вод" apart.
-PAIR = "+"
-
-
 class Model(NamedTuple):
     classes: tuple[str, ...]                              # targets: article id, "@operator", "@smalltalk:bye"…
     bias: tuple[float, ...]                               # per class
@@ -22,10 +18,8 @@ class Model(NamedTuple):
 
 
 def features(stems: Sequence[str]) -> list[str]:
-    """The model's features of a question's stems (in order, stopwords dropped): each stem and each adjacent pair."""
-    unique = list(dict.fromkeys(stems))
-    pairs = [a + PAIR + b for a, b in zip(stems, stems[1:]) if a != b]
-    return unique + list(dict.fromkeys(pairs))
+    """The model's features of a question's stems: each stem once (adjacent stem pairs lost on held-out folds)."""
+    return list(dict.fromkeys(stems))
 
 
 def probabilities(model: Model, feats: Iterable[str]) -> list[float]:

@@ -45,7 +45,8 @@ def fit(samples: Sequence[tuple[str, Sequence[str]]], kind: str = MODEL) -> tupl
     from sklearn.feature_extraction import DictVectorizer
 
     vectorizer = DictVectorizer()
-    x = vectorizer.fit_transform([dict.fromkeys(features(stems), 1) for _, stems in samples])
+    x = vectorizer.fit_transform([dict.fromkeys(features(stems), 1) for _, stems in samples]).tocsr()
+    x.indices, x.indptr = x.indices.astype("int32"), x.indptr.astype("int32")  # what LinearSVC accepts
     estimator = make_estimator(kind)
     estimator.fit(x, [target for target, _ in samples])
     return estimator, list(vectorizer.get_feature_names_out())
