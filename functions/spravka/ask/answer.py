@@ -13,10 +13,10 @@ from spravka.ask.normalise import Analysis, analyse
 class Thresholds(NamedTuple):
     """Probabilities of the learned scorer a reply needs; chosen on held-out folds (knowledge/thresholds.py)."""
 
-    answer: float = 0.5     # the best article's probability to answer with it
-    clarify: float = 0.35   # the probability the clarification's options hold together
-    option: float = 0.08    # an article's probability to be one of those options
-    action: float = 0.5     # an intent's (operator, personal, submit-readings, small talk) to act on it
+    answer: float = 0.85    # the best article's probability to answer with it
+    clarify: float = 0.2    # the probability the clarification's options hold together
+    option: float = 0.05    # an article's probability to be one of those options
+    action: float = 0.3     # an intent's (operator, personal, submit-readings, small talk) to act on it
 
 
 THRESHOLDS = Thresholds()

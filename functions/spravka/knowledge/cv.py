@@ -5,7 +5,8 @@ out-of-scope questions, small talk) are split into K folds, stratified by target
 seeded. Each fold is held out: an index is built (lexicon and model) from the rest,
 and the held-out phrasings, with seeded perturbed copies of each (a typo, the wrong
 keyboard layout, translit, a story around it), are asked through the whole `answer`
-pipeline of that index. Thresholds are chosen on these folds (knowledge/thresholds.py),
+pipeline of that index (read, small talk, score, decide: ask.answer.answer's steps,
+apart so that thresholds can be tried on the same scores). Thresholds are chosen on these folds (knowledge/thresholds.py),
 never on the public question sets.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from spravka import evaluate
@@ -75,36 +76,25 @@ def held_out(phrases: Sequence[tuple[str, str]], folds: Sequence[int], fold: int
     return asked
 
 
-Respond = Callable[[str, Any], Mapping[str, Any]]
-
-
-def answer_json(question: str, index: Any) -> Mapping[str, Any]:
-    """What `ask` replies (the contract's fields) for a question against this index."""
-    from spravka.ask.answer import answer
-
-    return answer(question, index).to_json()
-
-
 def fold_index(knowledge: Knowledge, phrases: Sequence[tuple[str, str]], model: str | None = None) -> Any:
+    """The index (lexicon, model) built from these phrasings only."""
     from spravka.ask.index import index_from_data
     from spravka.knowledge.train import MODEL
 
     return index_from_data(index_data(dataclasses.replace(knowledge, phrases=list(phrases)), model=model or MODEL))
 
 
-def run_cv(knowledge: Knowledge, k: int, *, seed: int = 16, variants: Sequence[str] = KINDS,
-           respond: Respond = answer_json) -> list[tuple[Held, evaluate.Outcome]]:
-    """Every held-out question of every fold with what the index built without its fold replied."""
-    phrases = knowledge.phrases
-    folds = assign_folds(phrases, k, seed)
-    results: list[tuple[Held, evaluate.Outcome]] = []
-    for fold in range(k):
-        index = fold_index(knowledge, [p for p, f in zip(phrases, folds) if f != fold])
-        for held in held_out(phrases, folds, fold, seed, variants):
-            started = time.perf_counter()
-            reply = respond(held.question, index)
-            results.append((held, evaluate.Outcome(held.question, held.expect, reply,
-                                                   time.perf_counter() - started)))
+def outcomes(records: Sequence[Scored], index: Any, thresholds: Any = None) -> list[tuple[Held, evaluate.Outcome]]:
+    """What `answer` replied to each held-out question (with these thresholds; default: the shipped ones)."""
+    from spravka.ask.answer import THRESHOLDS
+    from spravka.knowledge.thresholds import reply_of
+
+    results = []
+    for record in records:
+        started = time.perf_counter()
+        reply = reply_of(record, index, thresholds or THRESHOLDS).to_json()
+        seconds = record.seconds + time.perf_counter() - started
+        results.append((record.held, evaluate.Outcome(record.held.question, record.held.expect, reply, seconds)))
     return results
 
 
@@ -137,6 +127,7 @@ class Scored:
     analysis: Any
     smalltalk: str | None
     scored: list[tuple[str, float]]
+    seconds: float
 
 
 def run_scored(knowledge: Knowledge, k: int, *, seed: int = 16, variants: Sequence[str] = KINDS,
@@ -152,6 +143,9 @@ def run_scored(knowledge: Knowledge, k: int, *, seed: int = 16, variants: Sequen
     for fold in range(k):
         index = fold_index(knowledge, [p for p, f in zip(phrases, folds) if f != fold], model)
         for held in held_out(phrases, folds, fold, seed, variants):
+            started = time.perf_counter()
             analysis = analyse(held.question, index.lexicon)
-            records.append(Scored(held, analysis, _smalltalk_kind(analysis, index), score(analysis, index)))
+            kind = _smalltalk_kind(analysis, index)
+            scored = [] if kind else score(analysis, index)
+            records.append(Scored(held, analysis, kind, scored, time.perf_counter() - started))
     return records, index
