@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from spravka.knowledge.articles import Article, ArticleError, article_paths, load_yaml, read_article
+from spravka.knowledge.build_index import OUT_OF_SCOPE_FILE
 from spravka.knowledge.facts import PLACEHOLDER, load_facts
 
 ID_FORMAT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -52,17 +53,37 @@ def check_knowledge(knowledge_dir: Path) -> list[Problem]:
 
 
 def _check_data_files(knowledge_dir: Path, problems: list[Problem]) -> dict[str, str]:
-    for name in ("facts.yml", "sections.yml", "synonyms.yml", "intents.yml"):
+    for name in ("facts.yml", "sections.yml", "synonyms.yml", "intents.yml", OUT_OF_SCOPE_FILE):
+        if name == OUT_OF_SCOPE_FILE and not (knowledge_dir / name).is_file():
+            continue
         try:
-            load_yaml(knowledge_dir, name)
+            data = load_yaml(knowledge_dir, name)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             problems.append(Problem(name, (mark.line + 1) if mark else 1, f"файл не читается как YAML: {error}"))
+            continue
+        if name == OUT_OF_SCOPE_FILE:
+            problems.extend(_check_out_of_scope(data))
     try:
         return load_facts(knowledge_dir)
     except (OSError, yaml.YAMLError, AttributeError):
         problems.append(Problem("facts.yml", 1, "нет файла фактов или он повреждён"))
         return {}
+
+
+def _check_out_of_scope(data: object) -> list[Problem]:
+    """out-of-scope.yml: groups of non-empty questions, each question once."""
+    if not isinstance(data, dict):
+        return [Problem(OUT_OF_SCOPE_FILE, 1, "нужны группы вопросов: «группа:» и под ней список «- вопрос»")]
+    problems = []
+    seen: Counter[str] = Counter()
+    for group, questions in data.items():
+        if not isinstance(questions, list) or not all(isinstance(q, str) and q.strip() for q in questions):
+            problems.append(Problem(OUT_OF_SCOPE_FILE, 1, f"в группе «{group}» должен быть список вопросов-строк"))
+            continue
+        seen.update(q.strip().lower().replace("ё", "е") for q in questions)
+    problems.extend(Problem(OUT_OF_SCOPE_FILE, 1, f"вопрос «{q}» повторяется {n} раза") for q, n in seen.items() if n > 1)
+    return problems
 
 
 def _line_of(article: Article, knowledge_dir: Path, needle: str) -> int:
