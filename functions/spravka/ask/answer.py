@@ -86,6 +86,8 @@ def decide(analysis: Analysis, scored: list[tuple[str, float]], index: Index,
     if not scored:
         return _fallback(index, 0.0)
     best, p = scored[0]
+    if index.exact.get(frozenset(analysis.stems)) == best:
+        p = max(p, thresholds.answer, thresholds.action)  # word for word one of its phrasings, and the model agrees
     if best == "@out-of-scope":
         return _fallback(index, 100 * p)
     if best[0] == "@":

@@ -75,6 +75,7 @@ class Index:
     # Rare question words weigh most, page-only words less.
     stems: Mapping[str, StemFacts]
     model: Model                                 # the learned scorer (ask/model.py)
+    exact: Mapping[frozenset[str], str]          # a phrasing's stems -> its target, when only one target has them
 
 
 def index_from_data(data: Mapping[str, Any]) -> Index:
@@ -123,9 +124,17 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
         out_of_scope=frozenset(data.get("out_of_scope_stems", ())),
         stems=stems,
         model=model_from_data(data["model"]),
+        exact=_exact_phrasings(targets, entry_stems),
         smalltalk=smalltalk,
         chatter=frozenset().union(*smalltalk.values(), lexicon.stopwords),
     )
+
+
+def _exact_phrasings(targets: tuple[str, ...], entry_stems: tuple[frozenset[str], ...]) -> dict[frozenset[str], str]:
+    owners: dict[frozenset[str], set[str]] = {}
+    for target, stems in zip(targets, entry_stems):
+        owners.setdefault(stems, set()).add(target)
+    return {stems: next(iter(ts)) for stems, ts in owners.items() if len(ts) == 1}
 
 
 def load_index(path: Path) -> Index:
