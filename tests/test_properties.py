@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from spravka.ask.index import get_index
+from spravka.ask.typos import words_of_length
 from spravka.ask.normalise import _TRANSLIT, LAYOUT, WORD, analyse, fold, translit_variants
 from spravka.ask.validate import parse_question
 from spravka.errors import ApiError, BadRequest, Conflict
@@ -266,10 +267,10 @@ def _searched_correction(word: str) -> str | None:
     lexicon = get_index().lexicon
     max_edits = 1 if len(word) < 8 else 2
     shortest, longest = len(word) - max_edits, len(word) + max_edits
-    found = process.extract(word, [w for w in lexicon.words_of_length(shortest, longest) if w[0] == word[0]],
+    found = process.extract(word, [w for w in words_of_length(lexicon, shortest, longest) if w[0] == word[0]],
                             scorer=OSA.distance, score_cutoff=max_edits, limit=None)
     if not any(distance == 1 for _, distance, _ in found):
-        found = process.extract(word, lexicon.words_of_length(shortest, longest),
+        found = process.extract(word, words_of_length(lexicon, shortest, longest),
                                 scorer=OSA.distance, score_cutoff=max_edits, limit=None)
     if not found:
         return None
@@ -299,7 +300,7 @@ def typed_words(draw: st.DrawFn) -> str:
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(typed_words())
 def test_the_one_edit_lookup_corrects_as_the_pool_search_did(word: str) -> None:
-    from spravka.ask.normalise import _correct_cached
+    from spravka.ask.typos import _correct_cached
 
     lexicon = get_index().lexicon
     assume(word not in lexicon.words)

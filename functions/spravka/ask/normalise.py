@@ -1,4 +1,4 @@
-"""From what a customer typed to canonical stems: case, ё, layout, translit, typos, synonyms, word forms.
+"""From what a customer typed to canonical stems: case, ё, layout, translit, typos (ask/typos.py), synonyms, word forms.
 
 The same `analyse` builds the index and reads the questions, so both sides meet
 in one vocabulary of Snowball stems.
@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 import snowballstemmer
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
+
+from spravka.ask.typos import correct_typo, forget_corrections
 
 _STEMMER = snowballstemmer.stemmer("russian")
 # "т1", "т2", "т3" are tariff zones, kept whole; otherwise letters and digits part.
@@ -49,7 +49,7 @@ _STEM_EXCEPTIONS = {"почем": "почем"}
 def clear_caches(lexicon: Lexicon) -> None:
     """Forget every word read so far (benchmarks time the first reading of a question's words)."""
     _stem_cached.cache_clear()
-    _correct_cached.cache_clear()
+    forget_corrections()
     lexicon._readings.clear()
 
 
@@ -120,44 +120,6 @@ class Lexicon:
 
     def knows(self, word: str) -> bool:
         return word in self.words or stem(word) in self.stems
-
-    def one_edit_words(self, word: str) -> list[str]:
-        """Known words one edit (OSA) from `word` that keep its first letter.
-
-        Looked up, not searched: every known word of 5+ letters is filed under each of
-        its one-letter deletions (built on the first call, ~20 ms). A word one edit away
-        is then the typed word with a letter dropped or two swapped, or is filed under
-        the typed word (a letter missing) or under one of its deletions (a letter
-        changed); OSA then keeps those that really are one edit away.
-        """
-        deletions = self._deletions
-        if not deletions:
-            built: dict[str, list[str]] = {}
-            for length, known in self.by_length.items():
-                if length >= 5:
-                    for known_word in known:
-                        for i in range(length):
-                            built.setdefault(known_word[:i] + known_word[i + 1:], []).append(known_word)
-            deletions.update(built)  # two threads building at once file the same lists
-        found = set(deletions.get(word, ()))
-        for i in range(len(word)):
-            shorter = word[:i] + word[i + 1:]
-            if shorter in self.words:
-                found.add(shorter)
-            found.update(deletions.get(shorter, ()))
-        for i in range(len(word) - 1):
-            swapped = word[:i] + word[i + 1] + word[i] + word[i + 2:]
-            if swapped in self.words:
-                found.add(swapped)
-        return [w for w in found if w[0] == word[0] and OSA.distance(word, w) == 1]
-
-    def words_of_length(self, shortest: int, longest: int) -> list[str]:
-        """Known words of these lengths: the typo corrector's pools, built once each."""
-        pool = self._pools.get((shortest, longest))
-        if pool is None:
-            pool = [w for n in range(shortest, longest + 1) for w in self.by_length.get(n, ())]
-            self._pools[(shortest, longest)] = pool
-        return pool
 
 
 class Analysis(NamedTuple):  # a tuple: one is made per question, cheaper than a frozen dataclass
@@ -249,30 +211,6 @@ def _convert_chunk(chunk: str, lexicon: Lexicon) -> list[str]:
 def _plausibility(words: list[str], lexicon: Lexicon) -> float:
     known = sum(2.0 if lexicon.knows(w) else 1.0 if correct_typo(w, lexicon) else 0.0 for w in words)
     return known / max(len(words), 1)
-
-
-def correct_typo(word: str, lexicon: Lexicon) -> str | None:
-    """The nearest known word within the edits its length allows, or None."""
-    if len(word) < 5 or not re.fullmatch(r"[а-я]+", word):
-        return None
-    return _correct_cached(word, lexicon)
-
-
-@functools.lru_cache(maxsize=16384)
-def _correct_cached(word: str, lexicon: Lexicon) -> str | None:
-    # Fewest edits first; on a tie, a word that keeps the typed first letter
-    # ("пверки" is "поверки", not "сверки"): people rarely miss the first key;
-    # then the alphabet. So a one-edit word with the same first letter is the
-    # answer when there is one (looked up); otherwise the pool is searched.
-    close = lexicon.one_edit_words(word)
-    if close:
-        return min(close)
-    max_edits = 1 if len(word) < 8 else 2
-    found = process.extract(word, lexicon.words_of_length(len(word) - max_edits, len(word) + max_edits),
-                            scorer=OSA.distance, score_cutoff=max_edits, limit=None)
-    if not found:
-        return None
-    return min(found, key=lambda hit: (hit[1], hit[0][0] != word[0], hit[0]))[0]
 
 
 def apply_synonyms(stems: list[str], lexicon: Lexicon) -> tuple[str, ...]:
