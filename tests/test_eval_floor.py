@@ -11,8 +11,10 @@ from spravka.cli.eval import make_http_ask
 from spravka.cli import main as cli
 
 DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.yaml"
-# The level reached when this floor was set (docs/ask.md has the figures).
-FLOOR = {"overall": 0.96, "in_scope_top1": 0.95, "deferral": 0.9, "action_accuracy": 0.9}
+# A regression guard, not a target: just under the level of the learned scorer whose thresholds
+# were chosen on held-out folds of the knowledge (docs/ask.md), never on this set. It answers less
+# often than the hand-tuned scorer did (0.96 / 0.95 before), and wrong less often.
+FLOOR = {"overall": 0.80, "in_scope_top1": 0.76, "deferral": 0.9, "action_accuracy": 0.9}
 MAX_WRONG_ANSWER_RATE = 0.02
 
 

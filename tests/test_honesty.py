@@ -9,6 +9,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from spravka.knowledge.articles import load_articles
+from spravka.knowledge.build_index import out_of_scope_phrases
 from spravka.paths import KNOWLEDGE_DIR
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -21,9 +22,9 @@ def test_no_article_question_copies_an_evaluation_question(name: str) -> None:
         pytest.fail(f"missing {path}: shared/ must sit beside the repository")
     asked = [str(item["q"]).lower().replace("ё", "е") for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
     copies = []
-    for article in load_articles(KNOWLEDGE_DIR):
-        for question in article.questions:
-            match = process.extractOne(question.lower().replace("ё", "е"), asked, scorer=fuzz.ratio, score_cutoff=90)
-            if match:
-                copies.append(f"{article.id}: «{question}» ~ «{match[0]}»")
+    phrasings = [(a.id, q) for a in load_articles(KNOWLEDGE_DIR) for q in a.questions]
+    for target, question in phrasings + out_of_scope_phrases(KNOWLEDGE_DIR):
+        match = process.extractOne(question.lower().replace("ё", "е"), asked, scorer=fuzz.ratio, score_cutoff=90)
+        if match:
+            copies.append(f"{target}: «{question}» ~ «{match[0]}»")
     assert not copies, copies
