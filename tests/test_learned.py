@@ -27,7 +27,7 @@ ASKED = [("оплат",), ("счетчик", "газ"), ("поверк", "зам
 @pytest.mark.parametrize("kind", ["logreg", "cnb"])
 def test_request_time_scorer_equals_sklearn(kind) -> None:
     estimator, names = fit(SAMPLES, kind)
-    model = model_from_data(export(estimator, names, decimals=None))
+    model = model_from_data(export(estimator, names, decimals=None, min_weight=0))
     vectorizer = DictVectorizer().fit([dict.fromkeys(names, 1)])
     for stems in ASKED:
         x = vectorizer.transform([dict.fromkeys(features(stems), 1)])
@@ -38,11 +38,12 @@ def test_request_time_scorer_equals_sklearn(kind) -> None:
 
 def test_rounded_weights_keep_the_ranking() -> None:
     estimator, names = fit(SAMPLES, "logreg")
-    exact, rounded = (model_from_data(export(estimator, names, decimals=d)) for d in (None, 2))
+    exact = model_from_data(export(estimator, names, decimals=None, min_weight=0))
+    rounded = model_from_data(export(estimator, names))
     for stems in ASKED:
         p, q = probabilities(exact, features(stems)), probabilities(rounded, features(stems))
         assert max(range(len(p)), key=p.__getitem__) == max(range(len(q)), key=q.__getitem__)
-        assert q == pytest.approx(p, abs=0.01)
+        assert q == pytest.approx(p, abs=0.05)
 
 
 def test_folds_are_stratified_and_hold_every_phrasing_out_once() -> None:
