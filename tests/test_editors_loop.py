@@ -208,6 +208,11 @@ def test_month_report_figures_match_what_was_sent(month: Month) -> None:
     rated = {a.id: (a.helpful_yes, a.helpful_no) for a in f.articles if a.helpful_yes + a.helpful_no}
     assert rated == {article: (c[True], c[False]) for article, c in votes.items()}
     assert f.helpful_yes == sum(c[True] for c in votes.values())
+    # Answers rated «Нет» are listed under their article, first (at most five questions an article).
+    said_no = {a.id: sum(why == "нет" for why, _ in a.doubtful) for a in f.articles}
+    assert said_no == {a.id: min(votes[a.id][False], 5) for a in f.articles}
+    assert all(len(a.doubtful) <= 5 and [w for w, _ in a.doubtful] == sorted(w for w, _ in a.doubtful)[::-1]
+               for a in f.articles)
 
     # Returning visitors: active (asked or sent an event) on two local days or more.
     days: dict[str, set[datetime.date]] = defaultdict(set)

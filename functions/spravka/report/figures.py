@@ -34,10 +34,18 @@ class ArticleFigures:
     clicks: int           # link clicks from its answers
     helpful_yes: int
     helpful_no: int
+    # Questions it answered that the customer rated «Нет» ("нет") or that it won only just ("на грани").
+    doubtful: tuple[tuple[str, str], ...] = ()
 
     @property
     def helpful_rate(self) -> float | None:
         return _helpful_rate(self.helpful_yes, self.helpful_no)
+
+
+# An answer whose score (the model's probability × 100) is under this won only just: the answer
+# threshold is 85 (docs/ask.md), so these are the answers nearest to a clarification.
+THIN_SCORE = 90.0
+MAX_DOUBTFUL = 5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,6 +133,8 @@ def compute(questions: Sequence[QuestionRecord], events: Sequence[EventRecord], 
     night = 0
     active_days: dict[str, set[datetime.date]] = defaultdict(set)
     answered: dict[str, str] = {}
+    asked: dict[str, str] = {}
+    doubtful: dict[str, list[tuple[str, str]]] = defaultdict(list)
     per_article: dict[str, Counter[str]] = defaultdict(Counter)
     for question in questions:
         local = question.at.astimezone(zone)
@@ -137,7 +147,10 @@ def compute(questions: Sequence[QuestionRecord], events: Sequence[EventRecord], 
             active_days[question.visitor].add(local.date())
         if question.kind == "answer" and question.article:
             answered[question.id] = question.article
+            asked[question.id] = question.q
             per_article[question.article]["answers"] += 1
+            if question.score < THIN_SCORE:
+                doubtful[question.article].append(("на грани", question.q))
     clicked: set[str] = set()
     helpful: Counter[bool] = Counter()
     clicks = 0
@@ -151,8 +164,11 @@ def compute(questions: Sequence[QuestionRecord], events: Sequence[EventRecord], 
         elif event.type == "helpful" and event.article and event.value is not None:
             helpful[bool(event.value)] += 1
             per_article[event.article]["yes" if event.value else "no"] += 1
+            if not event.value and answered.get(event.question_id or "") == event.article:
+                doubtful[event.article].insert(0, ("нет", asked[event.question_id or ""]))
     labels = {**SPECIAL_TOPICS, **section_titles}
-    articles = [ArticleFigures(id, titles.get(id, id), c["answers"], c["clicks"], c["yes"], c["no"])
+    articles = [ArticleFigures(id, titles.get(id, id), c["answers"], c["clicks"], c["yes"], c["no"],
+                               tuple(doubtful[id][:MAX_DOUBTFUL]))
                 for id, c in per_article.items()]
     articles.sort(key=lambda a: (-a.answers, -a.clicks, a.id))
     return Figures(
