@@ -115,6 +115,21 @@ def topic_of(question: QuestionRecord, sections: Mapping[str, str]) -> str:
     return "@other"
 
 
+def doubtful_answers(questions: Sequence[QuestionRecord],
+                     events: Sequence[EventRecord]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Per article, the questions it answered that were rated «Нет» (first) or that it won only just."""
+    answers = {q.id: q for q in questions if q.kind == "answer" and q.article}
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for event in events:
+        question = answers.get(event.question_id or "")
+        if event.type == "helpful" and event.value is False and question and question.article == event.article:
+            found[event.article].append(("нет", question.q))
+    for question in answers.values():
+        if question.score < THIN_SCORE:
+            found[str(question.article)].append(("на грани", question.q))
+    return {article: tuple(items[:MAX_DOUBTFUL]) for article, items in found.items()}
+
+
 def compute(questions: Sequence[QuestionRecord], events: Sequence[EventRecord], *,
             first_day: datetime.date, last_day: datetime.date, timezone: str,
             sections: Mapping[str, str], section_titles: Mapping[str, str],
@@ -133,8 +148,6 @@ def compute(questions: Sequence[QuestionRecord], events: Sequence[EventRecord], 
     night = 0
     active_days: dict[str, set[datetime.date]] = defaultdict(set)
     answered: dict[str, str] = {}
-    asked: dict[str, str] = {}
-    doubtful: dict[str, list[tuple[str, str]]] = defaultdict(list)
     per_article: dict[str, Counter[str]] = defaultdict(Counter)
     for question in questions:
         local = question.at.astimezone(zone)
@@ -147,10 +160,7 @@ def compute(questions: Sequence[QuestionRecord], events: Sequence[EventRecord], 
             active_days[question.visitor].add(local.date())
         if question.kind == "answer" and question.article:
             answered[question.id] = question.article
-            asked[question.id] = question.q
             per_article[question.article]["answers"] += 1
-            if question.score < THIN_SCORE:
-                doubtful[question.article].append(("на грани", question.q))
     clicked: set[str] = set()
     helpful: Counter[bool] = Counter()
     clicks = 0
@@ -164,11 +174,10 @@ def compute(questions: Sequence[QuestionRecord], events: Sequence[EventRecord], 
         elif event.type == "helpful" and event.article and event.value is not None:
             helpful[bool(event.value)] += 1
             per_article[event.article]["yes" if event.value else "no"] += 1
-            if not event.value and answered.get(event.question_id or "") == event.article:
-                doubtful[event.article].insert(0, ("нет", asked[event.question_id or ""]))
     labels = {**SPECIAL_TOPICS, **section_titles}
+    doubtful = doubtful_answers(questions, events)
     articles = [ArticleFigures(id, titles.get(id, id), c["answers"], c["clicks"], c["yes"], c["no"],
-                               tuple(doubtful[id][:MAX_DOUBTFUL]))
+                               tuple(doubtful.get(id, ())))
                 for id, c in per_article.items()]
     articles.sort(key=lambda a: (-a.answers, -a.clicks, a.id))
     return Figures(
