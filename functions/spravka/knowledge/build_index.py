@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -157,11 +158,26 @@ def index_data(knowledge: Knowledge, *, model: str = MODEL) -> dict[str, Any]:
         "out_of_scope_stems": oos,
         "smalltalk": smalltalk,
         "lexicon": lexicon_json,
-        "model": train_model(samples, model),
+        "model": train_model(*page_samples(samples, texts, lexicon), kind=model),
         "idf": idf,
         "entries": entries,
         "bags": bags,
     }
+
+
+def page_samples(samples: list[tuple[str, tuple[str, ...]]], texts: dict[str, str],
+                 lexicon: Lexicon) -> tuple[list[tuple[str, tuple[str, ...]]], list[float] | None]:
+    """The phrasings, plus each page's sentences at train.PAGE_WEIGHT, with the samples' weights."""
+    from spravka.knowledge import train
+
+    if not train.PAGE_WEIGHT:
+        return samples, None
+    pages = [(article, read) for article, text in sorted(texts.items()) for sentence in SENTENCE.split(text)
+             if len(read := analyse(sentence, lexicon).stems) >= 2]
+    return samples + pages, [1.0] * len(samples) + [train.PAGE_WEIGHT] * len(pages)
+
+
+SENTENCE = re.compile(r"[.!?;:\n]+")
 
 
 def write_index(index: dict[str, Any], path: Path) -> None:

@@ -40,17 +40,21 @@ def make_estimator(kind: str) -> Any:
 
 
 LOGREG_C = 10.0
+# Sentences of an article's page are samples of it too, weighing this much of a phrasing:
+# a word only the page uses then counts for the article. 0: held-out folds preferred the pages out (docs/ask.md).
+PAGE_WEIGHT = 0.0
 
 
-def fit(samples: Sequence[tuple[str, Sequence[str]]], kind: str = MODEL) -> tuple[Any, list[str]]:
-    """Train on (target, stems) samples; returns the estimator and its feature names (column order)."""
+def fit(samples: Sequence[tuple[str, Sequence[str]]], kind: str = MODEL,
+        weights: Sequence[float] | None = None) -> tuple[Any, list[str]]:
+    """Train on (target, stems) samples (weighted); returns the estimator and its feature names (column order)."""
     from sklearn.feature_extraction import DictVectorizer
 
     vectorizer = DictVectorizer()
     x = vectorizer.fit_transform([dict.fromkeys(features(stems), 1) for _, stems in samples]).tocsr()
     x.indices, x.indptr = x.indices.astype("int32"), x.indptr.astype("int32")  # what LinearSVC accepts
     estimator = make_estimator(kind)
-    estimator.fit(x, [target for target, _ in samples])
+    estimator.fit(x, [target for target, _ in samples], sample_weight=weights)
     return estimator, list(vectorizer.get_feature_names_out())
 
 
@@ -87,6 +91,7 @@ def export(estimator: Any, names: Sequence[str], *, decimals: int | None = DECIM
     }
 
 
-def train_model(samples: Sequence[tuple[str, Sequence[str]]], kind: str = MODEL) -> dict[str, Any]:
-    estimator, names = fit(samples, kind)
+def train_model(samples: Sequence[tuple[str, Sequence[str]]], weights: Sequence[float] | None = None, *,
+                kind: str = MODEL) -> dict[str, Any]:
+    estimator, names = fit(samples, kind, weights)
     return export(estimator, names)
