@@ -13,11 +13,11 @@ sys.path[:0] = [str(_REPO / "functions"), str(_REPO)]  # the runtime package and
 import yaml  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 
+from spravka.paths import REPO_DIR  # noqa: E402
 from spravka_tools.knowledge.api_page import PAGE_URI, SPEC_NAME, api_page_markdown  # noqa: E402
 from spravka_tools.knowledge.articles import load_yaml  # noqa: E402
 from spravka_tools.knowledge.facts import load_facts, render_facts  # noqa: E402
 from spravka_tools.knowledge.render import page_markdown  # noqa: E402
-from spravka.paths import REPO_DIR  # noqa: E402
 
 _state: dict[str, Any] = {}
 

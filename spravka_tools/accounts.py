@@ -43,7 +43,9 @@ def parse_accounts(text: str) -> list[AccountRow]:
     header = next(reader, None)
     if header is None or tuple(cell.strip() for cell in header) != HEADER:
         raise AccountsFileError([f"line 1: expected the header {','.join(HEADER)}"])
-    rows, problems, seen = [], [], {}
+    rows: list[AccountRow] = []
+    problems: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
     for cells in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in cells):

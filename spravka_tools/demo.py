@@ -7,8 +7,8 @@ from pathlib import Path
 
 from spravka.config import get_settings
 from spravka.paths import REPO_DIR
-from spravka_tools.accounts import import_accounts
 from spravka.store.base import ReadingStore
+from spravka_tools.accounts import import_accounts
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.utils import safe_join
 from werkzeug.wrappers import Request, Response
 
-from spravka_tools.deploy.config import FUNCTIONS as FUNCTION_TABLE
 from spravka.paths import REPO_DIR
+from spravka_tools.deploy.config import FUNCTIONS as FUNCTION_TABLE
 
 log = logging.getLogger(__name__)
 

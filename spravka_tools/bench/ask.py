@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from spravka.paths import INDEX_PATH, KNOWLEDGE_DIR, PACKAGE_DIR
 from spravka_tools.bench._common import (
     interleaved_rounds,
     json_body,
@@ -28,7 +29,6 @@ from spravka_tools.bench._common import (
     sigterm_as_exit,
     subprocess_peak_rss_mb,
 )
-from spravka.paths import INDEX_PATH, KNOWLEDGE_DIR, PACKAGE_DIR
 
 if TYPE_CHECKING:
     from spravka.ask.index import Index

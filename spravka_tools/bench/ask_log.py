@@ -14,8 +14,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from spravka_tools.bench._common import interleaved_rounds, json_body, machine, percentile, server_settings, sigterm_as_exit
 from spravka.paths import PACKAGE_DIR
+from spravka_tools.bench._common import (
+    interleaved_rounds,
+    json_body,
+    machine,
+    percentile,
+    server_settings,
+    sigterm_as_exit,
+)
 
 MAIN_SOURCE = PACKAGE_DIR.parent / "main.py"
 CLIENTS = 8

@@ -22,9 +22,9 @@ from pathlib import Path
 
 from spravka.config import Settings
 from spravka.errors import ApiError
-from spravka_tools.accounts import import_accounts
 from spravka.readings.submit import submit
 from spravka.store.base import ReadingStore
+from spravka_tools.accounts import import_accounts
 
 SETTINGS = Settings.from_env({"RATE_LIMIT_PER_MINUTE": "1000000000"})
 NOW = datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.UTC)
@@ -46,12 +46,12 @@ def open_bench_store(kind: str) -> Iterator[ReadingStore]:
         from spravka.store.sqlite import SqliteStore
 
         with tempfile.TemporaryDirectory() as folder:
-            store = SqliteStore(Path(folder) / "bench.sqlite3")
+            store: ReadingStore = SqliteStore(Path(folder) / "bench.sqlite3")
             yield store
             store.close()
         return
-    from spravka_tools.emulator import start_emulator
     from spravka.store.firestore import FirestoreStore
+    from spravka_tools.emulator import start_emulator
 
     emulator = start_emulator()
     previous = os.environ.get("FIRESTORE_EMULATOR_HOST")
@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> None:
             continue
         try:
             import_accounts(store, HEADER + rows, timezone=SETTINGS.timezone)
-            counters = {account: itertools.count(10_001) for account in accounts}
+            counters: dict[str, Iterator[int]] = {account: itertools.count(10_001) for account in accounts}
             for name, count, on in scenarios:
                 result = run_scenario(store, on, counters, clients=count, limit=limit, seconds=seconds)
                 print(f"{kind:<10} {name:<26} {result['n']:>6} {result['per_s']:>8.1f} {result['p50']:>8.2f} "

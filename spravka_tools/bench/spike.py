@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+from spravka.paths import PACKAGE_DIR
 from spravka_tools.bench._common import (
     json_body,
     machine,
@@ -29,7 +30,6 @@ from spravka_tools.bench._common import (
 )
 from spravka_tools.bench.openloop import Phase, PhaseFigures, http_request, run_open_loop
 from spravka_tools.deploy.config import SERVING_THREADS, SERVING_WORKERS
-from spravka.paths import PACKAGE_DIR
 
 DEFAULT_RATE = 10.0                       # steady requests/s to trivial and ask: the spike is 200/s
 SPIKE = 20                                # the spike's rate as a multiple of the steady rate

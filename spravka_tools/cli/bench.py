@@ -10,7 +10,7 @@ import importlib
 PARTS = ("ask", "ask-log", "readings", "spike")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("bench", help="run the benchmarks and print figures (asserts nothing)")
     parser.add_argument("parts", nargs="*", metavar="PART",
                         help=f"which benchmarks to run: {', '.join(PARTS)} (default: all)")
@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.set_defaults(func=run)
 
 
-def _load(name: str):  # type: ignore[no-untyped-def]
+def _load(name: str):
     try:
         return importlib.import_module(f"spravka_tools.bench.{name.replace('-', '_')}")
     except ModuleNotFoundError as error:

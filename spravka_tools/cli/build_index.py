@@ -8,7 +8,7 @@ from pathlib import Path
 from spravka.paths import INDEX_PATH, KNOWLEDGE_DIR
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("build-index", help="build the assistant's index from knowledge/")
     parser.add_argument("--knowledge", type=Path, default=KNOWLEDGE_DIR, help="knowledge folder (default: knowledge/)")
     parser.add_argument("--output", type=Path, default=INDEX_PATH, help="where to write the index")

@@ -8,7 +8,7 @@ from pathlib import Path
 from spravka.paths import KNOWLEDGE_DIR
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "check-knowledge", help="проверить базу знаний (код 1, если есть проблемы)",
         description="Проверки редактора: статьи knowledge/<раздел>/<id>.md (заголовок, формулировки, "

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 DEFAULT_CONFIG = REPO_DIR / "deploy.env"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("deploy", help="deploy the functions, Firestore setup and help site to Google Cloud",
                                    description="Settings come from deploy.env (or --config) and the environment; "
                                                "see docs/deploy.md.")

@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 LABELS = {
     "items": "вопросов",
@@ -24,7 +23,7 @@ LABELS = {
 }
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("eval", help="run a question file through ask and print the metrics")
     parser.add_argument("file", type=Path, nargs="?", help="YAML list of {q, expect}")
     parser.add_argument("--errors", type=int, default=0, metavar="N", help="list up to N misses")

@@ -10,9 +10,9 @@ from spravka_tools.cli.eval import LABELS, _shown
 
 
 def run_cv(args: argparse.Namespace) -> int:
+    from spravka.paths import KNOWLEDGE_DIR
     from spravka_tools.knowledge import cv
     from spravka_tools.knowledge.build_index import read_knowledge
-    from spravka.paths import KNOWLEDGE_DIR
 
     if args.cv < 2:
         print("--cv: нужно не меньше 2 частей")
@@ -42,8 +42,8 @@ def run_cv(args: argparse.Namespace) -> int:
         for topic, share in sorted(figures["topics"].items(), key=lambda item: (item[1], item[0])):
             print(f"  {share:>7.1%}  {topic}")
     if args.errors:
-        misses = [(h, o) for h, o in results if not o.correct]
-        print(f"\nПромахи ({len(misses)}):")
-        for h, o in misses[: args.errors]:
+        missed = [(h, o) for h, o in results if not o.correct]
+        print(f"\nПромахи ({len(missed)}):")
+        for h, o in missed[: args.errors]:
             print(f"  [{h.variant}] ожидалось {o.expect:<26} получено {o.got:<40} «{o.question}»")
     return 0

@@ -14,7 +14,7 @@ def _period(raw: str) -> str:
     return raw
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `export-readings`."""
     parser = subparsers.add_parser(
         "export-readings",

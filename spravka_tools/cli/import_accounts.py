@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `import-accounts`."""
     parser = subparsers.add_parser(
         "import-accounts",
@@ -24,9 +24,8 @@ def run(args: argparse.Namespace) -> int:
     """Exit 0 when the whole file was loaded, 1 when nothing was."""
     from spravka.config import get_settings
     from spravka.errors import StoreUnavailable
-    from spravka_tools.accounts import AccountsFileError
-    from spravka_tools.accounts import import_accounts
     from spravka.store import get_store
+    from spravka_tools.accounts import AccountsFileError, import_accounts
 
     try:
         text = args.file.read_text(encoding="utf-8")

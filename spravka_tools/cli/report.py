@@ -15,7 +15,7 @@ def _date(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(f"ожидалась дата ГГГГ-ММ-ДД, получено {text!r}") from None
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "report", help="отчёт для редакторов по журналу вопросов (текст или --html страница)",
         description="Отчёт для редакторов: вопросы и события виджета за период из журнала вопросов в хранилище "
@@ -32,9 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     from spravka.ask.index import get_index
     from spravka.config import get_settings
+    from spravka.questions.open_store import open_log_store
     from spravka_tools.report.build import build_report, period
     from spravka_tools.report.text import render_text
-    from spravka.questions.open_store import open_log_store
 
     settings = get_settings()
     try:

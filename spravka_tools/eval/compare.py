@@ -16,8 +16,8 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from spravka_tools.eval import evaluate
 from spravka.paths import KNOWLEDGE_DIR
+from spravka_tools.eval import evaluate
 
 
 class CompareError(RuntimeError):

@@ -113,18 +113,17 @@ def index_data(knowledge: Knowledge, *, model: bool = True) -> dict[str, Any]:
     phrases, texts = knowledge.phrases, knowledge.texts
     smalltalk = smalltalk_words(phrases)
     lexicon, lexicon_json = build_lexicon(knowledge.synonyms, phrases, list(texts.values()), smalltalk)
-    entries = []
-    for target, phrase in phrases:
-        stems = sorted(set(analyse(phrase, lexicon).stems))
-        if stems and not target.startswith(SMALLTALK):
-            entries.append([target, stems])
+    entries: list[list[object]] = []
     strong: dict[str, set[str]] = {}
-    for target, stems in entries:
-        strong.setdefault(target, set()).update(stems)
+    for target, phrase in phrases:
+        phrase_stems = sorted(set(analyse(phrase, lexicon).stems))
+        if phrase_stems and not target.startswith(SMALLTALK):
+            entries.append([target, phrase_stems])
+            strong.setdefault(target, set()).update(phrase_stems)
     bags = {}
-    for target, stems in sorted(strong.items()):
-        weak = set(analyse(texts[target], lexicon).stems) - stems if target in texts else set()
-        bags[target] = {"strong": sorted(stems), "weak": sorted(weak)}
+    for target, strong_stems in sorted(strong.items()):
+        weak = set(analyse(texts[target], lexicon).stems) - strong_stems if target in texts else set()
+        bags[target] = {"strong": sorted(strong_stems), "weak": sorted(weak)}
     targets_by_stem: dict[str, set[str]] = {}
     for target, bag in bags.items():
         for s in (*bag["strong"], *bag["weak"]):

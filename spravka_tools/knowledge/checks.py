@@ -212,7 +212,7 @@ def check_ambiguity(knowledge_dir: Path, articles: list[Article]) -> list[Proble
 def _phrase_of(article: Article, stems: frozenset[str], index: object) -> str:
     from spravka.ask.normalise import analyse
 
-    lexicon = getattr(index, "lexicon")
+    lexicon = index.lexicon
     for phrase in (article.title, *article.questions):
         if frozenset(analyse(phrase, lexicon).stems) == stems:
             return phrase

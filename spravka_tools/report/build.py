@@ -7,12 +7,12 @@ import datetime
 
 from spravka import clock
 from spravka.ask.index import Index
-from spravka_tools.knowledge.articles import load_yaml
 from spravka.paths import KNOWLEDGE_DIR
+from spravka.questions.store import LogStore
 from spravka.readings.period import start_of_day_utc
+from spravka_tools.knowledge.articles import load_yaml
 from spravka_tools.report.figures import Figures, compute
 from spravka_tools.report.unanswered import Group, group_unanswered
-from spravka.questions.store import LogStore
 
 DEFAULT_DAYS = 30
 

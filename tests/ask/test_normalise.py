@@ -100,8 +100,8 @@ def test_why_is_not_what_price(lexicon) -> None:
 def test_chunks_read_once_are_kept_within_a_bound_and_numbers_never(monkeypatch: pytest.MonkeyPatch) -> None:
     from spravka.ask import normalise
     from spravka.ask.index import index_from_data
-    from spravka_tools.knowledge.build_index import build_index
     from spravka.paths import KNOWLEDGE_DIR
+    from spravka_tools.knowledge.build_index import build_index
 
     lexicon = index_from_data(build_index(KNOWLEDGE_DIR)).lexicon  # its own lexicon: nothing shared with others
     normalise.clear_caches(lexicon)

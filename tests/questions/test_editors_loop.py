@@ -55,8 +55,8 @@ class Month:
 
 
 def article_questions() -> list[tuple[str, str]]:
-    from spravka_tools.knowledge.articles import load_articles
     from spravka.paths import KNOWLEDGE_DIR
+    from spravka_tools.knowledge.articles import load_articles
 
     return [(a.id, q) for a in load_articles(KNOWLEDGE_DIR) for q in a.questions]
 
@@ -147,8 +147,8 @@ def month(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 def build(month: Month) -> Any:
     from spravka.ask.index import get_index
-    from spravka_tools.report.build import build_report
     from spravka.questions.open_store import open_log_store
+    from spravka_tools.report.build import build_report
 
     store = open_log_store(month.store_url)
     try:
@@ -267,8 +267,8 @@ def test_no_stored_question_holds_the_personal_data_sent(month: Month) -> None:
 
 def test_report_command_prints_the_figures_and_writes_the_page(
         month: Month, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from spravka_tools.cli import main
     from spravka.config import get_settings
+    from spravka_tools.cli import main
 
     monkeypatch.setenv("READINGS_STORE", month.store_url)
     monkeypatch.setenv("SPRAVKA_TIMEZONE", TIMEZONE)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime
-import re
 import http.client
 import json
+import re
 import sqlite3
 import threading
 from pathlib import Path
@@ -242,8 +242,8 @@ def test_record_ids_are_unique_random_hex_also_after_a_fork() -> None:
 
 
 def test_a_full_queue_drops_what_does_not_fit(tmp_path: Path) -> None:
-    from spravka.questions.writer import LogWriter
     from spravka.questions.store_sqlite import SqliteLogStore
+    from spravka.questions.writer import LogWriter
 
     opened = threading.Event()
 

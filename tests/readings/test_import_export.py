@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from spravka_tools.cli import main
 from spravka.config import Settings
-from spravka_tools.accounts import HEADER, AccountsFileError, parse_accounts
-from spravka_tools.demo import DEMO_ACCOUNTS, load_demo_accounts
 from spravka.readings.submit import submit
+from spravka_tools.accounts import HEADER, AccountsFileError, parse_accounts
+from spravka_tools.cli import main
+from spravka_tools.demo import DEMO_ACCOUNTS, load_demo_accounts
 from tests.firestore_emulator import ACCOUNTS_CSV
 
 SETTINGS = Settings.from_env({"RATE_LIMIT_PER_MINUTE": "1000"})

@@ -8,9 +8,8 @@ from decimal import Decimal
 import pytest
 
 from spravka.errors import BadRequest, Conflict
-from spravka.readings.consumption import Context, compute, zone_consumption
+from spravka.readings.consumption import Context, compute, review_reason, zone_consumption
 from spravka.readings.period import billing_period
-from spravka.readings.consumption import review_reason
 from spravka.readings.validate import Submission
 from spravka.store.model import LastReading, Meter, MeterState, Usage
 

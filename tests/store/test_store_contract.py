@@ -11,11 +11,10 @@ import pytest
 
 from spravka.config import Settings
 from spravka.errors import Conflict, NotFound
-from spravka_tools.accounts import parse_accounts
-from spravka_tools.accounts import import_accounts, merge_row
 from spravka.readings.submit import submit
 from spravka.store.base import MeterChange
 from spravka.store.model import RecordKey
+from spravka_tools.accounts import import_accounts, merge_row, parse_accounts
 from tests.firestore_emulator import ACCOUNTS_CSV, load_accounts
 
 SETTINGS = Settings.from_env({})

@@ -16,8 +16,8 @@ from spravka.config import Settings
 from spravka.errors import StoreUnavailable
 from spravka.readings.submit import submit
 from tests.firestore_emulator import MAIN, PROJECT, load_accounts
-from tests.tally import tally
 from tests.readings.test_concurrency import Paused
+from tests.tally import tally
 
 SETTINGS = Settings.from_env({})
 NOW = datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.UTC)
@@ -253,7 +253,7 @@ def test_a_run_of_submissions_through_repeated_outages(kind: str, request: pytes
             assert_unavailable(client.post("/", json=body))
             refused += 1
             restore()
-        response = retry_until_answered(lambda: client.post("/", json=body))
+        response = retry_until_answered(lambda body=body: client.post("/", json=body))
         assert response.status_code == 201, response.get_json()
         if number % 2 == 0:
             tally("faults: survived (503, then accepted exactly once)")

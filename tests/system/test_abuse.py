@@ -17,8 +17,8 @@ from spravka.callers import client_address
 from spravka.config import Settings, SettingsError, get_settings
 from spravka.readings import list_meters
 from tests.firestore_emulator import load_accounts
-from tests.tally import tally
 from tests.readings.test_readings_http import assert_error
+from tests.tally import tally
 
 ADMIN_TOKEN = "a" * 16 + "-" + "Z" * 23
 ACCOUNT_DIGITS = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")

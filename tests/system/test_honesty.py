@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from tests.outside import outside_file_missing
 import yaml
 from rapidfuzz import fuzz, process
 
+from spravka.paths import KNOWLEDGE_DIR
 from spravka_tools.knowledge.articles import load_articles
 from spravka_tools.knowledge.build_index import out_of_scope_phrases
-from spravka.paths import KNOWLEDGE_DIR
+from tests.outside import outside_file_missing
 
 EVAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "eval"
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
-from hypothesis import HealthCheck, settings
 from werkzeug.serving import make_server
 
 from spravka_tools.serve import FUNCTIONS
@@ -43,8 +43,8 @@ def served(path: str) -> bool:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`spravka serve`'s WSGI app on a free port (site folder empty: only the functions matter here)."""
     from spravka.config import get_settings
-    from spravka_tools.serve import make_app
     from spravka.store import get_store
+    from spravka_tools.serve import make_app
     from tests.firestore_emulator import load_accounts
 
     folder = tmp_path_factory.mktemp("openapi")

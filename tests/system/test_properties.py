@@ -13,12 +13,19 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from spravka.ask.index import get_index
-from spravka.ask.typos import words_of_length
 from spravka.ask.normalise import _TRANSLIT, LAYOUT, WORD, analyse, fold, translit_variants
+from spravka.ask.typos import words_of_length
 from spravka.ask.validate import parse_question
 from spravka.errors import ApiError, BadRequest, Conflict
 from spravka.readings.consumption import Context, compute, zone_consumption
-from spravka.readings.validate import ACCOUNT_DIGITS, MAX_DECIMALS, mask_account, parse_account, parse_submission, parse_value
+from spravka.readings.validate import (
+    ACCOUNT_DIGITS,
+    MAX_DECIMALS,
+    mask_account,
+    parse_account,
+    parse_submission,
+    parse_value,
+)
 from spravka.store.model import LastReading, Meter, MeterState
 from tests.tally import tally
 

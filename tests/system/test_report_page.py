@@ -7,16 +7,16 @@ from typing import Any
 
 import pytest
 
-from tests.questions.test_editors_loop import REPORT_DAY, replay
 from tests.month import FIRST_DAY, LAST_DAY, TIMEZONE
+from tests.questions.test_editors_loop import REPORT_DAY, replay
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def report_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: Any) -> Path:
-    from spravka_tools.cli import main
     from spravka.config import get_settings
+    from spravka_tools.cli import main
 
     monkeypatch.setenv("READINGS_STORE", f"sqlite:///{tmp_path / 'spravka.sqlite3'}")
     monkeypatch.setenv("SPRAVKA_TIMEZONE", TIMEZONE)

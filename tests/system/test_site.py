@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from spravka.paths import KNOWLEDGE_DIR, REPO_DIR
 from spravka_tools.knowledge.articles import load_articles
 from spravka_tools.knowledge.facts import load_facts
-from spravka.paths import KNOWLEDGE_DIR, REPO_DIR
 
 
 def tree_digest(folder: Path) -> str:

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser import Served
-from tests.system.test_widget import ask, last_reply, open_widget, expect
+from tests.system.test_widget import ask, expect, last_reply, open_widget
 
 pytestmark = pytest.mark.browser
 

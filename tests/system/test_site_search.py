@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from urllib.parse import quote
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import yaml

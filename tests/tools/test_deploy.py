@@ -15,10 +15,10 @@ from pathlib import Path
 import pathspec
 import pytest
 
+from spravka.paths import KNOWLEDGE_DIR, REPO_DIR
 from spravka_tools.deploy.config import FUNCTIONS, SETTINGS
 from spravka_tools.deploy.plan import SITE_DIR
 from spravka_tools.knowledge.build_index import build_index, dump_index
-from spravka.paths import KNOWLEDGE_DIR, REPO_DIR
 
 SPRAVKA = Path(sys.executable).parent / "spravka"
 PROJECT = "spravka-test-1"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from spravka_tools.cli import main as cli
 from spravka.paths import KNOWLEDGE_DIR
+from spravka_tools.cli import main as cli
 
 QUESTIONS = """
 - q: "как оплатить электроэнергию"

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.outside import outside_file_missing
-
+from spravka_tools.cli import main as cli
 from spravka_tools.eval import evaluate
 from spravka_tools.eval.http_ask import make_http_ask
-from spravka_tools.cli import main as cli
+from tests.outside import outside_file_missing
 
 DEV_SET = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev.yaml"
 # The level reached when this floor was set (docs/ask.md has the figures).

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from spravka.paths import INDEX_PATH, KNOWLEDGE_DIR
 from spravka_tools.cli import main as cli
 from spravka_tools.knowledge.articles import load_articles
 from spravka_tools.knowledge.build_index import build_index, dump_index
 from spravka_tools.knowledge.checks import check_knowledge
-from spravka.paths import INDEX_PATH, KNOWLEDGE_DIR
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from typing import Any, NamedTuple
 from spravka.ask.normalise import Lexicon
 from spravka.ask.stopwords import STOPWORDS
 
-
 # An entry's score weighs how much of the entry the question covers (recall)
 # against how much of the question the entry explains (precision). Recall
 # counts more: a story around the question should not hide it. They sum to 1,
@@ -87,8 +86,8 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
     numbers = {t: i for i, t in enumerate(target_ids)}
     entry_mass = tuple(sum(idf.get(s, 0.0) for s in stems) or 1.0 for stems in entry_stems)
     postings: dict[str, list[int]] = {}
-    for i, stems in enumerate(entry_stems):
-        for s in stems:
+    for i, entry_stem_set in enumerate(entry_stems):
+        for s in entry_stem_set:
             postings.setdefault(s, []).append(i)
     bags: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}
     for target, bag in sorted(data["bags"].items()):

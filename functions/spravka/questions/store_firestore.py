@@ -14,8 +14,8 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from spravka.questions.records import EventRecord, QuestionRecord, Record
-from spravka.store.firestore_calls import CALL
 from spravka.questions.store import EVENTS, QUESTIONS, TTL_FIELD, expiry
+from spravka.store.firestore_calls import CALL
 
 BATCH_LIMIT = 500  # Firestore's most writes in one batch
 

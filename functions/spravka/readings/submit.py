@@ -6,7 +6,7 @@ import datetime
 import functools
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from spravka import clock
 from spravka.config import Settings
@@ -64,7 +64,8 @@ def submit(store: ReadingStore, payload: Mapping[str, Any], *, settings: Setting
         account_meters(store, submission.account, client=client, now=now)  # 404 account_unknown when the account has no meters at all
         raise
     receipt = recorded.receipt
+    flags = cast("list[Mapping[str, object]]", receipt.get("flags", []))
     log.info("reading %s account=%s meter=%s period=%s source=%s flags=%s",
              "accepted" if recorded.created else "replayed", mask_account(submission.account), meter,
-             receipt.get("period"), submission.source, [flag["code"] for flag in receipt.get("flags", [])])  # type: ignore[union-attr]
+             receipt.get("period"), submission.source, [flag["code"] for flag in flags])
     return receipt, 201 if recorded.created else 200

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from spravka.errors import Conflict
-from spravka.store.model import MeterState, Outcome, Reading, RecordKey, Recorded
+from spravka.store.model import MeterState, Outcome, Reading, Recorded, RecordKey
 
 # The pure computation run inside the store's transaction; it may run more than
 # once when the transaction is retried, so it must not have side effects.

@@ -20,7 +20,7 @@ from spravka.errors import NotFound, StoreUnavailable
 from spravka.store.base import METER_UNKNOWN, Compute, Counter, Update, replay
 from spravka.store.codec import meter_state_from_doc, meter_state_to_doc, reading_from_doc, reading_to_doc
 from spravka.store.firestore_calls import CALL, call, run_transaction
-from spravka.store.model import MeterState, Reading, RecordKey, Recorded, stable_id
+from spravka.store.model import MeterState, Reading, Recorded, RecordKey, stable_id
 
 LOCK_STRIPES = 64
 

@@ -29,7 +29,7 @@ TRANSIENT = (exceptions.ServiceUnavailable, exceptions.DeadlineExceeded, excepti
 # blip (gRPC reconnects within that) and then the caller gets 503 and may retry safely.
 CALL_RETRY = retries.Retry(predicate=retries.if_exception_type(*TRANSIENT), initial=0.1, maximum=1.0,
                            multiplier=2.0, timeout=3.0)
-CALL = {"retry": CALL_RETRY, "timeout": CALL_TIMEOUT}
+CALL: dict[str, Any] = {"retry": CALL_RETRY, "timeout": CALL_TIMEOUT}
 # Failures after which nothing was written and a retry may succeed: the contract's 503.
 UNAVAILABLE = (*TRANSIENT, exceptions.Aborted, exceptions.Unknown, exceptions.Cancelled, exceptions.RetryError)
 
@@ -64,13 +64,15 @@ class BoundedTransaction(Transaction):
     def _rollback(self) -> None:
         # A failed rollback must not hide the error that caused it; its locks would block the
         # meter until the transaction expires, so it is retried before this client's next transaction.
+        transaction_id = self._id  # set while in progress
         try:
-            if self.in_progress:
-                _roll_back(self._client, self._id)
+            if self.in_progress and transaction_id is not None:
+                _roll_back(self._client, transaction_id)
         except exceptions.GoogleAPICallError as error:
             log.warning("firestore rollback failed (%s); retried later", type(error).__name__)
             with _abandoned_lock:
-                _abandoned.append((self._client, self._id))
+                if transaction_id is not None:
+                    _abandoned.append((self._client, transaction_id))
                 del _abandoned[:-MAX_ABANDONED]
         finally:
             self._clean_up()

@@ -14,7 +14,7 @@ from typing import Any
 from spravka.errors import NotFound, StoreUnavailable
 from spravka.store.base import METER_UNKNOWN, Compute, Counter, Update, replay
 from spravka.store.codec import meter_state_from_doc, reading_from_doc
-from spravka.store.model import MeterState, Reading, RecordKey, Recorded
+from spravka.store.model import MeterState, Reading, Recorded, RecordKey
 from spravka.store.sqlite_schema import SCHEMA, connect, dumps, stored_meter, write_meter, write_reading
 
 log = logging.getLogger(__name__)

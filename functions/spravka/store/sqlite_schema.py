@@ -12,6 +12,7 @@ from typing import Any
 from spravka.store.codec import meter_state_from_doc, meter_state_to_doc, reading_to_doc
 from spravka.store.model import MeterState, Reading
 
+
 def connect(path: Path, *, busy_timeout: float) -> sqlite3.Connection:
     """A connection to the store's file (created with its folder), autocommit, WAL, usable from any thread."""
     path.parent.mkdir(parents=True, exist_ok=True)
