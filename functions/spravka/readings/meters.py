@@ -12,7 +12,7 @@ from spravka.errors import NotFound
 from spravka.readings.limits import charge_unknown_account, enforce_limits
 from spravka.readings.validate import mask_account, parse_account
 from spravka.store.base import ReadingStore
-from spravka.store.model import MeterState
+from spravka.store.model import MeterState, to_number
 
 ACCOUNT_UNKNOWN = "Лицевой счёт (account) не найден. Проверьте номер."
 
@@ -30,7 +30,7 @@ def account_meters(store: ReadingStore, account: str, *, client: str | None,
 
 def list_meters(store: ReadingStore, payload: Mapping[str, Any], *, settings: Settings,
                 client: str | None = None, now: datetime.datetime | None = None) -> dict[str, object]:
-    """The contract's meter list: id, resource, unit, zones, serial_tail, last_date; the account masked.
+    """The contract's meter list: id, resource, unit, zones, serial_tail, last_date, last_values; the account masked.
 
     `client` is the caller's address for the per-client limit; None outside HTTP (no client limit).
     """
@@ -47,6 +47,8 @@ def list_meters(store: ReadingStore, payload: Mapping[str, Any], *, settings: Se
                 "zones": list(state.meter.zones),
                 "serial_tail": state.meter.serial[-4:],
                 "last_date": state.last.date,
+                # The previous reading per zone: the customer checks what they type against it.
+                "last_values": {zone: to_number(value) for zone, value in sorted(state.last.values.items())},
             }
             for state in account_meters(store, account, client=client, now=now)
         ],
