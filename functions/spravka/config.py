@@ -37,6 +37,7 @@ class Settings:
     trusted_proxy_hops: int = 1
     client_limit_per_hour: int = 300
     admin_token: str = ""
+    limits_secret: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -48,6 +49,10 @@ class Settings:
         admin_token = environ.get("ADMIN_TOKEN", "").strip()
         if admin_token and len(admin_token) < MIN_ADMIN_TOKEN_CHARS:
             raise SettingsError(f"ADMIN_TOKEN: use a random token of at least {MIN_ADMIN_TOKEN_CHARS} characters "
+                                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
+        limits_secret = environ.get("LIMITS_SECRET", "").strip()
+        if limits_secret and len(limits_secret) < MIN_ADMIN_TOKEN_CHARS:
+            raise SettingsError(f"LIMITS_SECRET: use a random secret of at least {MIN_ADMIN_TOKEN_CHARS} characters "
                                 "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
         return cls(
             readings_store=store,
@@ -63,6 +68,7 @@ class Settings:
             trusted_proxy_hops=int_setting(environ, "TRUSTED_PROXY_HOPS", 1, minimum=0),
             client_limit_per_hour=int_setting(environ, "CLIENT_LIMIT_PER_HOUR", 300),
             admin_token=admin_token,
+            limits_secret=limits_secret,
         )
 
 

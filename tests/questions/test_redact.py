@@ -122,11 +122,7 @@ def _every_pattern(text: str) -> str:
     """redact() without its substring pre-checks: every pattern applied, in the same order."""
     from spravka.questions import redact as module
 
-    text = module._EMAIL.sub(module.EMAIL, text)
-    text = module._DIGIT_RUN.sub(module._classify_digits, text)
-    text = module._LOCAL_PHONE.sub(module.PHONE, text)
-    text = module._NAME_CUE.sub(module._name, text)
-    return module._PATRONYMIC.sub(module.NAME, text)
+    return module.redact_normalised(module.normalise(text), hinted=False)
 
 
 PIECES = ["меня", "зовут", "Зовут", "МЕНЯ ЗОВУТ", "моё", "мое", "имя", "Имя", "фамилия", "ФИО", "фио:", "мои", "на",

@@ -9,7 +9,7 @@ from typing import Any
 from spravka import clock
 from spravka.config import Settings
 from spravka.errors import NotFound
-from spravka.readings.limits import charge_unknown_account, enforce_limits
+from spravka.readings.limits import Charge, enforce_limits
 from spravka.readings.validate import mask_account, parse_account
 from spravka.store.base import ReadingStore
 from spravka.store.model import MeterState, to_number
@@ -17,14 +17,12 @@ from spravka.store.model import MeterState, to_number
 ACCOUNT_UNKNOWN = "Лицевой счёт (account) не найден. Проверьте номер."
 
 
-def account_meters(store: ReadingStore, account: str, *, client: str | None,
-                   now: datetime.datetime) -> list[MeterState]:
-    """The account's meters; 404 when the utility has none for it (charged to the client's lookup budget)."""
+def account_meters(store: ReadingStore, account: str, charge: Charge) -> list[MeterState]:
+    """The account's meters; 404 when the utility has none for it (its full cost stays charged to the client)."""
     states = store.meters(account)
     if not states:
-        if client is not None:
-            charge_unknown_account(store, client=client, now=now)
         raise NotFound("account_unknown", ACCOUNT_UNKNOWN)
+    charge.account_exists()
     return states
 
 
@@ -36,7 +34,7 @@ def list_meters(store: ReadingStore, payload: Mapping[str, Any], *, settings: Se
     """
     account = parse_account(payload.get("account"))
     now = now or clock.now()
-    enforce_limits(store, account=account, client=client, settings=settings, now=now)
+    charge = enforce_limits(store, account=account, client=client, settings=settings, now=now)
     return {
         "account": mask_account(account),
         "meters": [
@@ -50,6 +48,6 @@ def list_meters(store: ReadingStore, payload: Mapping[str, Any], *, settings: Se
                 # The previous reading per zone: the customer checks what they type against it.
                 "last_values": {zone: to_number(value) for zone, value in sorted(state.last.values.items())},
             }
-            for state in account_meters(store, account, client=client, now=now)
+            for state in account_meters(store, account, charge)
         ],
     }

@@ -12,7 +12,7 @@ from spravka import clock
 from spravka.config import Settings
 from spravka.errors import BadRequest, NotFound
 from spravka.readings.consumption import Context, compute
-from spravka.readings.limits import enforce_limits
+from spravka.readings.limits import Charge, enforce_limits
 from spravka.readings.meters import account_meters
 from spravka.readings.period import billing_period, local_date
 from spravka.readings.validate import Submission, mask_account, parse_submission
@@ -32,12 +32,11 @@ def record_key(submission: Submission, meter: str, period: str) -> RecordKey:
     return RecordKey(submission.account, meter, idempotency_id, stable_id("fingerprint", meter, values, length=32))
 
 
-def choose_meter(store: ReadingStore, submission: Submission, *, client: str | None,
-                 now: datetime.datetime) -> str:
+def choose_meter(store: ReadingStore, submission: Submission, charge: Charge) -> str:
     """The meter id: as given, or the account's only meter (404 unknown account, 400 if there are several)."""
     if submission.meter is not None:
         return submission.meter  # checked inside the transaction, which reads the meter anyway
-    states = account_meters(store, submission.account, client=client, now=now)
+    states = account_meters(store, submission.account, charge)
     if len(states) > 1:
         raise BadRequest("meter_required", "На лицевом счёте несколько счётчиков: укажите счётчик (meter).")
     return states[0].meter.meter
@@ -51,8 +50,8 @@ def submit(store: ReadingStore, payload: Mapping[str, Any], *, settings: Setting
     """
     submission = parse_submission(payload)
     now = now or clock.now()
-    enforce_limits(store, account=submission.account, client=client, settings=settings, now=now)
-    meter = choose_meter(store, submission, client=client, now=now)
+    charge = enforce_limits(store, account=submission.account, client=client, settings=settings, now=now)
+    meter = choose_meter(store, submission, charge)
     day = local_date(now, settings.timezone)
     period, timing = billing_period(day, settings.readings_window)
     key = record_key(submission, meter, period)
@@ -61,8 +60,9 @@ def submit(store: ReadingStore, payload: Mapping[str, Any], *, settings: Setting
     try:
         recorded = store.record(key, functools.partial(compute, submission=submission, context=context))
     except NotFound:
-        account_meters(store, submission.account, client=client, now=now)  # 404 account_unknown when the account has no meters at all
+        account_meters(store, submission.account, charge)  # 404 account_unknown when the account has no meters at all
         raise
+    charge.account_exists()
     receipt = recorded.receipt
     flags = cast("list[Mapping[str, object]]", receipt.get("flags", []))
     log.info("reading %s account=%s meter=%s period=%s source=%s flags=%s",

@@ -74,9 +74,19 @@ def parse_values(raw: object) -> dict[str, Decimal]:
     values = {}
     for zone, value in raw.items():
         if zone not in ZONES:
-            raise BadRequest("zone_unknown", f"Неизвестная зона: {str(zone)[:20]}. Зоны счётчика: t1, t2, t3.")
+            raise BadRequest("zone_unknown", f"Неизвестная зона{_echoed(zone)}. Зоны счётчика: t1, t2, t3.")
         values[zone] = parse_value(zone, value)
     return values
+
+
+# A field name the client sent is echoed only when it looks like a name ("t4", "day"): never a
+# number that could be an account or a phone, nor anything long.
+_ECHOABLE = re.compile(r"[^\W\d_]{1,12}\d{0,2}")
+
+
+def _echoed(name: object) -> str:
+    """': t4' for a name worth showing back, '' for anything else (digits, long or odd text)."""
+    return f": {name}" if isinstance(name, str) and _ECHOABLE.fullmatch(name) else ""
 
 
 def parse_value(zone: str, raw: object) -> Decimal:
