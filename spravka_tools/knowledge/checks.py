@@ -6,12 +6,16 @@ import dataclasses
 import re
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from spravka_tools.knowledge.articles import Article, ArticleError, article_paths, load_yaml, read_article
 from spravka_tools.knowledge.build_index import OUT_OF_SCOPE_FILE
 from spravka_tools.knowledge.facts import PLACEHOLDER, load_facts
+
+if TYPE_CHECKING:
+    from spravka.ask.index import Index
 
 ID_FORMAT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
@@ -209,7 +213,7 @@ def check_ambiguity(knowledge_dir: Path, articles: list[Article]) -> list[Proble
     return problems
 
 
-def _phrase_of(article: Article, stems: frozenset[str], index: object) -> str:
+def _phrase_of(article: Article, stems: frozenset[str], index: Index) -> str:
     from spravka.ask.normalise import analyse
 
     lexicon = index.lexicon
