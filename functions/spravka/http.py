@@ -43,6 +43,19 @@ def mask_numbers(text: str) -> str:
     return _ACCOUNT_LIKE.sub(lambda match: "*" * 8 + match.group()[-4:], text)
 
 
+def route_path(request: flask.Request, name: str) -> str:
+    """The path below the function: `/meters` both called directly and through a Hosting rewrite.
+
+    Firebase Hosting's rewrite of `/api/<name>/**` hands the function the original path
+    (`/api/readings/meters`); the local run mounts each function at `/api/<name>` and strips it.
+    """
+    path = request.path.rstrip("/")
+    prefix = "/api/" + name
+    if path == prefix or path.startswith(prefix + "/"):
+        return path[len(prefix):]
+    return path
+
+
 def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
     """The contract's error body, the only shape any 4xx/5xx has."""
     return {"error": {"code": code, "message": message}}
