@@ -13,7 +13,6 @@ import argparse
 import contextlib
 import json
 import logging
-import os
 import statistics
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
@@ -29,6 +28,7 @@ from spravka_tools.bench._common import (
 )
 from spravka_tools.bench.openloop import Phase, PhaseFigures, http_request, run_open_loop
 from spravka_tools.deploy.config import SERVING_THREADS, SERVING_WORKERS
+from spravka_tools.environ import patched_environ
 from spravka.paths import PACKAGE_DIR
 
 DEFAULT_RATE = 10.0                       # steady requests/s to trivial and ask: the spike is 200/s
@@ -173,7 +173,7 @@ def _readings_store(kind: str, accounts: int) -> Iterator[dict[str, str]]:
 
             emulator = start_emulator()
             stack.callback(emulator.stop)
-            stack.enter_context(_environ("FIRESTORE_EMULATOR_HOST", emulator.host))
+            stack.enter_context(patched_environ(FIRESTORE_EMULATOR_HOST=emulator.host))  # the Firestore client reads it
             from spravka.store.firestore import FirestoreStore
 
             store = FirestoreStore(project="spravka-spike")
@@ -187,19 +187,6 @@ def _readings_store(kind: str, accounts: int) -> Iterator[dict[str, str]]:
         finally:
             store.close()
         yield server_env
-
-
-@contextlib.contextmanager
-def _environ(name: str, value: str) -> Iterator[None]:
-    previous = os.environ.get(name)
-    os.environ[name] = value  # the Firestore client library reads the emulator's address from here
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = previous
 
 
 def _limit(plan: list[Phase]) -> int:
