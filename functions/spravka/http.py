@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import re
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -15,6 +14,7 @@ import flask
 from spravka import compact_json
 from spravka.config import get_settings
 from spravka.errors import ApiError, BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType
+from spravka.masking import mask_accounts
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +33,8 @@ SECURITY_HEADERS = {
 }
 SECURITY_ITEMS = list(SECURITY_HEADERS.items())
 TOO_LARGE = "Слишком большой запрос."
-_ACCOUNT_LIKE = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
 
 Handler = Callable[[flask.Request], Any]
-
-
-def mask_numbers(text: str) -> str:
-    """Every run of 12 digits (an account number) as ********1234."""
-    return _ACCOUNT_LIKE.sub(lambda match: "*" * 8 + match.group()[-4:], text)
 
 
 def route_path(request: flask.Request, name: str) -> str:
@@ -147,7 +141,7 @@ def _respond(handler: Handler, request: flask.Request, methods: tuple[str, ...],
         return json_response(error_body(error.code, error.message), error.status, {**cors, **error.headers})
     except Exception:
         # The traceback goes to the log with any account-like number masked (a bug's message may carry one).
-        log.error("unhandled error in %s\n%s", handler.__name__, mask_numbers(traceback.format_exc()))
+        log.error("unhandled error in %s\n%s", handler.__name__, mask_accounts(traceback.format_exc()))
         return json_response(error_body("internal", "Внутренняя ошибка. Попробуйте позже."), 500, cors)
     if isinstance(result, flask.Response):
         result.headers.update(SECURITY_HEADERS)
