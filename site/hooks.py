@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from spravka_tools.knowledge.api_page import PAGE_URI, SPEC_NAME, api_page_markd
 from spravka_tools.knowledge.articles import load_yaml  # noqa: E402
 from spravka_tools.knowledge.facts import load_facts, render_facts  # noqa: E402
 from spravka_tools.knowledge.render import page_markdown  # noqa: E402
+from spravka_tools.widget import build_widget  # noqa: E402
 
 _state: dict[str, Any] = {}
 
@@ -74,4 +76,11 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
     return context
 
 
-__all__ = ["on_config", "on_files", "on_nav", "on_page_markdown", "on_page_context", "render_facts"]
+def on_post_build(config: Any) -> None:
+    """The widget built from its parts (site/widget/src/) into the site; the parts stay out of it."""
+    widget_dir = Path(config["site_dir"]) / "widget"
+    (widget_dir / "spravka.js").write_text(build_widget(), encoding="utf-8")
+    shutil.rmtree(widget_dir / "src", ignore_errors=True)  # the theme's custom_dir copied them as static files
+
+
+__all__ = ["on_config", "on_files", "on_nav", "on_page_markdown", "on_page_context", "on_post_build", "render_facts"]

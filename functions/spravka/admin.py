@@ -16,6 +16,7 @@ import flask
 
 from spravka.config import get_settings
 from spravka.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from spravka.http import route_path
 from spravka.readings.period import PERIOD
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def authorize(request: flask.Request, token: str) -> None:
 def handle(request: flask.Request) -> flask.Response:
     """Route an authorised request by path."""
     authorize(request, get_settings().admin_token)
-    if request.path.rstrip("/") == "/export":
+    if route_path(request, "admin") == "/export":
         return export(request.args.get("period", ""))
     raise NotFound("admin_not_found", "Нет такого административного запроса.")
 

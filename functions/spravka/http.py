@@ -6,7 +6,6 @@ import functools
 import io
 import json
 import logging
-import re
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -16,6 +15,7 @@ import flask
 from spravka import compact_json
 from spravka.config import get_settings
 from spravka.errors import ApiError, BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType
+from spravka.masking import mask_accounts
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +34,21 @@ SECURITY_HEADERS = {
 }
 SECURITY_ITEMS = list(SECURITY_HEADERS.items())
 TOO_LARGE = "Слишком большой запрос."
-_ACCOUNT_LIKE = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
 
 Handler = Callable[[flask.Request], Any]
 
 
-def mask_numbers(text: str) -> str:
-    """Every run of 12 digits (an account number) as ********1234."""
-    return _ACCOUNT_LIKE.sub(lambda match: "*" * 8 + match.group()[-4:], text)
+def route_path(request: flask.Request, name: str) -> str:
+    """The path below the function: `/meters` both called directly and through a Hosting rewrite.
+
+    Firebase Hosting's rewrite of `/api/<name>/**` hands the function the original path
+    (`/api/readings/meters`); the local run mounts each function at `/api/<name>` and strips it.
+    """
+    path = request.path.rstrip("/")
+    prefix = "/api/" + name
+    if path == prefix or path.startswith(prefix + "/"):
+        return path[len(prefix):]
+    return path
 
 
 def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
@@ -165,13 +172,14 @@ def _respond(handler: Handler, request: flask.Request, methods: tuple[str, ...],
         return json_response(error_body(error.code, error.message), error.status, {**cors, **error.headers})
     except Exception:
         # The traceback goes to the log with any account-like number masked (a bug's message may carry one).
-        log.error("unhandled error in %s\n%s", handler.__name__, mask_numbers(traceback.format_exc()))
+        log.error("unhandled error in %s\n%s", handler.__name__, mask_accounts(traceback.format_exc()))
         return json_response(error_body("internal", "Внутренняя ошибка. Попробуйте позже."), 500, cors)
     if isinstance(result, flask.Response):
         result.headers.update(SECURITY_HEADERS)
         result.headers.update(cors)
         return result
-    status, headers = 200, {}
+    status = 200
+    headers: Mapping[str, str] = {}
     if isinstance(result, tuple):
         result, status, *rest = result
         headers = rest[0] if rest else {}

@@ -1,10 +1,13 @@
 /* Spravka help widget: a chat with the help desk and a meter-readings form.
- * Plain JavaScript, no build step, no globals. Embed with one tag:
+ * Plain JavaScript, no globals. Embed with one tag:
  *   <script src="https://help.example.ru/widget/spravka.js" data-title="…" defer></script>
  * Settings come from the tag's data-* attributes (docs/widget.md). Server text is
- * never inserted as HTML: it is turned into DOM nodes with textContent. */
+ * never inserted as HTML: it is turned into DOM nodes with textContent.
+ * Generated from site/widget/src/*.js by spravka_tools/widget.py: edit the parts, not this file. */
 (function () {
   "use strict";
+
+  /* ---------- shared: settings from the tag, state, DOM and text helpers ---------- */
 
   var script = document.currentScript;
   if (!script || document.querySelector("[data-spravka-widget]")) return;
@@ -129,6 +132,9 @@
     }
     return id;
   }
+
+  /* ---------- events: batched, fire-and-forget ---------- */
+
   var pendingEvents = [];
   var eventsTimer = null;
   function track(event) {
@@ -315,24 +321,6 @@
   ]);
   root.appendChild(panel);
   root.appendChild(launcher);
-
-  function mount() {
-    if (!document.querySelector("link[data-spravka-widget-css]")) {
-      document.head.appendChild(el("link", {
-        rel: "stylesheet", href: data.css ? resolve(data.css, scriptUrl) : resolve("spravka.css", scriptUrl),
-        "data-spravka-widget-css": true
-      }));
-    }
-    if (data.color) root.style.setProperty("--spw-accent", data.color);
-    document.body.appendChild(root);
-    renderLog();
-    if (state.readings && state.readings.open) {
-      form = buildReadingsForm();
-      readingsBox.hidden = false;
-      readingsButton.hidden = true;
-    }
-    if (state.open) openPanel(false);
-  }
 
   launcher.addEventListener("click", function () { if (panel.hidden) openPanel(true); else closePanel(); });
   closeButton.addEventListener("click", closePanel);
@@ -831,6 +819,26 @@
     });
     if (receipt.period) bubble.appendChild(el("p", { className: "spw-note", text: "Расчётный период: " + receipt.period + "." }));
     return bubble;
+  }
+
+  /* ---------- start: mount the widget once the page has a body ---------- */
+
+  function mount() {
+    if (!document.querySelector("link[data-spravka-widget-css]")) {
+      document.head.appendChild(el("link", {
+        rel: "stylesheet", href: data.css ? resolve(data.css, scriptUrl) : resolve("spravka.css", scriptUrl),
+        "data-spravka-widget-css": true
+      }));
+    }
+    if (data.color) root.style.setProperty("--spw-accent", data.color);
+    document.body.appendChild(root);
+    renderLog();
+    if (state.readings && state.readings.open) {
+      form = buildReadingsForm();
+      readingsBox.hidden = false;
+      readingsButton.hidden = true;
+    }
+    if (state.open) openPanel(false);
   }
 
   if (document.body) mount();

@@ -66,33 +66,30 @@ def bench_in_process(questions: list[str], tmp: Path, *, passes: int) -> None:
     """answer_payload (validation, answer, logging) per question: on and off interleaved, pass by pass."""
     from spravka.ask.service import answer_payload
     from spravka.questions import writer as log_writers
+    from spravka_tools.environ import patched_environ
 
     store = f"sqlite:///{tmp / 'in-process.sqlite3'}"
-    saved = {name: os.environ.get(name) for name in ("QUESTION_LOG", "READINGS_STORE")}
     times: dict[bool, list[list[float]]] = {True: [], False: []}
-    try:
-        for on in (True, False):  # warm-up: lazy imports, the writer's thread and store
-            _set_logging(on, store)
-            for question in questions[:50]:
-                answer_payload({"q": question})
-        for _ in range(passes):
-            for on in (False, True):
+    # _set_logging switches the two variables pass by pass; both are as before after the bench.
+    with patched_environ(QUESTION_LOG="on", READINGS_STORE=store):
+        try:
+            for on in (True, False):  # warm-up: lazy imports, the writer's thread and store
                 _set_logging(on, store)
-                one_pass = []
-                for question in questions:
-                    started = time.perf_counter()
-                    answer_payload({"q": question, "session": "bench-session", "visitor": "bench-visitor"})
-                    one_pass.append((time.perf_counter() - started) * 1000)
-                times[on].append(one_pass)
-        log_writers.flush_all(60)
-        stats = [writer.stats() for writer in log_writers._writers.values()]
-    finally:
-        log_writers.close_all()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+                for question in questions[:50]:
+                    answer_payload({"q": question})
+            for _ in range(passes):
+                for on in (False, True):
+                    _set_logging(on, store)
+                    one_pass = []
+                    for question in questions:
+                        started = time.perf_counter()
+                        answer_payload({"q": question, "session": "bench-session", "visitor": "bench-visitor"})
+                        one_pass.append((time.perf_counter() - started) * 1000)
+                    times[on].append(one_pass)
+            log_writers.flush_all(60)
+            stats = [writer.stats() for writer in log_writers._writers.values()]
+        finally:
+            log_writers.close_all()
     _say(f"\n2. in process: answer_payload() per question, {len(questions)} questions × {passes} pass(es), "
          f"logging off and on interleaved; per question the median of the passes")
     figures = {}

@@ -11,7 +11,6 @@ import contextlib
 import datetime
 import itertools
 import logging
-import os
 import statistics
 import tempfile
 import threading
@@ -52,19 +51,16 @@ def open_bench_store(kind: str) -> Iterator[ReadingStore]:
         return
     from spravka.store.firestore import FirestoreStore
     from spravka_tools.emulator import start_emulator
+    from spravka_tools.environ import patched_environ
 
     emulator = start_emulator()
-    previous = os.environ.get("FIRESTORE_EMULATOR_HOST")
-    os.environ["FIRESTORE_EMULATOR_HOST"] = emulator.host  # the client library reads it from the environment
     try:
-        store = FirestoreStore(project="spravka-bench")
-        yield store
-        store.close()
+        # The client library reads the emulator's address from the environment.
+        with patched_environ(FIRESTORE_EMULATOR_HOST=emulator.host):
+            store = FirestoreStore(project="spravka-bench")
+            yield store
+            store.close()
     finally:
-        if previous is None:
-            del os.environ["FIRESTORE_EMULATOR_HOST"]
-        else:
-            os.environ["FIRESTORE_EMULATOR_HOST"] = previous
         emulator.stop()
 
 

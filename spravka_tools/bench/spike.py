@@ -13,13 +13,14 @@ import argparse
 import contextlib
 import json
 import logging
-import os
 import statistics
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from spravka.paths import PACKAGE_DIR
+from spravka.store.base import ReadingStore
 from spravka_tools.bench._common import (
     json_body,
     machine,
@@ -30,6 +31,7 @@ from spravka_tools.bench._common import (
 )
 from spravka_tools.bench.openloop import Phase, PhaseFigures, http_request, run_open_loop
 from spravka_tools.deploy.config import SERVING_THREADS, SERVING_WORKERS
+from spravka_tools.environ import patched_environ
 
 DEFAULT_RATE = 10.0                       # steady requests/s to trivial and ask: the spike is 200/s
 SPIKE = 20                                # the spike's rate as a multiple of the steady rate
@@ -103,9 +105,10 @@ def _bench_functions(env: Mapping[str, str], rate: float, *, quick: bool) -> Non
                   for target, source in (("trivial", TRIVIAL_SOURCE), ("ask", MAIN_SOURCE))}
         for target, server in served.items():
             port = server.port
-            figures = run_open_loop(port, plan, lambda i, port=port: http_request("POST", "/", port,
-                                                                                   bodies[i % len(bodies)]),
-                                    limit=_limit(plan))
+            def send(i: int, port: int = port) -> Any:
+                return http_request("POST", "/", port, bodies[i % len(bodies)])
+
+            figures = run_open_loop(port, plan, send, limit=_limit(plan))
             _print(target, figures, target_p99=TARGET_ASK_P99_MS if target == "ask" else None)
         rounds, seconds = (1, 1.0) if quick else (CAPACITY_ROUNDS, 2.0)
         capacity: dict[str, list[float]] = {"trivial": [], "ask": []}
@@ -166,14 +169,14 @@ def _readings_store(kind: str, accounts: int) -> Iterator[dict[str, str]]:
 
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="spravka-spike-"))
             path = Path(folder) / "spike.sqlite3"
-            store = SqliteStore(path)
+            store: ReadingStore = SqliteStore(path)
             server_env = {"READINGS_STORE": f"sqlite:///{path}"}
         elif kind == "firestore":
             from spravka_tools.emulator import start_emulator
 
             emulator = start_emulator()
             stack.callback(emulator.stop)
-            stack.enter_context(_environ("FIRESTORE_EMULATOR_HOST", emulator.host))
+            stack.enter_context(patched_environ(FIRESTORE_EMULATOR_HOST=emulator.host))  # the Firestore client reads it
             from spravka.store.firestore import FirestoreStore
 
             store = FirestoreStore(project="spravka-spike")
@@ -187,19 +190,6 @@ def _readings_store(kind: str, accounts: int) -> Iterator[dict[str, str]]:
         finally:
             store.close()
         yield server_env
-
-
-@contextlib.contextmanager
-def _environ(name: str, value: str) -> Iterator[None]:
-    previous = os.environ.get(name)
-    os.environ[name] = value  # the Firestore client library reads the emulator's address from here
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = previous
 
 
 def _limit(plan: list[Phase]) -> int:

@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"spravka deploy: step {number} failed (exit {code}); fix it and run again: "
                   "steps that are done are skipped or harmless to repeat", file=sys.stderr)
             return 1
-    print(f"# done. Help site: {config.site_url}/  functions: {config.functions_url}<name>  (checks: docs/deploy.md)")
+    functions = config.site_url + config.functions_url if config.functions_url.startswith("/") else config.functions_url
+    print(f"# done. Help site: {config.site_url}/  functions: {functions}<name>  (checks: docs/deploy.md)")
     return 0
 
 

@@ -7,11 +7,13 @@ themselves are a table (FUNCTIONS): adding one is adding a row.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
 from spravka.config import SettingsError, int_setting
+from spravka.paths import REPO_DIR
 
 # gunicorn inside each instance (functions-framework reads WORKERS and THREADS); chosen by
 # `spravka bench spike`, reasoning in docs/scale.md. Concurrency per instance = workers × threads.
@@ -32,7 +34,8 @@ class Function:
 
 FUNCTIONS = (
     Function("ask"),
-    Function("readings"),
+    # The limiter's HMAC key (docs/security.md): one secret shared by every instance.
+    Function("readings", secrets=(("LIMITS_SECRET", "spravka-limits-secret"),)),
     Function("events"),
     # Billing's export: callers need run.invoker (IAM) AND the token from Secret Manager (docs/security.md).
     Function("admin", public=False, max_instances=2, secrets=(("ADMIN_TOKEN", "spravka-admin-token"),)),
@@ -58,15 +61,17 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "DEPLOY_<NAME>_PUBLIC": ("true", "false deploys with --no-allow-unauthenticated"),
     "SITE_URL": ("", "the help site's address; default https://<project>.web.app"),
     "ALLOWED_ORIGINS": ("", "origins the widget may call from; default the help site's origin"),
-    "SPRAVKA_FUNCTIONS_URL": ("", "base URL of the functions; default https://<region>-<project>.cloudfunctions.net/"),
+    "SPRAVKA_FUNCTIONS_URL": ("", "base URL of the functions in the widget's tag; default /api/ of the site "
+                              "(firebase.json's Hosting rewrites: same origin, no CORS preflight) when the "
+                              "functions are in the rewrites' region, else https://<region>-<project>.cloudfunctions.net/"),
 }
 # Settings of the functions themselves (docs/operators.md) passed on when set in the deploy configuration.
 RUNTIME_PASSTHROUGH = ("READINGS_WINDOW", "RATE_LIMIT_PER_MINUTE", "MAX_QUESTION_CHARS", "SPRAVKA_TIMEZONE",
                        "QUESTION_LOG", "LOG_RETENTION_DAYS", "TRUSTED_PROXY_HOPS", "CLIENT_LIMIT_PER_HOUR")
 # Settings of the functions a deployment never passes on: set by the deploy itself, a local path,
-# local development only, or a secret (ADMIN_TOKEN comes from Secret Manager).
+# local development only, or a secret (ADMIN_TOKEN and LIMITS_SECRET come from Secret Manager).
 RUNTIME_NOT_PASSED = ("READINGS_STORE", "GOOGLE_CLOUD_PROJECT", "FIRESTORE_EMULATOR_HOST", "ALLOWED_ORIGINS",
-                      "SITE_URL", "SPRAVKA_DATA_DIR", "SPRAVKA_INDEX", "SPRAVKA_LOCAL_DEV", "ADMIN_TOKEN",
+                      "SITE_URL", "SPRAVKA_DATA_DIR", "SPRAVKA_INDEX", "SPRAVKA_LOCAL_DEV", "ADMIN_TOKEN", "LIMITS_SECRET",
                       "WORKERS", "THREADS")
 
 
@@ -140,10 +145,24 @@ class DeployConfig:
             memory=get("DEPLOY_MEMORY"), timeout=get("DEPLOY_TIMEOUT"), workers=workers, threads=threads,
             concurrency=concurrency, functions=functions, site_url=site_url,
             allowed_origins=get("ALLOWED_ORIGINS") or origin,
-            functions_url=(get("SPRAVKA_FUNCTIONS_URL") or f"https://{region}-{project}.cloudfunctions.net").rstrip("/") + "/",
+            functions_url=(get("SPRAVKA_FUNCTIONS_URL") or _functions_url(project, region)).rstrip("/") + "/",
             passthrough=tuple((name, values[name].strip()) for name in RUNTIME_PASSTHROUGH
                               if (values.get(name) or "").strip()),
         )
+
+
+def hosting_rewrite_regions() -> set[str]:
+    """The regions firebase.json's Hosting rewrites send /api/<name> to."""
+    hosting = json.loads((REPO_DIR / "firebase.json").read_text(encoding="utf-8"))["hosting"]
+    return {rewrite["function"]["region"] for rewrite in hosting.get("rewrites", ()) if "function" in rewrite}
+
+
+def _functions_url(project: str, region: str) -> str:
+    # Same origin through Hosting when its rewrites reach this region; a deployment elsewhere
+    # calls the functions directly (cross-origin, CORS) until firebase.json names its region.
+    if hosting_rewrite_regions() == {region}:
+        return "/api/"
+    return f"https://{region}-{project}.cloudfunctions.net"
 
 
 def _function(row: Function, values: Mapping[str, str]) -> Function:

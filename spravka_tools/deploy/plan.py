@@ -23,6 +23,10 @@ BUILD_ROLES = ("roles/logging.logWriter", "roles/artifactregistry.writer", "role
 FUNCTIONS_SOURCE = "functions"
 SITE_DIR = "build/site"          # firebase.json's hosting.public
 INDEXES_FILE = "firestore.indexes.json"
+# Firebase Hosting → function: Hosting's CDN appends the client to X-Forwarded-For, then Google's
+# front end in front of the function appends the CDN's address; the client is 2 from the right
+# (docs/deploy.md: the reasoning and how to verify it on a deployment).
+HOSTING_PROXY_HOPS = "2"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,6 +108,8 @@ def function_step(config: DeployConfig, function: Function) -> Step:
     env = [("READINGS_STORE", "firestore"), ("GOOGLE_CLOUD_PROJECT", config.project),
            ("ALLOWED_ORIGINS", config.allowed_origins), ("SITE_URL", config.site_url),
            ("WORKERS", str(config.workers)), ("THREADS", str(config.threads)), *config.passthrough]
+    if "TRUSTED_PROXY_HOPS" not in dict(config.passthrough):
+        env.append(("TRUSTED_PROXY_HOPS", HOSTING_PROXY_HOPS))
     return Step(f"deploy the function {function.name}", (
         "gcloud", "functions", "deploy", function.name, "--gen2", f"--region={config.region}",
         f"--runtime={config.runtime}", f"--source={FUNCTIONS_SOURCE}", f"--entry-point={function.name}",

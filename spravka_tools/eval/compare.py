@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
-import os
 import subprocess
 import tarfile
 import tempfile
@@ -17,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from spravka.paths import KNOWLEDGE_DIR
+from spravka_tools.environ import patched_environ
 from spravka_tools.eval import evaluate
 
 
@@ -74,19 +74,14 @@ def using_index(path: Path) -> Iterator[None]:
     from spravka.ask.index import get_index
     from spravka.config import get_settings
 
-    previous = os.environ.get("SPRAVKA_INDEX")
-    os.environ["SPRAVKA_INDEX"] = str(path)
-    get_settings.cache_clear()
-    get_index.cache_clear()
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("SPRAVKA_INDEX", None)
-        else:
-            os.environ["SPRAVKA_INDEX"] = previous
+    with patched_environ(SPRAVKA_INDEX=str(path)):
         get_settings.cache_clear()
         get_index.cache_clear()
+        try:
+            yield
+        finally:
+            get_settings.cache_clear()
+            get_index.cache_clear()
 
 
 def outcomes_on(knowledge: Path, questions: Sequence[tuple[str, str]], workdir: Path) -> list[evaluate.Outcome]:

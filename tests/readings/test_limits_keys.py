@@ -16,8 +16,8 @@ from spravka.errors import ApiError
 from spravka.readings import list_meters
 from spravka.readings.limits import UNKNOWN_ACCOUNT_COST, _counter, _key, limits_key
 from tests.firestore_emulator import load_accounts
-from tests.tally import tally
 from tests.readings.test_concurrency import at_once
+from tests.tally import tally
 
 GUESSES = 300
 BUDGET = 300

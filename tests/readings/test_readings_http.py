@@ -182,3 +182,14 @@ def test_store_unavailable(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> No
     get_store.cache_clear()
     assert_error(response, 503, "store_unavailable", "ничего не сохранено")
     assert response.headers["Retry-After"]
+
+
+@pytest.mark.parametrize("prefix", ["", "/api/readings"])
+def test_routes_with_and_without_the_hosting_prefix(readings_app: Any, prefix: str) -> None:
+    # Firebase Hosting's rewrite of /api/readings/** passes the original path to the function.
+    response = readings_app.client.post(prefix + "/meters", json={"account": "000000000001"})
+    assert response.status_code == 200
+    assert response.get_json()["account"] == "********0001"
+    assert_error(readings_app.client.get(prefix + "/", query_string={"account": "000000000001"}), 410, "meters_moved")
+    assert_error(readings_app.client.post(prefix + "/other", json={}), 404, "readings_not_found")
+    assert_error(readings_app.client.post("/api/readingsx/meters", json={}), 404, "readings_not_found")

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from spravka.errors import BadRequest
-from spravka.readings.validate import check_values, mask_account, parse_account, parse_submission, parse_values
+from spravka.masking import mask_accounts
+from spravka.readings.validate import check_values, parse_account, parse_submission, parse_values
 from spravka.store.model import Meter
 
 METER = Meter("000000000002", "m2", "electricity", ("t1", "t2"), 6, "EM-1002")
@@ -31,7 +32,7 @@ def test_account_must_be_twelve_digits(raw: object) -> None:
 
 
 def test_mask_keeps_last_four() -> None:
-    assert mask_account("000012341234") == "********1234"
+    assert mask_accounts("000012341234") == "********1234"
 
 
 @pytest.mark.parametrize("raw, value", [

@@ -17,15 +17,9 @@ from spravka.ask.normalise import _TRANSLIT, LAYOUT, WORD, analyse, fold, transl
 from spravka.ask.typos import words_of_length
 from spravka.ask.validate import parse_question
 from spravka.errors import ApiError, BadRequest, Conflict
+from spravka.masking import mask_accounts
 from spravka.readings.consumption import Context, compute, zone_consumption
-from spravka.readings.validate import (
-    ACCOUNT_DIGITS,
-    MAX_DECIMALS,
-    mask_account,
-    parse_account,
-    parse_submission,
-    parse_value,
-)
+from spravka.readings.validate import ACCOUNT_DIGITS, MAX_DECIMALS, parse_account, parse_submission, parse_value
 from spravka.store.model import LastReading, Meter, MeterState
 from tests.tally import tally
 
@@ -157,7 +151,7 @@ def test_an_account_with_separators_parses_to_its_digits(digits: str, separators
     typed = "".join(d + s for d, s in zip(digits, separators, strict=True))
     if len(typed) <= 40:
         assert parse_account(typed) == digits
-    assert mask_account(digits) == "********" + digits[-4:]
+    assert mask_accounts(digits) == "********" + digits[-4:]
 
 
 @SETTINGS

@@ -81,3 +81,10 @@ def test_the_api_description_is_published_for_integrators(built_site: Path) -> N
     assert "Для разработчиков" not in (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
     home = (built_site / "index.html").read_text(encoding="utf-8")
     assert 'href="developers/"' in home
+
+
+def test_the_widget_is_published_as_one_file_built_from_its_parts(built_site: Path) -> None:
+    from spravka_tools.widget import build_widget
+
+    assert (built_site / "widget" / "spravka.js").read_text(encoding="utf-8") == build_widget()
+    assert not (built_site / "widget" / "src").exists()

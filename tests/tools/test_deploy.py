@@ -16,7 +16,7 @@ import pathspec
 import pytest
 
 from spravka.paths import KNOWLEDGE_DIR, REPO_DIR
-from spravka_tools.deploy.config import FUNCTIONS, SETTINGS
+from spravka_tools.deploy.config import FUNCTIONS, SETTINGS, DeployConfig, hosting_rewrite_regions
 from spravka_tools.deploy.plan import SITE_DIR
 from spravka_tools.knowledge.build_index import build_index, dump_index
 
@@ -87,7 +87,8 @@ def test_every_function_is_deployed_with_its_flags_and_settings(printed: str) ->
         assert env_vars(given["set-env-vars"]) == {
             "READINGS_STORE": "firestore", "GOOGLE_CLOUD_PROJECT": PROJECT,
             "ALLOWED_ORIGINS": "https://help.example.ru,https://example.ru", "SITE_URL": f"https://{PROJECT}.web.app",
-            "WORKERS": "1", "THREADS": "8", "RATE_LIMIT_PER_MINUTE": "20", "LOG_RETENTION_DAYS": "180"}
+            "WORKERS": "1", "THREADS": "8", "RATE_LIMIT_PER_MINUTE": "20", "LOG_RETENTION_DAYS": "180",
+                "TRUSTED_PROXY_HOPS": "2"}  # Hosting → function: two proxies append (docs/deploy.md)
 
 
 def test_firestore_indexes_ttl_and_rules_come_from_the_repository_files(printed: str) -> None:
@@ -273,3 +274,18 @@ def test_every_setting_of_the_functions_can_reach_a_deployment() -> None:
     read = set(re.findall(r'environ(?:\.get\(|, )"([A-Z][A-Z_]+)"', config))
     assert read, "the pattern no longer finds the settings config.py reads"
     assert sorted(read - set(RUNTIME_PASSTHROUGH) - set(RUNTIME_NOT_PASSED)) == []
+
+
+def test_hosting_rewrites_reach_every_public_function() -> None:
+    hosting = json.loads((REPO_DIR / "firebase.json").read_text(encoding="utf-8"))["hosting"]
+    sources = {(r["source"], r["function"]["functionId"]) for r in hosting["rewrites"]}
+    public = [f.name for f in FUNCTIONS if f.public]
+    assert sources == {(f"/api/{name}{tail}", name) for name in public for tail in ("", "/**")}
+    assert hosting_rewrite_regions() == {SETTINGS["DEPLOY_REGION"][0]}
+
+
+def test_the_widget_calls_the_same_origin_when_the_rewrites_reach_the_region() -> None:
+    same = DeployConfig.from_mapping({"GOOGLE_CLOUD_PROJECT": PROJECT})
+    assert same.functions_url == "/api/"
+    elsewhere = DeployConfig.from_mapping({"GOOGLE_CLOUD_PROJECT": PROJECT, "DEPLOY_REGION": "europe-west3"})
+    assert elsewhere.functions_url == f"https://europe-west3-{PROJECT}.cloudfunctions.net/"

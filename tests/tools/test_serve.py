@@ -50,6 +50,11 @@ def test_site_pages_carry_the_widget(client: Client) -> None:
     script = client.get("/widget/spravka.js")
     assert script.status_code == 200
     assert script.mimetype in ("text/javascript", "application/javascript")
+    # One file built from site/widget/src/ (the parts themselves are not served).
+    from spravka_tools.widget import build_widget
+
+    assert script.get_data(as_text=True) == build_widget()
+    assert client.get("/widget/src/00-core.js").status_code == 404
 
 
 @pytest.mark.parametrize(("path", "status", "location"), [

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from spravka.config import Settings, sqlite_path
 from spravka.errors import StoreUnavailable, TooManyRequests
-from spravka.readings.validate import mask_account
+from spravka.masking import mask_accounts
 from spravka.store.base import Counter, ReadingStore
 
 log = logging.getLogger(__name__)
@@ -118,12 +118,12 @@ def enforce_limits(store: ReadingStore, *, account: str, client: str | None, set
         charge.refund = _counter("client", client, second, CLIENT_WINDOW_SECONDS, 1 - UNKNOWN_ACCOUNT_COST, key)
     by_account, *by_client = store.count_attempts(counters)
     if by_client and by_client[0] > settings.client_limit_per_hour:
-        log.info("client limit reached (account %s)", mask_account(account))
+        log.info("client limit reached (account %s)", mask_accounts(account))
         raise TooManyRequests("client_rate_limited", CLIENT_LIMITED,
                               retry_after=CLIENT_WINDOW_SECONDS - second % CLIENT_WINDOW_SECONDS)
     if by_account > settings.rate_limit_per_minute:
         charge.account_exists()  # refused before the lookup: the client is charged 1, as before
-        log.info("attempt limit reached for account %s", mask_account(account))
+        log.info("attempt limit reached for account %s", mask_accounts(account))
         raise TooManyRequests("too_many_attempts", ACCOUNT_LIMITED,
                               retry_after=ACCOUNT_WINDOW_SECONDS - second % ACCOUNT_WINDOW_SECONDS)
     return charge

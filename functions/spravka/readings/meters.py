@@ -9,8 +9,9 @@ from typing import Any
 from spravka import clock
 from spravka.config import Settings
 from spravka.errors import NotFound
+from spravka.masking import mask_accounts
 from spravka.readings.limits import Charge, enforce_limits
-from spravka.readings.validate import mask_account, parse_account
+from spravka.readings.validate import parse_account
 from spravka.store.base import ReadingStore
 from spravka.store.model import MeterState, to_number
 
@@ -36,7 +37,7 @@ def list_meters(store: ReadingStore, payload: Mapping[str, Any], *, settings: Se
     now = now or clock.now()
     charge = enforce_limits(store, account=account, client=client, settings=settings, now=now)
     return {
-        "account": mask_account(account),
+        "account": mask_accounts(account),
         "meters": [
             {
                 "id": state.meter.meter,

@@ -13,7 +13,7 @@ import flask
 from spravka.callers import client_address
 from spravka.config import get_settings
 from spravka.errors import Gone, MethodNotAllowed, NotFound
-from spravka.http import read_json
+from spravka.http import read_json, route_path
 from spravka.readings.meters import list_meters
 from spravka.readings.submit import submit
 from spravka.store import get_store
@@ -24,7 +24,7 @@ MOVED = ("Список счётчиков запрашивается метод�
 
 def handle(request: flask.Request) -> Any:
     """The entry point's one call: the request routed by path and method to the readings domain."""
-    path = request.path.rstrip("/")
+    path = route_path(request, "readings")
     if path == "/meters":
         if request.method != "POST":
             raise MethodNotAllowed("method_not_allowed", "Метод не поддерживается.", headers={"Allow": "POST, OPTIONS"})

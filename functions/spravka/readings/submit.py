@@ -11,11 +11,12 @@ from typing import Any, cast
 from spravka import clock
 from spravka.config import Settings
 from spravka.errors import BadRequest, NotFound
+from spravka.masking import mask_accounts
 from spravka.readings.consumption import Context, compute
 from spravka.readings.limits import Charge, enforce_limits
 from spravka.readings.meters import account_meters
 from spravka.readings.period import billing_period, local_date
-from spravka.readings.validate import Submission, mask_account, parse_submission
+from spravka.readings.validate import Submission, parse_submission
 from spravka.store.base import ReadingStore
 from spravka.store.model import RecordKey, canonical_values, stable_id
 
@@ -66,6 +67,6 @@ def submit(store: ReadingStore, payload: Mapping[str, Any], *, settings: Setting
     receipt = recorded.receipt
     flags = cast("list[Mapping[str, object]]", receipt.get("flags", []))
     log.info("reading %s account=%s meter=%s period=%s source=%s flags=%s",
-             "accepted" if recorded.created else "replayed", mask_account(submission.account), meter,
+             "accepted" if recorded.created else "replayed", mask_accounts(submission.account), meter,
              receipt.get("period"), submission.source, [flag["code"] for flag in flags])
     return receipt, 201 if recorded.created else 200

@@ -9,9 +9,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from spravka.errors import BadRequest
+from spravka.masking import ACCOUNT_DIGITS
 from spravka.store.model import ZONES, Meter, Values
 
-ACCOUNT_DIGITS = 12
 MAX_DECIMALS = 3
 MAX_KEY_CHARS = 128
 MAX_FIELD_CHARS = 40  # an account as typed (with separators), a value as text
@@ -45,11 +45,6 @@ def parse_account(raw: object) -> str:
     if not _ACCOUNT.fullmatch(account):
         raise BadRequest("account_invalid", ACCOUNT_INVALID)
     return account
-
-
-def mask_account(account: str) -> str:
-    """The account as responses and logs show it: ********1234."""
-    return "*" * (len(account) - 4) + account[-4:]
 
 
 def parse_submission(payload: Mapping[str, Any]) -> Submission:
