@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup system-deps site index check bench clean lock
+.PHONY: run test lint setup system-deps site index check bench clean lock
 
 # `make run [HOST=…] [PORT=…]`. With VENV=/abs/path/.venv on the command line an
 # existing environment is used as it is (nothing installed into it), and
@@ -16,8 +16,15 @@ RUN_DEPS := $(if $(filter command line,$(origin VENV)),,$(STAMP))
 run: $(RUN_DEPS)
 	PYTHONPATH="$(CURDIR)/functions:$(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))" $(BIN)/spravka serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps lint
 	$(BIN)/python -m pytest
+
+# Zero findings, or the tests do not start: ruff (lint and format) and mypy, settings in pyproject.toml.
+# `$(BIN)/ruff format .` and `$(BIN)/ruff check --fix .` mend most of what they report.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 setup: $(STAMP)
 

@@ -20,6 +20,7 @@ logs.configure()  # JSON lines for Cloud Logging, INFO and above (unless the loc
 @json_endpoint(methods=("GET", "POST"))
 def ask(request: flask.Request) -> Any:
     from spravka.ask import service
+
     return service.handle(request)
 
 
@@ -27,6 +28,7 @@ def ask(request: flask.Request) -> Any:
 @json_endpoint(methods=("GET", "POST"))
 def readings(request: flask.Request) -> Any:
     from spravka.readings import service
+
     return service.handle(request)
 
 
@@ -34,6 +36,7 @@ def readings(request: flask.Request) -> Any:
 @json_endpoint(methods=("POST",))
 def events(request: flask.Request) -> Any:
     from spravka.questions import events as service
+
     return service.handle(request)
 
 
@@ -41,4 +44,5 @@ def events(request: flask.Request) -> Any:
 @json_endpoint(methods=("GET",), cors=False)
 def admin(request: flask.Request) -> Any:
     from spravka import admin as service
+
     return service.handle(request)

@@ -46,8 +46,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]  # spravka_tools' article loader, when run as a script
 CHROMIUM = os.environ.get("SPRAVKA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 # Word separators for Material's search: a JavaScript RegExp that splits the
@@ -56,7 +62,7 @@ CHROMIUM_ARGS = [
 # pipeline (so the stemmer, if enabled) for wildcard terms: query words are
 # never stemmed, they only match indexed terms that start with them.
 _CYR = "а-яёА-ЯЁ"
-_NONWORD = rf"[^\w{_CYR}]"          # \w is ASCII in a JavaScript RegExp without /u
+_NONWORD = rf"[^\w{_CYR}]"  # \w is ASCII in a JavaScript RegExp without /u
 SEP_PUNCT = rf"{_NONWORD}+"
 
 # Short function words: prepositions, conjunctions, particles, pronouns. As
@@ -90,8 +96,10 @@ SEP_FW = rf"(?:^|{_NONWORD}+)(?:(?:{_function_words()})(?![{_CYR}]){_NONWORD}*)+
 # whole query), and split trailing punctuation off with a pure lookahead (the
 # highlighter replaces pure lookaround alternatives with a never-matching "�").
 # No lookbehind either.
-SEP_SAFE = (rf"[\s\-]+|^(?:{_function_words()})(?={_NONWORD}*$)"
-            rf"|(?=[^\w{_CYR}\s]+$)")
+SEP_SAFE = (
+    rf"[\s\-]+|^(?:{_function_words()})(?={_NONWORD}*$)"
+    rf"|(?=[^\w{_CYR}\s]+$)"
+)
 
 
 def sep_truncate(n: int, base: str = SEP_FW) -> str:
@@ -101,8 +109,10 @@ def sep_truncate(n: int, base: str = SEP_FW) -> str:
 
 # Suffix stripping: drop one common inflection ending from a word that keeps at
 # least 3 letters (a crude stemmer written as a separator; needs lookbehind).
-_ENDINGS = ("иями|ями|ами|ого|его|ому|ему|ыми|ими|ешь|ете|ите|ить|ать|ять|еть|ия|ию|ии|ий|ой|ей|ый|ая|яя|ое|ее"
-            "|ые|ие|ую|юю|ов|ев|ам|ям|ах|ях|ом|ем|ет|ют|ут|ит|ат|ят|ть|ла|ло|ли|а|я|о|е|ы|и|у|ю|ь|й")
+_ENDINGS = (
+    "иями|ями|ами|ого|его|ому|ему|ыми|ими|ешь|ете|ите|ить|ать|ять|еть|ия|ию|ии|ий|ой|ей|ый|ая|яя|ое|ее"
+    "|ые|ие|ую|юю|ов|ев|ам|ям|ах|ях|ом|ем|ет|ют|ут|ит|ат|ят|ть|ла|ло|ли|а|я|о|е|ы|и|у|ю|ь|й"
+)
 SEP_SUFFIX = rf"{SEP_FW}|(?<=[{_CYR}]{{3}})(?:{_ENDINGS})(?![{_CYR}])"
 
 TITLE1 = {"title": {"boost": 1}}
@@ -114,11 +124,11 @@ class Variant:
 
     name: str
     description: str
-    search: dict[str, Any] | None = None     # options of the search plugin
-    plugin: str = "search"                   # plugin name as written in mkdocs.yml
-    theme: str = "material"                  # material | mkdocs
-    questions: bool = True                   # keep the "Как ещё спрашивают" list
-    shipped: bool = False                    # use mkdocs.yml's plugins block as it is
+    search: dict[str, Any] | None = None  # options of the search plugin
+    plugin: str = "search"  # plugin name as written in mkdocs.yml
+    theme: str = "material"  # material | mkdocs
+    questions: bool = True  # keep the "Как ещё спрашивают" list
+    shipped: bool = False  # use mkdocs.yml's plugins block as it is
 
 
 def _v(name: str, description: str, questions: bool = True, **search: Any) -> Variant:
@@ -133,35 +143,83 @@ VARIANTS: list[Variant] = [
     Variant("ru-en", "lang: [ru, en]", {"lang": ["ru", "en"]}),
     _v("punct", "separator: any non-letter", separator=SEP_PUNCT),
     _v("title1", "fields: title boost 1", fields=TITLE1),
-    _v("prefix5", "separator: non-letters + cut words after 5 letters (lookbehind)", separator=sep_truncate(5, SEP_PUNCT)),
+    _v(
+        "prefix5",
+        "separator: non-letters + cut words after 5 letters (lookbehind)",
+        separator=sep_truncate(5, SEP_PUNCT),
+    ),
     _v("fw", "separator: non-letters + function words (breaks search.highlight)", separator=SEP_FW),
-    _v("fw-title10", "as fw; title boost 10", separator=SEP_FW,
-       fields={"title": {"boost": 10}}),
+    _v("fw-title10", "as fw; title boost 10", separator=SEP_FW, fields={"title": {"boost": 10}}),
     _v("fw-title1", "as fw; title boost 1", separator=SEP_FW, fields=TITLE1),
-    _v("fw-title1-noq", "as fw-title1, without the 'Как ещё спрашивают' list", questions=False,
-       separator=SEP_FW, fields=TITLE1),
-    _v("safe", "separator: drop query words that are function words, split off trailing punctuation",
-       separator=SEP_SAFE),
+    _v(
+        "fw-title1-noq",
+        "as fw-title1, without the 'Как ещё спрашивают' list",
+        questions=False,
+        separator=SEP_FW,
+        fields=TITLE1,
+    ),
+    _v(
+        "safe",
+        "separator: drop query words that are function words, split off trailing punctuation",
+        separator=SEP_SAFE,
+    ),
     _v("safe-title1", "as safe; title boost 1", separator=SEP_SAFE, fields=TITLE1),
-    _v("safe-title1-noq", "as safe-title1, without the 'Как ещё спрашивают' list", questions=False,
-       separator=SEP_SAFE, fields=TITLE1),
-    _v("fw-stemmer-title1", "as fw-title1 + pipeline: stemmer, stopWordFilter, trimmer", separator=SEP_FW,
-       fields=TITLE1, pipeline=["stemmer", "stopWordFilter", "trimmer"]),
+    _v(
+        "safe-title1-noq",
+        "as safe-title1, without the 'Как ещё спрашивают' list",
+        questions=False,
+        separator=SEP_SAFE,
+        fields=TITLE1,
+    ),
+    _v(
+        "fw-stemmer-title1",
+        "as fw-title1 + pipeline: stemmer, stopWordFilter, trimmer",
+        separator=SEP_FW,
+        fields=TITLE1,
+        pipeline=["stemmer", "stopWordFilter", "trimmer"],
+    ),
     _v("suffix-fw-title1", "as fw-title1 + strip one ending (lookbehind)", separator=SEP_SUFFIX, fields=TITLE1),
-    _v("prefix4-fw-title1", "as fw-title1 + cut words after 4 letters (lookbehind)",
-       separator=sep_truncate(4), fields=TITLE1),
-    _v("prefix5-fw-title1", "as fw-title1 + cut words after 5 letters (lookbehind)",
-       separator=sep_truncate(5), fields=TITLE1),
-    _v("prefix5-fw-title1-noq", "as prefix5-fw-title1, without the 'Как ещё спрашивают' list", questions=False,
-       separator=sep_truncate(5), fields=TITLE1),
-    _v("prefix6-fw-title1", "as fw-title1 + cut words after 6 letters (lookbehind)",
-       separator=sep_truncate(6), fields=TITLE1),
-    Variant("mkdocs-on-material", "MkDocs' own search plugin forced on Material ('/search')",
-            {"lang": "ru"}, plugin="/search"),
-    Variant("mkdocs-theme", "MkDocs' own search (lunr + ru stemmer) with theme: mkdocs",
-            {"lang": "ru"}, theme="mkdocs"),
-    Variant("mkdocs-theme-noq", "as mkdocs-theme, without the 'Как ещё спрашивают' list",
-            {"lang": "ru"}, theme="mkdocs", questions=False),
+    _v(
+        "prefix4-fw-title1",
+        "as fw-title1 + cut words after 4 letters (lookbehind)",
+        separator=sep_truncate(4),
+        fields=TITLE1,
+    ),
+    _v(
+        "prefix5-fw-title1",
+        "as fw-title1 + cut words after 5 letters (lookbehind)",
+        separator=sep_truncate(5),
+        fields=TITLE1,
+    ),
+    _v(
+        "prefix5-fw-title1-noq",
+        "as prefix5-fw-title1, without the 'Как ещё спрашивают' list",
+        questions=False,
+        separator=sep_truncate(5),
+        fields=TITLE1,
+    ),
+    _v(
+        "prefix6-fw-title1",
+        "as fw-title1 + cut words after 6 letters (lookbehind)",
+        separator=sep_truncate(6),
+        fields=TITLE1,
+    ),
+    Variant(
+        "mkdocs-on-material",
+        "MkDocs' own search plugin forced on Material ('/search')",
+        {"lang": "ru"},
+        plugin="/search",
+    ),
+    Variant(
+        "mkdocs-theme", "MkDocs' own search (lunr + ru stemmer) with theme: mkdocs", {"lang": "ru"}, theme="mkdocs"
+    ),
+    Variant(
+        "mkdocs-theme-noq",
+        "as mkdocs-theme, without the 'Как ещё спрашивают' list",
+        {"lang": "ru"},
+        theme="mkdocs",
+        questions=False,
+    ),
 ]
 DEFAULT_PROBES = ["не пришла квитанция", "пакозания"]
 NON_ARTICLE = {"smalltalk", "fallback", "operator", "personal", "submit-readings"}
@@ -212,6 +270,7 @@ THEMES = {
 
 
 # ---------------------------------------------------------------- articles, questions
+
 
 def article_pages(knowledge: Path) -> dict[str, str]:
     """Article id -> its page path on the site (/<section>/<id>/)."""
@@ -281,8 +340,9 @@ def write_config(variant: Variant, workdir: Path, base: Path = ROOT / "mkdocs.ym
         theme = {"name": variant.theme, "locale": language}
     config["theme"] = theme
     if not variant.shipped:
-        others = [p for p in config.get("plugins") or []
-                  if not (p == "search" or (isinstance(p, dict) and "search" in p))]
+        others = [
+            p for p in config.get("plugins") or [] if not (p == "search" or (isinstance(p, dict) and "search" in p))
+        ]
         config["plugins"] = [{variant.plugin: dict(variant.search or {})}, *others]
     path = workdir / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -290,8 +350,7 @@ def write_config(variant: Variant, workdir: Path, base: Path = ROOT / "mkdocs.ym
 
 
 def build(config_path: Path, site_dir: Path, timeout: float = 300) -> None:
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-           "-f", str(config_path), "-d", str(site_dir)]
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config_path), "-d", str(site_dir)]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:
         raise RuntimeError(f"mkdocs build failed:\n{done.stdout}\n{done.stderr}")
@@ -328,6 +387,7 @@ def built_site(variant: Variant) -> Iterator[Path]:
 
 # ---------------------------------------------------------------- browser
 
+
 @contextlib.contextmanager
 def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
@@ -348,11 +408,13 @@ class SearchBox:
         self.base_url = base_url
         self.mismatches = 0  # queries where the page showed other pages than the worker answered
         self.timeout_ms = timeout_ms
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU",
-                                           service_workers="block")
+        self.context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, locale="ru-RU", service_workers="block"
+        )
         # Only the site itself: no fonts or anything else from outside.
-        self.context.route("**/*", lambda route: route.continue_()
-                           if route.request.url.startswith(base_url) else route.abort())
+        self.context.route(
+            "**/*", lambda route: route.continue_() if route.request.url.startswith(base_url) else route.abort()
+        )
         self.context.add_init_script(WORKER_PROBE)
         self.page = self.context.new_page()
         self.page.set_default_timeout(timeout_ms)
@@ -360,8 +422,7 @@ class SearchBox:
         self.available = self.page.locator(self.theme["input"]).count() > 0
         if not self.available:
             return
-        self.page.wait_for_function("window.__siteSearch && window.__siteSearch.ready",
-                                    timeout=timeout_ms * 3)
+        self.page.wait_for_function("window.__siteSearch && window.__siteSearch.ready", timeout=timeout_ms * 3)
         if self.theme["open"]:
             self.page.click(self.theme["open"])
         self.input = self.page.locator(self.theme["input"])
@@ -382,7 +443,9 @@ class SearchBox:
         self.input.press("End")  # both themes start the search on keyup
         self.page.wait_for_function(
             "q => { const s = window.__siteSearch; return s.last === q && s.answered >= s.posted; }",
-            arg=query, timeout=self.timeout_ms)
+            arg=query,
+            timeout=self.timeout_ms,
+        )
         # One more frame, so that everything the page does with the answer is done.
         self.page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))")
         hrefs = self.page.eval_on_selector_all(self.theme["links"], "els => els.map(a => a.href)")
@@ -405,6 +468,7 @@ class SearchBox:
 
 # ---------------------------------------------------------------- measuring
 
+
 @dataclass
 class Result:
     variant: Variant
@@ -421,8 +485,14 @@ def page_to_id(pages: dict[str, str]) -> dict[str, str]:
     return {path: article_id for article_id, path in pages.items()}
 
 
-def measure(variant: Variant, browser: Any, questions: list[dict[str, str]],
-            pages: dict[str, str], probes: list[str], deadline: float) -> Result:
+def measure(
+    variant: Variant,
+    browser: Any,
+    questions: list[dict[str, str]],
+    pages: dict[str, str],
+    probes: list[str],
+    deadline: float,
+) -> Result:
     result = Result(variant)
     started = time.monotonic()
     ids = page_to_id(pages)
@@ -460,10 +530,20 @@ def measure(variant: Variant, browser: Any, questions: list[dict[str, str]],
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("questions", type=Path, nargs="?", help="YAML list of {q, expect}")
-    parser.add_argument("--config", action="append", default=[], metavar="NAME",
-                        help="measure only these configurations (repeatable); see --list")
-    parser.add_argument("--probe", action="append", default=None, metavar="QUERY",
-                        help=f"extra queries whose top results are printed (default: {DEFAULT_PROBES})")
+    parser.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="measure only these configurations (repeatable); see --list",
+    )
+    parser.add_argument(
+        "--probe",
+        action="append",
+        default=None,
+        metavar="QUERY",
+        help=f"extra queries whose top results are printed (default: {DEFAULT_PROBES})",
+    )
     parser.add_argument("--list", action="store_true", help="list the configurations and exit")
     parser.add_argument("--misses", action="store_true", help="print the missed questions")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -483,8 +563,7 @@ def main(argv: list[str] | None = None) -> int:
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     pages = article_pages(ROOT / config.get("docs_dir", "docs"))
     questions, skipped = load_questions(args.questions, pages)
-    print(f"{args.questions}: {len(questions)} questions with an article answer, "
-          f"{skipped} skipped (not an article)")
+    print(f"{args.questions}: {len(questions)} questions with an article answer, {skipped} skipped (not an article)")
     deadline = time.monotonic() + args.max_seconds
 
     results: list[Result] = []
@@ -493,9 +572,12 @@ def main(argv: list[str] | None = None) -> int:
             res = measure(variant, browser, questions, pages, probes, deadline)
             results.append(res)
             n = max(res.n, 1)
-            print(f"{variant.name:20} hit@1 {res.hit1:3}/{res.n} = {res.hit1 / n:6.1%}   "
-                  f"hit@5 {res.hit5:3}/{res.n} = {res.hit5 / n:6.1%}   {res.seconds:5.1f}s"
-                  f"{'   ' + res.note if res.note else ''}", flush=True)
+            print(
+                f"{variant.name:20} hit@1 {res.hit1:3}/{res.n} = {res.hit1 / n:6.1%}   "
+                f"hit@5 {res.hit5:3}/{res.n} = {res.hit5 / n:6.1%}   {res.seconds:5.1f}s"
+                f"{'   ' + res.note if res.note else ''}",
+                flush=True,
+            )
             for probe, got in res.probes.items():
                 print(f"{'':22}{probe!r}: {', '.join(got[:3]) or '(nothing)'}")
             if args.misses:
@@ -507,14 +589,32 @@ def main(argv: list[str] | None = None) -> int:
     print("| --- | ---: | ---: | --- |")
     for res in results:
         n = max(res.n, 1)
-        print(f"| {res.variant.name} | {res.hit1 / n:.1%} | {res.hit5 / n:.1%} | "
-              f"{res.variant.description}{' (' + res.note + ')' if res.note else ''} |")
+        print(
+            f"| {res.variant.name} | {res.hit1 / n:.1%} | {res.hit5 / n:.1%} | "
+            f"{res.variant.description}{' (' + res.note + ')' if res.note else ''} |"
+        )
     if args.json:
-        args.json.write_text(json.dumps([{
-            "config": r.variant.name, "description": r.variant.description,
-            "search": r.variant.search, "n": r.n, "hit1": r.hit1, "hit5": r.hit5,
-            "probes": r.probes, "note": r.note, "misses": r.misses,
-        } for r in results], ensure_ascii=False, indent=2), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                [
+                    {
+                        "config": r.variant.name,
+                        "description": r.variant.description,
+                        "search": r.variant.search,
+                        "n": r.n,
+                        "hit1": r.hit1,
+                        "hit5": r.hit5,
+                        "probes": r.probes,
+                        "note": r.note,
+                        "misses": r.misses,
+                    }
+                    for r in results
+                ],
+                ensure_ascii=False,
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

@@ -46,8 +46,11 @@ def on_nav(nav: Any, config: Any, files: Any) -> Any:
             folder = _section_folder(item)
             if folder in sections:
                 item.title = sections[folder]
-    nav.items.sort(key=lambda item: order.index(_section_folder(item)) + 1
-                   if item.is_section and _section_folder(item) in order else 0)
+    nav.items.sort(
+        key=lambda item: order.index(_section_folder(item)) + 1
+        if item.is_section and _section_folder(item) in order
+        else 0
+    )
     return nav
 
 
@@ -62,7 +65,9 @@ def _section_folder(section: Any) -> str:
 def on_files(files: Any, config: Any) -> Any:
     """Publish openapi.yaml at the site's root and add the integrators' page generated from it."""
     text = (REPO_DIR / SPEC_NAME).read_text(encoding="utf-8")  # the repository's, whichever mkdocs.yml built
-    files.append(File.generated(config, SPEC_NAME, content=text, inclusion=InclusionLevel.INCLUDED))  # *.yaml are excluded otherwise
+    files.append(
+        File.generated(config, SPEC_NAME, content=text, inclusion=InclusionLevel.INCLUDED)
+    )  # *.yaml are excluded otherwise
     files.append(File.generated(config, PAGE_URI, content=api_page_markdown(yaml.safe_load(text))))
     return files
 

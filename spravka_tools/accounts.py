@@ -123,9 +123,18 @@ def merge_row(existing: MeterState | None, *, row: AccountRow, timezone: str) ->
     seq = existing.last.seq + 1 if existing else 1
     baseline = Reading(
         reading_id=stable_id("import", meter.account, meter.meter, str(seq), date, canonical_values(row.last_values)),
-        account=meter.account, meter=meter.meter, seq=seq, period=date[:7], values=row.last_values,
-        consumption={}, since=None, date=date, taken_at=start_of_day_utc(row.last_date, timezone).isoformat(),
-        source="import", resource=meter.resource, unit=meter.unit,
+        account=meter.account,
+        meter=meter.meter,
+        seq=seq,
+        period=date[:7],
+        values=row.last_values,
+        consumption={},
+        since=None,
+        date=date,
+        taken_at=start_of_day_utc(row.last_date, timezone).isoformat(),
+        source="import",
+        resource=meter.resource,
+        unit=meter.unit,
     )
     last = LastReading(baseline.reading_id, baseline.values, date, baseline.taken_at, seq)
     keep_recent = existing is not None and existing.meter.zones == meter.zones
@@ -135,6 +144,7 @@ def merge_row(existing: MeterState | None, *, row: AccountRow, timezone: str) ->
 def import_accounts(store: ReadingStore, text: str, *, timezone: str) -> tuple[int, int]:
     """(rows in the file, meters changed); all or nothing. Raises AccountsFileError for bad rows."""
     rows = parse_accounts(text)
-    updates = {(row.meter.account, row.meter.meter): functools.partial(merge_row, row=row, timezone=timezone)
-               for row in rows}
+    updates = {
+        (row.meter.account, row.meter.meter): functools.partial(merge_row, row=row, timezone=timezone) for row in rows
+    }
     return len(rows), store.import_meters(updates)

@@ -90,13 +90,16 @@ def start_emulator(*, jar: Path | None = None, port: int | None = None) -> Emula
     """Start the emulator as one java process on a free port and wait until it accepts connections."""
     jar = jar or EMULATOR_JAR
     if not jar.is_file():
-        raise EmulatorMissing(f"the Firestore emulator is missing ({jar}); it ships with Debian's "
-                              "google-cloud-cli-firestore-emulator package (see scripts/system-deps.sh)")
+        raise EmulatorMissing(
+            f"the Firestore emulator is missing ({jar}); it ships with Debian's "
+            "google-cloud-cli-firestore-emulator package (see scripts/system-deps.sh)"
+        )
     port = port or free_port()
     command = ["java", "-cp", str(jar), MAIN_CLASS, "start", "--host=127.0.0.1", f"--port={port}"]
     try:
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   env=real_clock_environment())
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=real_clock_environment()
+        )
     except FileNotFoundError:
         raise EmulatorMissing("java is not installed; the Firestore emulator needs it") from None
     emulator = Emulator(process, port)

@@ -116,7 +116,10 @@ def with_security_headers(app: WSGIApp) -> WSGIApp:
     def secured(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             present = {name.lower() for name, _ in headers}
-            headers = [*headers, *((name, value) for name, value in SITE_HEADERS.items() if name.lower() not in present)]
+            headers = [
+                *headers,
+                *((name, value) for name, value in SITE_HEADERS.items() if name.lower() not in present),
+            ]
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
         return app(environ, start)

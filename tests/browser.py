@@ -23,8 +23,14 @@ ARTIFACTS_DIR = REPO_DIR / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 # Debian's Chromium, never a downloaded one; no background traffic on a closed network.
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 START_TIMEOUT = 90.0
 
@@ -52,13 +58,22 @@ class Served:
         return self.process.returncode
 
 
-def start_process(command: list[str], *, cwd: Path, env: dict[str, str], log_path: Path,
-                  timeout: float = START_TIMEOUT) -> Served:
+def start_process(
+    command: list[str], *, cwd: Path, env: dict[str, str], log_path: Path, timeout: float = START_TIMEOUT
+) -> Served:
     """Start a command that prints `Spravka: http://…` once it serves; wait for that address."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("w", encoding="utf-8")
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=log,
-                               text=True, encoding="utf-8", start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+        encoding="utf-8",
+        start_new_session=True,
+    )
     lines: queue.Queue[str | None] = queue.Queue()
 
     def pump() -> None:
@@ -78,7 +93,7 @@ def start_process(command: list[str], *, cwd: Path, env: dict[str, str], log_pat
             if line is None:
                 break
             if "Spravka: http://" in line:
-                url = line[line.index("http://"):].split()[0]
+                url = line[line.index("http://") :].split()[0]
                 return Served(url, process, log_path, pumping)
     except queue.Empty:
         pass
@@ -100,8 +115,18 @@ def start_serve(workdir: Path, *, allowed_origins: str = "") -> Served:
         "ALLOWED_ORIGINS": allowed_origins,
         "NO_MKDOCS_2_WARNING": "1",
     }
-    command = [sys.executable, "-c", "import sys; from spravka_tools.cli import main; sys.exit(main())", "serve", "--host", "127.0.0.1", "--port", "0",
-               "--site-dir", str(workdir / "site")]
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from spravka_tools.cli import main; sys.exit(main())",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--site-dir",
+        str(workdir / "site"),
+    ]
     return start_process(command, cwd=REPO_DIR, env=env, log_path=workdir / "serve.log")
 
 
@@ -173,8 +198,9 @@ def browser() -> Iterator[Any]:
 
     with sync_playwright() as playwright:
         # The browser is the customer's device: it keeps the machine's clock under scripts/test-any-day.sh.
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-                                              env=real_clock_environment())
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, env=real_clock_environment()
+        )
         yield chromium
         chromium.close()
 

@@ -106,7 +106,9 @@ class ReadingsApp:
 
 
 @pytest.fixture(params=STORES)
-def readings_app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[ReadingsApp]:
+def readings_app(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[ReadingsApp]:
     import functions_framework
 
     from spravka.store import get_store

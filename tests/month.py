@@ -23,10 +23,20 @@ HOURS = [2, 1, 1, 0.5, 0.5, 1, 2, 4, 7, 9, 10, 10, 9, 9, 9, 9, 9, 9, 10, 10, 8, 
 NAMES = ["Иван Петров", "Анна Кузнецова", "Мария", "Сергей Иванович", "Ольга Смирнова", "Дмитрий"]
 # Unanswered subjects, each asked again and again in slightly different words.
 REPEATED = {
-    "gas": ["сколько стоит подключить газ", "сколько стоит подключить газ?", "Сколько стоит подключить газ",
-            "подключить газ сколько стоит", "сколько стоит подключит газ"],
-    "lift": ["лифт не работает", "лифт не работает!", "не работает лифт", "Лифт не работает уже неделю",
-             "почему не работает лифт"],
+    "gas": [
+        "сколько стоит подключить газ",
+        "сколько стоит подключить газ?",
+        "Сколько стоит подключить газ",
+        "подключить газ сколько стоит",
+        "сколько стоит подключит газ",
+    ],
+    "lift": [
+        "лифт не работает",
+        "лифт не работает!",
+        "не работает лифт",
+        "Лифт не работает уже неделю",
+        "почему не работает лифт",
+    ],
     "crypto": ["можно ли оплатить криптовалютой", "можно оплатить криптовалютой?", "оплатить криптовалютой можно ли"],
 }
 SMALLTALK = ["спасибо", "здравствуйте", "добрый день", "спасибо большое"]
@@ -36,12 +46,12 @@ SMALLTALK = ["спасибо", "здравствуйте", "добрый ден�
 class Sent:
     """One question as the generator sends it, and what it put into it."""
 
-    at: datetime.datetime          # UTC
+    at: datetime.datetime  # UTC
     q: str
     visitor: str
     session: str
-    personal: list[str]            # the personal data inside q, as typed
-    theme: str | None = None       # a REPEATED subject, if it is one
+    personal: list[str]  # the personal data inside q, as typed
+    theme: str | None = None  # a REPEATED subject, if it is one
 
 
 @dataclasses.dataclass
@@ -63,7 +73,7 @@ def personal_fragment(rng: random.Random) -> tuple[str, str]:
         return f"лицевой счёт {number}", number
     if kind == "account_spaced":
         number = "".join(rng.choice("0123456789") for _ in range(12))
-        spaced = " ".join(number[i:i + 4] for i in range(0, 12, 4))
+        spaced = " ".join(number[i : i + 4] for i in range(0, 12, 4))
         return f"мой лс {spaced}", spaced
     if kind == "phone":
         digits = "9" + "".join(rng.choice("0123456789") for _ in range(9))
@@ -87,7 +97,7 @@ def day_weight(day: datetime.date) -> float:
     if (day.month, day.day) in ((12, 31),) or (day.month == 1 and day.day <= 8):
         weight *= 0.45
     if 15 <= day.day <= 25:
-        weight *= 1.4   # the readings window
+        weight *= 1.4  # the readings window
     return weight
 
 
@@ -102,7 +112,9 @@ def generate(seed: int = 6, *, per_day: int = 40, article_questions: list[tuple[
     for day in days:
         for _ in range(round(per_day * day_weight(day) * rng.uniform(0.8, 1.2))):
             hour = rng.choices(range(24), weights=HOURS)[0]
-            starts.append(datetime.datetime.combine(day, datetime.time(hour, rng.randrange(60), rng.randrange(60)), zone))
+            starts.append(
+                datetime.datetime.combine(day, datetime.time(hour, rng.randrange(60), rng.randrange(60)), zone)
+            )
     # New Year's night: people ask between the toasts.
     new_year = datetime.datetime(2026, 1, 1, 0, 0, tzinfo=zone)
     starts += [new_year + datetime.timedelta(minutes=rng.randrange(-60, 180)) for _ in range(15)]
@@ -122,8 +134,9 @@ def generate(seed: int = 6, *, per_day: int = 40, article_questions: list[tuple[
     return sessions
 
 
-def _question(rng: random.Random, at: datetime.datetime, visitor: str, session: str,
-              article_questions: list[tuple[str, str]]) -> Sent:
+def _question(
+    rng: random.Random, at: datetime.datetime, visitor: str, session: str, article_questions: list[tuple[str, str]]
+) -> Sent:
     roll = rng.random()
     theme = None
     if roll < 0.12:

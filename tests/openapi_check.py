@@ -65,8 +65,9 @@ def validate_function_responses(monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
 
     def validating_create_app(target: str | None = None, source: str | None = None, *args: Any, **kwargs: Any) -> Any:
         app = create_app(target, source, *args, **kwargs)
-        app.test_client_class = type("ValidatingClient", (_ValidatingClient, app.test_client_class or _flask_client()),
-                                     {"target": target})
+        app.test_client_class = type(
+            "ValidatingClient", (_ValidatingClient, app.test_client_class or _flask_client()), {"target": target}
+        )
         return app
 
     monkeypatch.setattr(functions_framework, "create_app", validating_create_app)

@@ -54,5 +54,9 @@ def export(period: str) -> flask.Response:
     rows = export_rows(get_store().readings(period))
     write_csv(rows, stream)
     log.info("admin export of %s: %d rows", period, len(rows))
-    return flask.Response(stream.getvalue(), 200, mimetype="text/csv",
-                          headers={"Content-Disposition": f'attachment; filename="readings-{period}.csv"'})
+    return flask.Response(
+        stream.getvalue(),
+        200,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="readings-{period}.csv"'},
+    )

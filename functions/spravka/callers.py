@@ -33,7 +33,7 @@ def normalise_address(raw: str) -> str:
     """A canonical address text; IPv6 as its /64 network; anything unparsable as `unknown`."""
     raw = raw.strip()
     if raw.startswith("[") and "]" in raw:  # "[2001:db8::1]:443"
-        raw = raw[1:raw.index("]")]
+        raw = raw[1 : raw.index("]")]
     elif raw.count(":") == 1:  # "203.0.113.7:443"
         raw = raw.split(":")[0]
     try:

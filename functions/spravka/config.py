@@ -48,12 +48,16 @@ class Settings:
         origins = _origins(environ.get("ALLOWED_ORIGINS", ""), local_dev=local_dev)
         admin_token = environ.get("ADMIN_TOKEN", "").strip()
         if admin_token and len(admin_token) < MIN_ADMIN_TOKEN_CHARS:
-            raise SettingsError(f"ADMIN_TOKEN: use a random token of at least {MIN_ADMIN_TOKEN_CHARS} characters "
-                                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
+            raise SettingsError(
+                f"ADMIN_TOKEN: use a random token of at least {MIN_ADMIN_TOKEN_CHARS} characters "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+            )
         limits_secret = environ.get("LIMITS_SECRET", "").strip()
         if limits_secret and len(limits_secret) < MIN_ADMIN_TOKEN_CHARS:
-            raise SettingsError(f"LIMITS_SECRET: use a random secret of at least {MIN_ADMIN_TOKEN_CHARS} characters "
-                                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
+            raise SettingsError(
+                f"LIMITS_SECRET: use a random secret of at least {MIN_ADMIN_TOKEN_CHARS} characters "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+            )
         return cls(
             readings_store=store,
             allowed_origins=origins,
@@ -78,8 +82,10 @@ def _origins(raw: str, *, local_dev: bool) -> tuple[str, ...]:
     for origin in origins:
         if origin == "*":
             if not local_dev:
-                raise SettingsError("ALLOWED_ORIGINS: `*` lets any site call the functions; it is accepted only "
-                                    "with SPRAVKA_LOCAL_DEV=1. List the sites' origins instead")
+                raise SettingsError(
+                    "ALLOWED_ORIGINS: `*` lets any site call the functions; it is accepted only "
+                    "with SPRAVKA_LOCAL_DEV=1. List the sites' origins instead"
+                )
         elif not _ORIGIN.fullmatch(origin):
             raise SettingsError(f"ALLOWED_ORIGINS: expected origins like https://example.ru, got {origin!r}")
     return origins
@@ -91,7 +97,7 @@ SQLITE_PREFIX = "sqlite:///"
 def sqlite_path(store: str) -> str | None:
     """The file a READINGS_STORE value names (sqlite:///<path>), None for "firestore"; raises otherwise."""
     if store.startswith(SQLITE_PREFIX):
-        return store[len(SQLITE_PREFIX):]
+        return store[len(SQLITE_PREFIX) :]
     if store == "firestore":
         return None
     raise SettingsError(f"READINGS_STORE: expected sqlite:///<path> or firestore, got {store!r}")

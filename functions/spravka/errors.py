@@ -9,8 +9,13 @@ class ApiError(Exception):
     status = 500
     code = "internal"
 
-    def __init__(self, code: str | None = None, message: str = "Внутренняя ошибка. Попробуйте позже.",
-                 *, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        code: str | None = None,
+        message: str = "Внутренняя ошибка. Попробуйте позже.",
+        *,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         if code is not None:
             self.code = code
@@ -67,8 +72,13 @@ class TooManyRequests(ApiError):
     status = 429
     code = "too_many_requests"
 
-    def __init__(self, code: str | None = None, message: str = "Слишком много попыток. Повторите позже.",
-                 *, retry_after: int = 60) -> None:
+    def __init__(
+        self,
+        code: str | None = None,
+        message: str = "Слишком много попыток. Повторите позже.",
+        *,
+        retry_after: int = 60,
+    ) -> None:
         super().__init__(code, message, headers={"Retry-After": str(retry_after)})
 
 
@@ -78,6 +88,9 @@ class StoreUnavailable(ApiError):
     status = 503
     code = "store_unavailable"
 
-    def __init__(self, code: str | None = None,
-                 message: str = "Сервис временно недоступен, ничего не сохранено. Повторите попытку через минуту.") -> None:
+    def __init__(
+        self,
+        code: str | None = None,
+        message: str = "Сервис временно недоступен, ничего не сохранено. Повторите попытку через минуту.",
+    ) -> None:
         super().__init__(code, message, headers={"Retry-After": "5"})

@@ -47,7 +47,7 @@ def route_path(request: flask.Request, name: str) -> str:
     path = request.path.rstrip("/")
     prefix = "/api/" + name
     if path == prefix or path.startswith(prefix + "/"):
-        return path[len(prefix):]
+        return path[len(prefix) :]
     return path
 
 
@@ -137,8 +137,9 @@ def _cors_headers(request: flask.Request, methods: Iterable[str]) -> dict[str, s
     }
 
 
-def json_endpoint(*, methods: tuple[str, ...] = ("GET", "POST"),
-                  cors: bool = True) -> Callable[[Handler], Callable[[flask.Request], flask.Response]]:
+def json_endpoint(
+    *, methods: tuple[str, ...] = ("GET", "POST"), cors: bool = True
+) -> Callable[[Handler], Callable[[flask.Request], flask.Response]]:
     """Wrap a handler: preflight, method check, ApiError -> contract body, anything else -> 500.
 
     A handler returns a JSON-able body (optionally with status and headers) or a ready
@@ -157,16 +158,18 @@ def json_endpoint(*, methods: tuple[str, ...] = ("GET", "POST"),
     return decorate
 
 
-def _respond(handler: Handler, request: flask.Request, methods: tuple[str, ...],
-             cors: dict[str, str]) -> flask.Response:
+def _respond(
+    handler: Handler, request: flask.Request, methods: tuple[str, ...], cors: dict[str, str]
+) -> flask.Response:
     if request.method == "OPTIONS":
         response = json_response({}, 204, cors)
         response.set_data(b"")
         return response
     try:
         if request.method not in methods:
-            raise MethodNotAllowed("method_not_allowed", "Метод не поддерживается.",
-                                   headers={"Allow": ", ".join((*methods, "OPTIONS"))})
+            raise MethodNotAllowed(
+                "method_not_allowed", "Метод не поддерживается.", headers={"Allow": ", ".join((*methods, "OPTIONS"))}
+            )
         result = handler(request)
     except ApiError as error:
         return json_response(error_body(error.code, error.message), error.status, {**cors, **error.headers})

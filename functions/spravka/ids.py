@@ -20,7 +20,9 @@ def parse_visitor(payload: Mapping[str, Any], *, required: bool) -> str | None:
     if visitor is None and not required:
         return None
     if not isinstance(visitor, str) or not VISITOR.fullmatch(visitor):
-        raise BadRequest("visitor_invalid", "Поле «visitor» должно быть строкой из 8–64 латинских букв, цифр, «-» или «_».")
+        raise BadRequest(
+            "visitor_invalid", "Поле «visitor» должно быть строкой из 8–64 латинских букв, цифр, «-» или «_»."
+        )
     return visitor
 
 

@@ -17,13 +17,14 @@ import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from spravka.paths import REPO_DIR
 from spravka_tools.emulator import free_port
 
 FUNCTIONS_FRAMEWORK = Path(sys.executable).parent / "functions-framework"
-START_TIMEOUT = 60.0     # seconds from spawn to the first 200 before we give up
-STOP_TIMEOUT = 5.0       # seconds for a graceful stop before SIGKILL
+START_TIMEOUT = 60.0  # seconds from spawn to the first 200 before we give up
+STOP_TIMEOUT = 5.0  # seconds for a graceful stop before SIGKILL
 REQUEST_TIMEOUT = 10.0
 
 
@@ -36,8 +37,10 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 def machine() -> str:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
-    return (f"machine: nproc {cpus} (cpu_count {os.cpu_count()}), Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()} {platform.machine()}; load average {load} (1/5/15 min)")
+    return (
+        f"machine: nproc {cpus} (cpu_count {os.cpu_count()}), Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()} {platform.machine()}; load average {load} (1/5/15 min)"
+    )
 
 
 def server_settings() -> str:
@@ -58,6 +61,7 @@ def post_json(conn: http.client.HTTPConnection, body: bytes) -> int:
 @contextmanager
 def sigterm_as_exit() -> Iterator[None]:
     """Turn SIGTERM into SystemExit while inside, so that `finally` blocks still stop the servers we spawned."""
+
     def leave(signum: int, frame: object) -> None:
         raise SystemExit(128 + signum)
 
@@ -72,24 +76,35 @@ def sigterm_as_exit() -> Iterator[None]:
 class Served:
     process: subprocess.Popen[bytes]
     port: int
-    first_answer: float      # seconds from spawn to the first 200
+    first_answer: float  # seconds from spawn to the first 200
 
 
 @contextmanager
-def serve_function(target: str, source: Path, probe: bytes, *, env: Mapping[str, str] | None = None,
-                   ready: Collection[int] = (200,)) -> Iterator[Served]:
+def serve_function(
+    target: str, source: Path, probe: bytes, *, env: Mapping[str, str] | None = None, ready: Collection[int] = (200,)
+) -> Iterator[Served]:
     """Spawn `functions-framework --target T --source S` on a free loopback port; stop it on exit, whatever happens.
 
     It counts as up once a POST of `probe` answers with a status in `ready`.
     """
     port = free_port()
-    command = [str(FUNCTIONS_FRAMEWORK), "--target", target, "--source", str(source),
-               "--host", "127.0.0.1", "--port", str(port)]
+    command = [
+        str(FUNCTIONS_FRAMEWORK),
+        "--target",
+        target,
+        "--source",
+        str(source),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     with tempfile.TemporaryFile() as log:
         started = time.perf_counter()
         # A session of its own, so that stopping reaches gunicorn's worker too.
-        process = subprocess.Popen(command, cwd=REPO_DIR, env={**os.environ, **(env or {})},
-                                   stdout=log, stderr=log, start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=REPO_DIR, env={**os.environ, **(env or {})}, stdout=log, stderr=log, start_new_session=True
+        )
         try:
             _wait_for_answer(process, port, probe, log, ready)
             yield Served(process, port, time.perf_counter() - started)
@@ -97,14 +112,16 @@ def serve_function(target: str, source: Path, probe: bytes, *, env: Mapping[str,
             _stop(process)
 
 
-def _wait_for_answer(process: subprocess.Popen[bytes], port: int, probe: bytes, log: object,
-                     ready: Collection[int]) -> None:
+def _wait_for_answer(
+    process: subprocess.Popen[bytes], port: int, probe: bytes, log: IO[bytes], ready: Collection[int]
+) -> None:
     deadline = time.perf_counter() + START_TIMEOUT
     while time.perf_counter() < deadline:
         if process.poll() is not None:
-            log.seek(0)  # type: ignore[attr-defined]
-            raise RuntimeError(f"functions-framework exited with {process.returncode}: "
-                               f"{log.read().decode(errors='replace')[-2000:]}")  # type: ignore[attr-defined]
+            log.seek(0)
+            raise RuntimeError(
+                f"functions-framework exited with {process.returncode}: {log.read().decode(errors='replace')[-2000:]}"
+            )
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=START_TIMEOUT)
         try:
             if post_json(conn, probe) in ready:
@@ -142,7 +159,7 @@ def cpu_seconds(pid: int) -> float:
             fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])   # utime, stime in clock ticks
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
     return total / os.sysconf("SC_CLK_TCK")
 
 
@@ -224,10 +241,10 @@ except (OSError, StopIteration):
 class Round:
     """One measured round of one served function."""
 
-    rate: float              # answered requests per second
+    rate: float  # answered requests per second
     failed: int
-    cpu_ms: float            # server CPU per answered request
-    first_answer_ms: float   # spawn to the first 200
+    cpu_ms: float  # server CPU per answered request
+    first_answer_ms: float  # spawn to the first 200
     peak_rss_mb: float
 
 
@@ -235,8 +252,16 @@ class Round:
 Variant = tuple[str, Path, Mapping[str, str]]
 
 
-def interleaved_rounds(variants: Callable[[int], Mapping[str, Variant]], bodies: Sequence[bytes], *, rounds: int,
-                       seconds: float, warmup: float, clients: int, probe: bytes) -> dict[str, list[Round]]:
+def interleaved_rounds(
+    variants: Callable[[int], Mapping[str, Variant]],
+    bodies: Sequence[bytes],
+    *,
+    rounds: int,
+    seconds: float,
+    warmup: float,
+    clients: int,
+    probe: bytes,
+) -> dict[str, list[Round]]:
     """Each round serves every variant afresh in turn (so a burst of other load hits all of them), warms it up,
     then measures `clients` keep-alive clients for `seconds`. `variants(round_number)` names them."""
     results: dict[str, list[Round]] = {}
@@ -247,16 +272,29 @@ def interleaved_rounds(variants: Callable[[int], Mapping[str, Variant]], bodies:
                 used = cpu_seconds(served.process.pid)
                 rate, answered, failed = throughput(served.port, bodies, clients=clients, seconds=seconds)
                 used = cpu_seconds(served.process.pid) - used
-                results.setdefault(name, []).append(Round(
-                    rate, failed, 1000 * used / max(answered, 1), served.first_answer * 1000,
-                    peak_rss_mb(served.process.pid)))
+                results.setdefault(name, []).append(
+                    Round(
+                        rate,
+                        failed,
+                        1000 * used / max(answered, 1),
+                        served.first_answer * 1000,
+                        peak_rss_mb(served.process.pid),
+                    )
+                )
     return results
 
 
 def subprocess_peak_rss_mb(code: str, *, stdin: str = "", timeout: float = 120.0) -> float:
     """Peak RSS in MB of a fresh interpreter that runs `code`."""
-    result = subprocess.run([sys.executable, "-c", code + _PRINT_PEAK_KB], input=stdin, capture_output=True,
-                            text=True, cwd=REPO_DIR, timeout=timeout, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code + _PRINT_PEAK_KB],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=REPO_DIR,
+        timeout=timeout,
+        check=True,
+    )
     return int(result.stdout.strip().splitlines()[-1]) / 1024
 
 

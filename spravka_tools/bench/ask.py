@@ -52,7 +52,7 @@ OUT_OF_SCOPE = (
     "оплатить штраф гибдд",
     "qwerty asdf",
 )
-CLIENTS = 8                          # concurrent keep-alive connections, as many as gunicorn's threads here
+CLIENTS = 8  # concurrent keep-alive connections, as many as gunicorn's threads here
 MAIN_SOURCE = PACKAGE_DIR.parent / "main.py"
 TRIVIAL_SOURCE = Path(__file__).with_name("trivial.py")
 PROBE = json_body("как оплатить свет")
@@ -74,8 +74,12 @@ import flask, functions_framework
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--questions", type=Path, metavar="FILE",
-                        help="ask: YAML list of {q, expect} to time instead of the knowledge's own questions")
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        metavar="FILE",
+        help="ask: YAML list of {q, expect} to time instead of the knowledge's own questions",
+    )
 
 
 def run(args: argparse.Namespace) -> None:
@@ -106,8 +110,10 @@ def knowledge_questions(rng: random.Random) -> tuple[list[str], str]:
     from spravka_tools.knowledge.articles import load_articles
 
     asked = [with_typo(q, rng) for a in load_articles(KNOWLEDGE_DIR) for q in a.questions]
-    return asked + list(OUT_OF_SCOPE), (f"{len(asked)} article questions from knowledge/ with one typo each "
-                                        f"+ {len(OUT_OF_SCOPE)} out of scope = {len(asked) + len(OUT_OF_SCOPE)}")
+    return asked + list(OUT_OF_SCOPE), (
+        f"{len(asked)} article questions from knowledge/ with one typo each "
+        f"+ {len(OUT_OF_SCOPE)} out of scope = {len(asked) + len(OUT_OF_SCOPE)}"
+    )
 
 
 def with_typo(question: str, rng: random.Random) -> str:
@@ -119,9 +125,9 @@ def with_typo(question: str, rng: random.Random) -> str:
     word = words[i]
     at = rng.randrange(1, len(word) - 1)
     if rng.random() < 0.5:
-        words[i] = word[:at] + word[at + 1:]
+        words[i] = word[:at] + word[at + 1 :]
     else:
-        words[i] = word[:at] + word[at + 1] + word[at] + word[at + 2:]
+        words[i] = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
     return " ".join(words)
 
 
@@ -153,8 +159,10 @@ def bench_in_process(questions: list[str], *, quick: bool) -> None:
     passes = 1 if quick else 3
     index = load_index(INDEX_PATH)
     times = time_answers(questions, index, passes=passes)
-    _say(f"\n1. in process: answer() on the shipped index ({len(index.targets)} entries), {len(questions)} "
-         f"questions; per question the median of {passes} pass(es), word caches emptied before each")
+    _say(
+        f"\n1. in process: answer() on the shipped index ({len(index.targets)} entries), {len(questions)} "
+        f"questions; per question the median of {passes} pass(es), word caches emptied before each"
+    )
     _say(_versus("p50", percentile(times, 0.5), TARGET_P50_MS))
     _say(_versus("p99", percentile(times, 0.99), TARGET_P99_MS))
     _say(f"   mean {statistics.fmean(times):.3f} ms, max {max(times):.2f} ms")
@@ -166,10 +174,14 @@ def bench_scale(questions: list[str], rng: random.Random, *, quick: bool) -> Non
 
     factors, passes = ((1, 10), 1) if quick else ((1, 10, 100), 3)
     sample = _spread(questions, 100 if quick else 200)
-    _say(f"\n2. at scale: knowledge/ with each article cloned (questions shuffled, one word swapped), "
-         f"index built in memory; {len(sample)} of the questions, median of {passes} pass(es)")
-    _say(f"   {'size':>5} {'articles':>8} {'entries':>8} {'build s':>8} {'p50 ms':>8} {'p99 ms':>8}"
-         f" {'p50 ×1×':>8} {'p99 ×1×':>8}")
+    _say(
+        f"\n2. at scale: knowledge/ with each article cloned (questions shuffled, one word swapped), "
+        f"index built in memory; {len(sample)} of the questions, median of {passes} pass(es)"
+    )
+    _say(
+        f"   {'size':>5} {'articles':>8} {'entries':>8} {'build s':>8} {'p50 ms':>8} {'p99 ms':>8}"
+        f" {'p50 ×1×':>8} {'p99 ×1×':>8}"
+    )
     base: tuple[float, float] | None = None
     for factor in factors:
         with tempfile.TemporaryDirectory(prefix=f"spravka-bench-{factor}x-") as tmp:
@@ -181,8 +193,10 @@ def bench_scale(questions: list[str], rng: random.Random, *, quick: bool) -> Non
         times = time_answers(sample, index, passes=passes)
         p50, p99 = percentile(times, 0.5), percentile(times, 0.99)
         base = base or (p50, p99)
-        _say(f"   {factor:>4}× {len(index.articles):>8} {len(index.targets):>8} {built:>8.1f} {p50:>8.2f} "
-             f"{p99:>8.2f} {p50 / base[0]:>7.1f}× {p99 / base[1]:>7.1f}×")
+        _say(
+            f"   {factor:>4}× {len(index.articles):>8} {len(index.targets):>8} {built:>8.1f} {p50:>8.2f} "
+            f"{p99:>8.2f} {p50 / base[0]:>7.1f}× {p99 / base[1]:>7.1f}×"
+        )
         if factor == 100:
             _say(_versus("100× p50", p50, TARGET_P50_100X_MS))
         del index
@@ -198,16 +212,28 @@ def grow_knowledge(source: Path, dest: Path, factor: int, rng: random.Random) ->
     if factor == 1:
         return
     articles = [(path, *split_front_matter(path.read_text(encoding="utf-8"))[:2]) for path in article_paths(source)]
-    vocabulary = sorted({w for _, meta, _ in articles for q in [meta["title"], *meta.get("questions", [])]
-                         for w in WORD.findall(fold(str(q))) if len(w) >= 3 and not w.isdigit()})
+    vocabulary = sorted(
+        {
+            w
+            for _, meta, _ in articles
+            for q in [meta["title"], *meta.get("questions", [])]
+            for w in WORD.findall(fold(str(q)))
+            if len(w) >= 3 and not w.isdigit()
+        }
+    )
     for path, meta, body in articles:
         for copy in range(1, factor):
             clone_id = f"{meta['id']}-copy{copy}"
-            clone = {**meta, "id": clone_id, "title": _perturb(str(meta["title"]), vocabulary, rng),
-                     "questions": [_perturb(str(q), vocabulary, rng) for q in meta.get("questions", [])]}
+            clone = {
+                **meta,
+                "id": clone_id,
+                "title": _perturb(str(meta["title"]), vocabulary, rng),
+                "questions": [_perturb(str(q), vocabulary, rng) for q in meta.get("questions", [])],
+            }
             front = yaml.safe_dump(clone, allow_unicode=True, sort_keys=False)
             (dest / path.parent.relative_to(source) / f"{clone_id}.md").write_text(
-                f"---\n{front}---\n{body}", encoding="utf-8")
+                f"---\n{front}---\n{body}", encoding="utf-8"
+            )
 
 
 def _perturb(question: str, vocabulary: list[str], rng: random.Random) -> str:
@@ -222,12 +248,20 @@ def _perturb(question: str, vocabulary: list[str], rng: random.Random) -> str:
 def bench_http(questions: list[str], *, quick: bool) -> None:
     rounds, seconds, warmup = (1, 2.0, 0.5) if quick else (3, 4.0, 1.0)
     bodies = [json_body(q) for q in questions]
-    _say(f"\n3. HTTP throughput: {server_settings()}; {CLIENTS} keep-alive clients (threads, http.client), "
-         f"loopback, POST {{\"q\": …}}; {rounds} interleaved round(s) of {seconds:.0f} s per function after "
-         f"{warmup:.1f} s warm-up, median round")
+    _say(
+        f"\n3. HTTP throughput: {server_settings()}; {CLIENTS} keep-alive clients (threads, http.client), "
+        f'loopback, POST {{"q": …}}; {rounds} interleaved round(s) of {seconds:.0f} s per function after '
+        f"{warmup:.1f} s warm-up, median round"
+    )
     measured = interleaved_rounds(
         lambda _: {"trivial": ("trivial", TRIVIAL_SOURCE, SERVED_ENV), "ask": ("ask", MAIN_SOURCE, SERVED_ENV)},
-        bodies, rounds=rounds, seconds=seconds, warmup=warmup, clients=CLIENTS, probe=PROBE)
+        bodies,
+        rounds=rounds,
+        seconds=seconds,
+        warmup=warmup,
+        clients=CLIENTS,
+        probe=PROBE,
+    )
     totals = {target: [r.rate for r in rounds_] for target, rounds_ in measured.items()}
     cpu_ms = {target: [r.cpu_ms for r in rounds_] for target, rounds_ in measured.items()}
     peaks = {target: max(r.peak_rss_mb for r in rounds_) for target, rounds_ in measured.items()}
@@ -237,13 +271,17 @@ def bench_http(questions: list[str], *, quick: bool) -> None:
         rounds_text = ", ".join(f"{r:.0f}" for r in totals[target])
         _say(f"   {target:<8} {rate:>7.0f} req/s (rounds: {rounds_text}); server peak RSS {peaks[target]:.0f} MB")
     share = ask / trivial if trivial else 0.0
-    _say(f"   ask/trivial {share:.0%}   target ≥ {TARGET_THROUGHPUT_SHARE:.0%}   "
-         f"{'met' if share >= TARGET_THROUGHPUT_SHARE else 'MISSED'}; failed requests: {failures}")
+    _say(
+        f"   ask/trivial {share:.0%}   target ≥ {TARGET_THROUGHPUT_SHARE:.0%}   "
+        f"{'met' if share >= TARGET_THROUGHPUT_SHARE else 'MISSED'}; failed requests: {failures}"
+    )
     # The server is one GIL-bound worker, so its throughput is the inverse of its CPU per request;
     # CPU time is far less disturbed by other load on a shared machine than requests per second.
     cpu_trivial, cpu_ask = statistics.median(cpu_ms["trivial"]), statistics.median(cpu_ms["ask"])
-    _say(f"   server CPU per request: trivial {cpu_trivial:.3f} ms, ask {cpu_ask:.3f} ms "
-         f"(ask − trivial {cpu_ask - cpu_trivial:+.3f} ms); trivial/ask {cpu_trivial / cpu_ask if cpu_ask else 0:.0%}")
+    _say(
+        f"   server CPU per request: trivial {cpu_trivial:.3f} ms, ask {cpu_ask:.3f} ms "
+        f"(ask − trivial {cpu_ask - cpu_trivial:+.3f} ms); trivial/ask {cpu_trivial / cpu_ask if cpu_ask else 0:.0%}"
+    )
 
 
 def bench_cold_start(runs: int = 3) -> None:
@@ -257,8 +295,10 @@ def bench_cold_start(runs: int = 3) -> None:
         runs_text = ", ".join(f"{t:.0f}" for t in times[target])
         _say(f"   {target:<8} {statistics.median(times[target]):>7.0f} ms (runs: {runs_text})")
     extra = statistics.median(times["ask"]) - statistics.median(times["trivial"])
-    _say(f"   ask − trivial {extra:+.0f} ms   target ≤ +{TARGET_COLD_START_EXTRA_MS:.0f} ms   "
-         f"{'met' if extra <= TARGET_COLD_START_EXTRA_MS else 'MISSED'}")
+    _say(
+        f"   ask − trivial {extra:+.0f} ms   target ≤ +{TARGET_COLD_START_EXTRA_MS:.0f} ms   "
+        f"{'met' if extra <= TARGET_COLD_START_EXTRA_MS else 'MISSED'}"
+    )
 
 
 def bench_memory(questions: list[str]) -> None:
@@ -266,8 +306,10 @@ def bench_memory(questions: list[str]) -> None:
     bare = subprocess_peak_rss_mb(MEMORY_BARE)
     _say("\n5. peak memory of a fresh process (VmHWM; ru_maxrss where /proc is missing)")
     _say(f"   imports functions_framework + flask only            {bare:>6.1f} MB")
-    _say(f"   imports main.py, answers {len(questions):>5} questions via answer_payload {ask:>6.1f} MB   "
-         f"target ≤ {TARGET_PEAK_MB:.0f} MB   {'met' if ask <= TARGET_PEAK_MB else 'MISSED'}")
+    _say(
+        f"   imports main.py, answers {len(questions):>5} questions via answer_payload {ask:>6.1f} MB   "
+        f"target ≤ {TARGET_PEAK_MB:.0f} MB   {'met' if ask <= TARGET_PEAK_MB else 'MISSED'}"
+    )
     _say(f"   difference {ask - bare:+.1f} MB")
 
 

@@ -90,38 +90,61 @@ def bench_in_process(questions: list[str], tmp: Path, *, passes: int) -> None:
             stats = [writer.stats() for writer in log_writers._writers.values()]
         finally:
             log_writers.close_all()
-    _say(f"\n2. in process: answer_payload() per question, {len(questions)} questions × {passes} pass(es), "
-         f"logging off and on interleaved; per question the median of the passes")
+    _say(
+        f"\n2. in process: answer_payload() per question, {len(questions)} questions × {passes} pass(es), "
+        f"logging off and on interleaved; per question the median of the passes"
+    )
     figures = {}
     for on in (False, True):
         per_question = [statistics.median(values) for values in zip(*times[on])]
         figures[on] = (percentile(per_question, 0.5), percentile(per_question, 0.99), statistics.fmean(per_question))
-        _say(f"   logging {'on ' if on else 'off'}  p50 {figures[on][0]:.3f} ms  p99 {figures[on][1]:.3f} ms  "
-             f"mean {figures[on][2]:.3f} ms")
-    _say(f"   cost of logging: p50 {figures[True][0] - figures[False][0]:+.3f} ms, "
-         f"p99 {figures[True][1] - figures[False][1]:+.3f} ms, mean {figures[True][2] - figures[False][2]:+.3f} ms; "
-         f"writer: {stats}")
+        _say(
+            f"   logging {'on ' if on else 'off'}  p50 {figures[on][0]:.3f} ms  p99 {figures[on][1]:.3f} ms  "
+            f"mean {figures[on][2]:.3f} ms"
+        )
+    _say(
+        f"   cost of logging: p50 {figures[True][0] - figures[False][0]:+.3f} ms, "
+        f"p99 {figures[True][1] - figures[False][1]:+.3f} ms, mean {figures[True][2] - figures[False][2]:+.3f} ms; "
+        f"writer: {stats}"
+    )
 
 
 def bench_http(questions: list[str], tmp: Path, *, quick: bool) -> None:
     rounds, seconds, warmup = (1, 2.0, 0.5) if quick else (3, 4.0, 1.0)
     bodies = [json_body(q) for q in questions]
-    _say(f"\n3. HTTP: {server_settings()}; {CLIENTS} keep-alive clients, POST {{\"q\": …}}; {rounds} interleaved "
-         f"round(s) of {seconds:.0f} s after {warmup:.1f} s warm-up, median round; cold start = spawn to first 200")
+    _say(
+        f'\n3. HTTP: {server_settings()}; {CLIENTS} keep-alive clients, POST {{"q": …}}; {rounds} interleaved '
+        f"round(s) of {seconds:.0f} s after {warmup:.1f} s warm-up, median round; cold start = spawn to first 200"
+    )
     measured = interleaved_rounds(
-        lambda number: {mode: ("ask", MAIN_SOURCE, {"QUESTION_LOG": mode,
-                                                    "READINGS_STORE": f"sqlite:///{tmp / f'http-{number}.sqlite3'}"})
-                        for mode in ("off", "on")},
-        bodies, rounds=rounds, seconds=seconds, warmup=warmup, clients=CLIENTS, probe=bodies[0])
+        lambda number: {
+            mode: (
+                "ask",
+                MAIN_SOURCE,
+                {"QUESTION_LOG": mode, "READINGS_STORE": f"sqlite:///{tmp / f'http-{number}.sqlite3'}"},
+            )
+            for mode in ("off", "on")
+        },
+        bodies,
+        rounds=rounds,
+        seconds=seconds,
+        warmup=warmup,
+        clients=CLIENTS,
+        probe=bodies[0],
+    )
     rates = {mode: [r.rate for r in rounds_] for mode, rounds_ in measured.items()}
     starts = {mode: [r.first_answer_ms for r in rounds_] for mode, rounds_ in measured.items()}
     failures = sum(r.failed for rounds_ in measured.values() for r in rounds_)
     for mode in ("off", "on"):
-        _say(f"   logging {mode:<3} {statistics.median(rates[mode]):>7.0f} req/s (rounds: "
-             f"{', '.join(f'{r:.0f}' for r in rates[mode])}); cold start {statistics.median(starts[mode]):.0f} ms")
+        _say(
+            f"   logging {mode:<3} {statistics.median(rates[mode]):>7.0f} req/s (rounds: "
+            f"{', '.join(f'{r:.0f}' for r in rates[mode])}); cold start {statistics.median(starts[mode]):.0f} ms"
+        )
     ratio = statistics.median(rates["on"]) / statistics.median(rates["off"])
-    _say(f"   throughput on/off {ratio:.0%}; cold start on − off "
-         f"{statistics.median(starts['on']) - statistics.median(starts['off']):+.0f} ms; failed requests: {failures}")
+    _say(
+        f"   throughput on/off {ratio:.0%}; cold start on − off "
+        f"{statistics.median(starts['on']) - statistics.median(starts['off']):+.0f} ms; failed requests: {failures}"
+    )
 
 
 def _say(text: str) -> None:

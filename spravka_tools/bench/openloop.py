@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 
 from spravka_tools.bench._common import percentile
 
-MAX_CONNECTIONS = 256    # in flight at once; more arrivals wait (and that wait is counted)
-REQUEST_TIMEOUT = 10.0   # seconds from the scheduled time; later counts as failed
+MAX_CONNECTIONS = 256  # in flight at once; more arrivals wait (and that wait is counted)
+REQUEST_TIMEOUT = 10.0  # seconds from the scheduled time; later counts as failed
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,8 +68,14 @@ def schedule(phases: Sequence[Phase], *, limit: int) -> list[tuple[float, str]]:
     return plan
 
 
-def run_open_loop(port: int, phases: Sequence[Phase], make_request: Callable[[int], bytes], *,
-                  limit: int, ok: Callable[[int], bool] = lambda status: status < 400) -> list[PhaseFigures]:
+def run_open_loop(
+    port: int,
+    phases: Sequence[Phase],
+    make_request: Callable[[int], bytes],
+    *,
+    limit: int,
+    ok: Callable[[int], bool] = lambda status: status < 400,
+) -> list[PhaseFigures]:
     """Send request i (`make_request(i)`, raw HTTP/1.1 bytes) at its scheduled time; figures per phase."""
     plan = schedule(phases, limit=limit)
     outcomes = asyncio.run(_drive(port, plan, make_request))
@@ -95,8 +101,9 @@ async def _drive(port: int, plan: list[tuple[float, str]], make_request: Callabl
 
     async def one(i: int, due: float, phase: str) -> None:
         try:
-            status, error = await asyncio.wait_for(_exchange(port, requests[i], idle, slots),
-                                                   timeout=max(0.1, due + REQUEST_TIMEOUT - loop.time()))
+            status, error = await asyncio.wait_for(
+                _exchange(port, requests[i], idle, slots), timeout=max(0.1, due + REQUEST_TIMEOUT - loop.time())
+            )
         except asyncio.TimeoutError:
             status, error = 0, "timeout"
         outcomes.append(Outcome(phase, loop.time() - due, status, error))
@@ -114,8 +121,9 @@ async def _drive(port: int, plan: list[tuple[float, str]], make_request: Callabl
     return outcomes
 
 
-async def _exchange(port: int, request: bytes, idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]],
-                    slots: asyncio.Semaphore) -> tuple[int, str]:
+async def _exchange(
+    port: int, request: bytes, idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]], slots: asyncio.Semaphore
+) -> tuple[int, str]:
     async with slots:
         reused = bool(idle)
         reader, writer = idle.pop() if idle else await asyncio.open_connection("127.0.0.1", port)
@@ -147,8 +155,9 @@ async def _send(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, requ
     head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
     lines = head.split("\r\n")
     status = int(lines[0].split()[1])
-    headers = {name.strip().lower(): value.strip()
-               for name, _, value in (line.partition(":") for line in lines[1:] if line)}
+    headers = {
+        name.strip().lower(): value.strip() for name, _, value in (line.partition(":") for line in lines[1:] if line)
+    }
     if "content-length" not in headers:
         raise ConnectionError("response without Content-Length")
     await reader.readexactly(int(headers["content-length"]))
@@ -161,6 +170,14 @@ def _figures(name: str, outcomes: list[Outcome], seconds: float, ok: Callable[[i
     for outcome in outcomes:
         statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
     ms = [latency * 1000 for latency in (good or [0.0])]
-    return PhaseFigures(name=name, sent=len(outcomes), ok=len(good), failed=len(outcomes) - len(good),
-                        per_second=len(good) / seconds if seconds else 0.0, p50_ms=percentile(ms, 0.5),
-                        p99_ms=percentile(ms, 0.99), max_ms=max(ms), statuses=statuses)
+    return PhaseFigures(
+        name=name,
+        sent=len(outcomes),
+        ok=len(good),
+        failed=len(outcomes) - len(good),
+        per_second=len(good) / seconds if seconds else 0.0,
+        p50_ms=percentile(ms, 0.5),
+        p99_ms=percentile(ms, 0.99),
+        max_ms=max(ms),
+        statuses=statuses,
+    )

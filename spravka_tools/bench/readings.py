@@ -32,10 +32,19 @@ HEADER = "account,meter,resource,zones,digits,serial,last_date,last_t1,last_t2,l
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `bench readings`."""
-    parser.add_argument("--readings-stores", default="sqlite,firestore", metavar="LIST",
-                        help="stores for `bench readings`: sqlite, firestore or both (default: sqlite,firestore)")
-    parser.add_argument("--readings-clients", type=int, default=8, metavar="N",
-                        help="concurrent clients in `bench readings` (default: 8)")
+    parser.add_argument(
+        "--readings-stores",
+        default="sqlite,firestore",
+        metavar="LIST",
+        help="stores for `bench readings`: sqlite, firestore or both (default: sqlite,firestore)",
+    )
+    parser.add_argument(
+        "--readings-clients",
+        type=int,
+        default=8,
+        metavar="N",
+        help="concurrent clients in `bench readings` (default: 8)",
+    )
 
 
 @contextlib.contextmanager
@@ -64,8 +73,15 @@ def open_bench_store(kind: str) -> Iterator[ReadingStore]:
         emulator.stop()
 
 
-def run_scenario(store: ReadingStore, accounts: list[str], counters: dict[str, Iterator[int]], *, clients: int,
-                 limit: int, seconds: float) -> dict[str, object]:
+def run_scenario(
+    store: ReadingStore,
+    accounts: list[str],
+    counters: dict[str, Iterator[int]],
+    *,
+    clients: int,
+    limit: int,
+    seconds: float,
+) -> dict[str, object]:
     """Submit from `clients` threads, client i on accounts[i % len], until `limit` submissions or `seconds`."""
     lock = threading.Lock()
     latencies: list[float] = []
@@ -80,8 +96,11 @@ def run_scenario(store: ReadingStore, accounts: list[str], counters: dict[str, I
                 value = next(counters[account])
             started = time.perf_counter()
             try:
-                outcome = str(submit(store, {"account": account, "meter": "m", "values": {"t1": value}},
-                                        settings=SETTINGS, now=NOW)[1])
+                outcome = str(
+                    submit(
+                        store, {"account": account, "meter": "m", "values": {"t1": value}}, settings=SETTINGS, now=NOW
+                    )[1]
+                )
             except ApiError as error:
                 outcome = str(error.status)
             elapsed = time.perf_counter() - started
@@ -94,10 +113,13 @@ def run_scenario(store: ReadingStore, accounts: list[str], counters: dict[str, I
         list(pool.map(client, range(clients)))
     wall = time.perf_counter() - began
     ordered = sorted(latencies)
-    return {"n": len(ordered), "per_s": len(ordered) / wall if wall else 0.0,
-            "p50": statistics.median(ordered) * 1000 if ordered else 0.0,
-            "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000 if ordered else 0.0,
-            "outcomes": outcomes}
+    return {
+        "n": len(ordered),
+        "per_s": len(ordered) / wall if wall else 0.0,
+        "p50": statistics.median(ordered) * 1000 if ordered else 0.0,
+        "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000 if ordered else 0.0,
+        "outcomes": outcomes,
+    }
 
 
 def run(args: argparse.Namespace) -> None:
@@ -106,8 +128,11 @@ def run(args: argparse.Namespace) -> None:
     clients = max(1, args.readings_clients)
     accounts = [f"{900_000_000_000 + i:012d}" for i in range(clients)]
     rows = "".join(f"{account},m,electricity,1,9,B-{account[-4:]},2026-10-20,10000,,\n" for account in accounts)
-    scenarios = (("sequential, one meter", 1, accounts[:1]), (f"{clients} clients, {clients} meters", clients, accounts),
-                 (f"{clients} clients, one meter", clients, accounts[:1]))
+    scenarios = (
+        ("sequential, one meter", 1, accounts[:1]),
+        (f"{clients} clients, {clients} meters", clients, accounts),
+        (f"{clients} clients, one meter", clients, accounts[:1]),
+    )
     logging.getLogger("spravka").setLevel(logging.WARNING)  # one log line per submission would drown the figures
     print(f"{'store':<10} {'scenario':<26} {'n':>6} {'subm/s':>8} {'p50 ms':>8} {'p99 ms':>8}  outcomes")
     for kind in [part.strip() for part in args.readings_stores.split(",") if part.strip()]:
@@ -122,7 +147,9 @@ def run(args: argparse.Namespace) -> None:
             counters: dict[str, Iterator[int]] = {account: itertools.count(10_001) for account in accounts}
             for name, count, on in scenarios:
                 result = run_scenario(store, on, counters, clients=count, limit=limit, seconds=seconds)
-                print(f"{kind:<10} {name:<26} {result['n']:>6} {result['per_s']:>8.1f} {result['p50']:>8.2f} "
-                      f"{result['p99']:>8.2f}  {result['outcomes']}")
+                print(
+                    f"{kind:<10} {name:<26} {result['n']:>6} {result['per_s']:>8.1f} {result['p50']:>8.2f} "
+                    f"{result['p99']:>8.2f}  {result['outcomes']}"
+                )
         finally:
             context.__exit__(None, None, None)

@@ -12,8 +12,9 @@ PARTS = ("ask", "ask-log", "readings", "spike")
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("bench", help="run the benchmarks and print figures (asserts nothing)")
-    parser.add_argument("parts", nargs="*", metavar="PART",
-                        help=f"which benchmarks to run: {', '.join(PARTS)} (default: all)")
+    parser.add_argument(
+        "parts", nargs="*", metavar="PART", help=f"which benchmarks to run: {', '.join(PARTS)} (default: all)"
+    )
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, for a smoke run")
     for name in PARTS:
         module = _load(name)

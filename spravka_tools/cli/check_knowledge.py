@@ -10,12 +10,19 @@ from spravka.paths import KNOWLEDGE_DIR
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "check-knowledge", help="проверить базу знаний (код 1, если есть проблемы)",
+        "check-knowledge",
+        help="проверить базу знаний (код 1, если есть проблемы)",
         description="Проверки редактора: статьи knowledge/<раздел>/<id>.md (заголовок, формулировки, "
-                    "краткий ответ, ссылки), facts.yml, synonyms.yml, intents.yml, sections.yml, topics.yml "
-                    "и неоднозначные формулировки. Ничего не меняет и не читает хранилище.")
-    parser.add_argument("dir", nargs="?", type=Path, default=KNOWLEDGE_DIR,
-                        help="папка базы знаний (по умолчанию knowledge/ этого репозитория)")
+        "краткий ответ, ссылки), facts.yml, synonyms.yml, intents.yml, sections.yml, topics.yml "
+        "и неоднозначные формулировки. Ничего не меняет и не читает хранилище.",
+    )
+    parser.add_argument(
+        "dir",
+        nargs="?",
+        type=Path,
+        default=KNOWLEDGE_DIR,
+        help="папка базы знаний (по умолчанию knowledge/ этого репозитория)",
+    )
     parser.set_defaults(func=run)
 
 

@@ -18,12 +18,20 @@ DEFAULT_CONFIG = REPO_DIR / "deploy.env"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("deploy", help="deploy the functions, Firestore setup and help site to Google Cloud",
-                                   description="Settings come from deploy.env (or --config) and the environment; "
-                                               "see docs/deploy.md.")
-    parser.add_argument("--dry-run", action="store_true", help="print every command (shell-quoted) instead of running it")
-    parser.add_argument("--config", type=Path, metavar="FILE",
-                        help="KEY=VALUE settings (default: deploy.env in the repository, when it exists)")
+    parser = subparsers.add_parser(
+        "deploy",
+        help="deploy the functions, Firestore setup and help site to Google Cloud",
+        description="Settings come from deploy.env (or --config) and the environment; see docs/deploy.md.",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print every command (shell-quoted) instead of running it"
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="KEY=VALUE settings (default: deploy.env in the repository, when it exists)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -40,8 +48,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     steps = plan(config, repo=REPO_DIR, bin_dir=_bin_dir())
     if args.dry_run:
-        print(f"# spravka deploy --dry-run: project {config.project}, region {config.region}; "
-              f"configuration {file or 'environment and defaults'}")
+        print(
+            f"# spravka deploy --dry-run: project {config.project}, region {config.region}; "
+            f"configuration {file or 'environment and defaults'}"
+        )
         print(f"# run from the repository root: cd {REPO_DIR}")
         for number, step in enumerate(steps, 1):
             print(f"\n# {number}. {step.title}")
@@ -55,8 +65,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"spravka deploy: {error.filename} is not installed (docs/deploy.md, Prerequisites)", file=sys.stderr)
             return 1
         if code:
-            print(f"spravka deploy: step {number} failed (exit {code}); fix it and run again: "
-                  "steps that are done are skipped or harmless to repeat", file=sys.stderr)
+            print(
+                f"spravka deploy: step {number} failed (exit {code}); fix it and run again: "
+                "steps that are done are skipped or harmless to repeat",
+                file=sys.stderr,
+            )
             return 1
     functions = config.site_url + config.functions_url if config.functions_url.startswith("/") else config.functions_url
     print(f"# done. Help site: {config.site_url}/  functions: {functions}<name>  (checks: docs/deploy.md)")

@@ -28,12 +28,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("file", type=Path, nargs="?", help="YAML list of {q, expect}")
     parser.add_argument("--errors", type=int, default=0, metavar="N", help="list up to N misses")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
-    parser.add_argument("--compare", metavar="REF",
-                        help="also run knowledge/ as it is at git REF (or a knowledge folder) and list the "
-                             "questions whose outcome changed")
-    parser.add_argument("--cv", type=int, metavar="K",
-                        help="instead of a file: K-fold cross-validation over the knowledge's own phrasings "
-                             "(each fold held out of the index it is asked against, with perturbed copies)")
+    parser.add_argument(
+        "--compare",
+        metavar="REF",
+        help="also run knowledge/ as it is at git REF (or a knowledge folder) and list the "
+        "questions whose outcome changed",
+    )
+    parser.add_argument(
+        "--cv",
+        type=int,
+        metavar="K",
+        help="instead of a file: K-fold cross-validation over the knowledge's own phrasings "
+        "(each fold held out of the index it is asked against, with perturbed copies)",
+    )
     parser.add_argument("--knowledge", type=Path, help="knowledge folder for --cv (default: knowledge/)")
     parser.add_argument("--seed", type=int, default=16, help="seed of the folds and perturbations for --cv")
     parser.add_argument("--per-topic", action="store_true", help="with --cv: top-1 of every article")
@@ -57,9 +64,16 @@ def run(args: argparse.Namespace) -> int:
     figures = evaluate.metrics(outcomes)
     misses = [o for o in outcomes if not o.correct]
     if args.json:
-        print(json.dumps({"metrics": figures, "errors": [
-            {"q": o.question, "expect": o.expect, "got": o.got} for o in misses[: args.errors]]},
-            ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "metrics": figures,
+                    "errors": [{"q": o.question, "expect": o.expect, "got": o.got} for o in misses[: args.errors]],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     for key, value in figures.items():
         print(f"{LABELS[key]:<48} {_shown(key, value)}")
@@ -92,9 +106,27 @@ def run_compare(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps({"ref": result.ref, "before": result.before, "after": result.after, "changed": [
-            {"q": c.question, "expect": c.expect, "before": c.before, "after": c.after, "verdict": c.verdict}
-            for c in result.changes]}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "ref": result.ref,
+                    "before": result.before,
+                    "after": result.after,
+                    "changed": [
+                        {
+                            "q": c.question,
+                            "expect": c.expect,
+                            "before": c.before,
+                            "after": c.after,
+                            "verdict": c.verdict,
+                        }
+                        for c in result.changes
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     print(f"{'':<48} {'было (' + result.ref + ')':>16} {'стало':>10} {'разница':>9}")
     for key in result.after:
@@ -106,9 +138,13 @@ def run_compare(args: argparse.Namespace) -> int:
             shown_delta = f"{delta:+.2f}" if isinstance(delta, float) else f"{delta:+d}"
         print(f"{LABELS[key]:<48} {_shown(key, before):>16} {_shown(key, after):>10} {shown_delta:>9}")
     verdicts = [c.verdict for c in result.changes]
-    print(f"\nИзменили исход: {len(result.changes)} (лучше: {verdicts.count('лучше')}, "
-          f"хуже: {verdicts.count('хуже')}, иначе: {verdicts.count('иначе')})")
+    print(
+        f"\nИзменили исход: {len(result.changes)} (лучше: {verdicts.count('лучше')}, "
+        f"хуже: {verdicts.count('хуже')}, иначе: {verdicts.count('иначе')})"
+    )
     for change in result.changes:
-        print(f"  {change.verdict:<6} «{change.question}»: ожидалось {change.expect}; было {change.before} → "
-              f"стало {change.after}")
+        print(
+            f"  {change.verdict:<6} «{change.question}»: ожидалось {change.expect}; было {change.before} → "
+            f"стало {change.after}"
+        )
     return 0

@@ -23,20 +23,32 @@ def run_cv(args: argparse.Namespace) -> int:
     figures = cv.cv_metrics(results)
     seconds = time.perf_counter() - started
     if args.json:
-        misses = [{"q": o.question, "expect": o.expect, "got": o.got, "variant": h.variant}
-                  for h, o in results if not o.correct]
-        print(json.dumps({"metrics": figures, "seconds": round(seconds, 1), "errors": misses[: args.errors]},
-                         ensure_ascii=False, indent=2))
+        misses = [
+            {"q": o.question, "expect": o.expect, "got": o.got, "variant": h.variant}
+            for h, o in results
+            if not o.correct
+        ]
+        print(
+            json.dumps(
+                {"metrics": figures, "seconds": round(seconds, 1), "errors": misses[: args.errors]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
-    print(f"Перекрёстная проверка: {args.cv} частей, seed {args.seed}, {len(knowledge.phrases)} формулировок, "
-          f"{figures['items']} вопросов с искажёнными копиями, {seconds:.0f} с")
+    print(
+        f"Перекрёстная проверка: {args.cv} частей, seed {args.seed}, {len(knowledge.phrases)} формулировок, "
+        f"{figures['items']} вопросов с искажёнными копиями, {seconds:.0f} с"
+    )
     for key, value in figures.items():
         if key in LABELS:
             print(f"{LABELS[key]:<48} {_shown(key, value)}")
     print(f"\n{'вариант':<10} {'вопросов':>8} {'top-1':>7} {'неверно':>8} {'«не знаю»':>10} {'итого':>7}")
     for variant, v in figures["variants"].items():
-        print(f"{variant:<10} {v['items']:>8} {v['in_scope_top1']:>7.1%} {v['wrong_answer_rate']:>8.1%} "
-              f"{v['deferral']:>10.1%} {v['overall']:>7.1%}")
+        print(
+            f"{variant:<10} {v['items']:>8} {v['in_scope_top1']:>7.1%} {v['wrong_answer_rate']:>8.1%} "
+            f"{v['deferral']:>10.1%} {v['overall']:>7.1%}"
+        )
     if args.per_topic:
         print("\ntop-1 по статьям (от худших):")
         for topic, share in sorted(figures["topics"].items(), key=lambda item: (item[1], item[0])):

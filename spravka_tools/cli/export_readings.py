@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "export-readings",
         help="write a billing period's readings as CSV to stdout",
         description="Write a billing period's readings as CSV to stdout: one row per meter with the latest "
-                    "values, the period's consumption per zone, the number of readings and their flags.",
+        "values, the period's consumption per zone, the number of readings and their flags.",
     )
     parser.add_argument("--period", required=True, type=_period, metavar="YYYY-MM", help="the billing period")
     parser.set_defaults(func=run)

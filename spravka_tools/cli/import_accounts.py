@@ -13,8 +13,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "import-accounts",
         help="load accounts and meters from billing's CSV into the configured store (all rows or none)",
         description="Load accounts and meters from billing's CSV (contract §4). Every row is checked first: "
-                    "a bad row is reported with its line number and nothing is loaded. Re-importing updates "
-                    "meters and keeps the readings taken since.",
+        "a bad row is reported with its line number and nothing is loaded. Re-importing updates "
+        "meters and keeps the readings taken since.",
     )
     parser.add_argument("file", type=Path, metavar="FILE", help="the CSV file (UTF-8, header row first)")
     parser.set_defaults(func=run)

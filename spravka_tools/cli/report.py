@@ -17,15 +17,35 @@ def _date(text: str) -> datetime.date:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "report", help="отчёт для редакторов по журналу вопросов (текст или --html страница)",
+        "report",
+        help="отчёт для редакторов по журналу вопросов (текст или --html страница)",
         description="Отчёт для редакторов: вопросы и события виджета за период из журнала вопросов в хранилище "
-                    "READINGS_STORE (по умолчанию файл SQLite в папке данных; firestore — Firestore проекта "
-                    "GOOGLE_CLOUD_PROJECT). Дни считаются в часовом поясе SPRAVKA_TIMEZONE. Названия разделов — "
-                    "из knowledge/sections.yml, статьи — из индекса помощника.")
-    parser.add_argument("--html", type=Path, metavar="FILE", help="записать страницу с графиками в файл FILE (одна страница, без внешних ссылок)")
-    parser.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="первый день (по умолчанию за 30 дней до --until)")
-    parser.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="последний день включительно (по умолчанию сегодня по SPRAVKA_TIMEZONE)")
-    parser.add_argument("--groups", type=int, default=20, metavar="N", help="сколько групп вопросов без ответа показать в тексте (по умолчанию 20)")
+        "READINGS_STORE (по умолчанию файл SQLite в папке данных; firestore — Firestore проекта "
+        "GOOGLE_CLOUD_PROJECT). Дни считаются в часовом поясе SPRAVKA_TIMEZONE. Названия разделов — "
+        "из knowledge/sections.yml, статьи — из индекса помощника.",
+    )
+    parser.add_argument(
+        "--html",
+        type=Path,
+        metavar="FILE",
+        help="записать страницу с графиками в файл FILE (одна страница, без внешних ссылок)",
+    )
+    parser.add_argument(
+        "--since", type=_date, metavar="YYYY-MM-DD", help="первый день (по умолчанию за 30 дней до --until)"
+    )
+    parser.add_argument(
+        "--until",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="последний день включительно (по умолчанию сегодня по SPRAVKA_TIMEZONE)",
+    )
+    parser.add_argument(
+        "--groups",
+        type=int,
+        default=20,
+        metavar="N",
+        help="сколько групп вопросов без ответа показать в тексте (по умолчанию 20)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -44,8 +64,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     store = open_log_store(settings.readings_store)
     try:
-        report = build_report(store, get_index(), first=first, last=last, timezone=settings.timezone,
-                              site_url=settings.site_url)
+        report = build_report(
+            store, get_index(), first=first, last=last, timezone=settings.timezone, site_url=settings.site_url
+        )
     finally:
         store.close()
     if args.html:

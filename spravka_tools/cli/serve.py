@@ -18,8 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on, 0 for any free one (default: 8000)")
-    parser.add_argument("--site-dir", type=Path, default=DEFAULT_SITE_DIR,
-                        help="where to build the help site (default: build/site)")
+    parser.add_argument(
+        "--site-dir", type=Path, default=DEFAULT_SITE_DIR, help="where to build the help site (default: build/site)"
+    )
     parser.set_defaults(func=run)
 
 

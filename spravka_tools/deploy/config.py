@@ -26,10 +26,10 @@ class Function:
     """One Cloud Function (gen2): its name is its entry point in functions/main.py."""
 
     name: str
-    public: bool = True           # --allow-unauthenticated; False: callers need run.invoker (IAM)
+    public: bool = True  # --allow-unauthenticated; False: callers need run.invoker (IAM)
     min_instances: int = 0
     max_instances: int = 20
-    secrets: tuple[tuple[str, str], ...] = ()   # (environment variable, Secret Manager secret)
+    secrets: tuple[tuple[str, str], ...] = ()  # (environment variable, Secret Manager secret)
 
 
 FUNCTIONS = (
@@ -61,18 +61,40 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "DEPLOY_<NAME>_PUBLIC": ("true", "false deploys with --no-allow-unauthenticated"),
     "SITE_URL": ("", "the help site's address; default https://<project>.web.app"),
     "ALLOWED_ORIGINS": ("", "origins the widget may call from; default the help site's origin"),
-    "SPRAVKA_FUNCTIONS_URL": ("", "base URL of the functions in the widget's tag; default /api/ of the site "
-                              "(firebase.json's Hosting rewrites: same origin, no CORS preflight) when the "
-                              "functions are in the rewrites' region, else https://<region>-<project>.cloudfunctions.net/"),
+    "SPRAVKA_FUNCTIONS_URL": (
+        "",
+        "base URL of the functions in the widget's tag; default /api/ of the site "
+        "(firebase.json's Hosting rewrites: same origin, no CORS preflight) when the "
+        "functions are in the rewrites' region, else https://<region>-<project>.cloudfunctions.net/",
+    ),
 }
 # Settings of the functions themselves (docs/operators.md) passed on when set in the deploy configuration.
-RUNTIME_PASSTHROUGH = ("READINGS_WINDOW", "RATE_LIMIT_PER_MINUTE", "MAX_QUESTION_CHARS", "SPRAVKA_TIMEZONE",
-                       "QUESTION_LOG", "LOG_RETENTION_DAYS", "TRUSTED_PROXY_HOPS", "CLIENT_LIMIT_PER_HOUR")
+RUNTIME_PASSTHROUGH = (
+    "READINGS_WINDOW",
+    "RATE_LIMIT_PER_MINUTE",
+    "MAX_QUESTION_CHARS",
+    "SPRAVKA_TIMEZONE",
+    "QUESTION_LOG",
+    "LOG_RETENTION_DAYS",
+    "TRUSTED_PROXY_HOPS",
+    "CLIENT_LIMIT_PER_HOUR",
+)
 # Settings of the functions a deployment never passes on: set by the deploy itself, a local path,
 # local development only, or a secret (ADMIN_TOKEN and LIMITS_SECRET come from Secret Manager).
-RUNTIME_NOT_PASSED = ("READINGS_STORE", "GOOGLE_CLOUD_PROJECT", "FIRESTORE_EMULATOR_HOST", "ALLOWED_ORIGINS",
-                      "SITE_URL", "SPRAVKA_DATA_DIR", "SPRAVKA_INDEX", "SPRAVKA_LOCAL_DEV", "ADMIN_TOKEN", "LIMITS_SECRET",
-                      "WORKERS", "THREADS")
+RUNTIME_NOT_PASSED = (
+    "READINGS_STORE",
+    "GOOGLE_CLOUD_PROJECT",
+    "FIRESTORE_EMULATOR_HOST",
+    "ALLOWED_ORIGINS",
+    "SITE_URL",
+    "SPRAVKA_DATA_DIR",
+    "SPRAVKA_INDEX",
+    "SPRAVKA_LOCAL_DEV",
+    "ADMIN_TOKEN",
+    "LIMITS_SECRET",
+    "WORKERS",
+    "THREADS",
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,21 +155,32 @@ class DeployConfig:
         known = {f.name: f for f in FUNCTIONS}
         unknown = [name for name in wanted if name not in known]
         if unknown:
-            raise SettingsError(f"DEPLOY_FUNCTIONS: unknown function(s) {', '.join(unknown)}; "
-                                f"the table has {', '.join(known)}")
+            raise SettingsError(
+                f"DEPLOY_FUNCTIONS: unknown function(s) {', '.join(unknown)}; the table has {', '.join(known)}"
+            )
         functions = tuple(_function(known[name], values) for name in wanted)
         site_url = (get("SITE_URL") or f"https://{project}.web.app").rstrip("/")
         origin = "/".join(site_url.split("/")[:3])
         return cls(
-            project=project, region=region, firestore_location=get("DEPLOY_FIRESTORE_LOCATION"),
-            runtime=get("DEPLOY_RUNTIME"), service_account=get("DEPLOY_SERVICE_ACCOUNT"),
-            build_service_account=get("DEPLOY_BUILD_SERVICE_ACCOUNT"), cpu=get("DEPLOY_CPU"),
-            memory=get("DEPLOY_MEMORY"), timeout=get("DEPLOY_TIMEOUT"), workers=workers, threads=threads,
-            concurrency=concurrency, functions=functions, site_url=site_url,
+            project=project,
+            region=region,
+            firestore_location=get("DEPLOY_FIRESTORE_LOCATION"),
+            runtime=get("DEPLOY_RUNTIME"),
+            service_account=get("DEPLOY_SERVICE_ACCOUNT"),
+            build_service_account=get("DEPLOY_BUILD_SERVICE_ACCOUNT"),
+            cpu=get("DEPLOY_CPU"),
+            memory=get("DEPLOY_MEMORY"),
+            timeout=get("DEPLOY_TIMEOUT"),
+            workers=workers,
+            threads=threads,
+            concurrency=concurrency,
+            functions=functions,
+            site_url=site_url,
             allowed_origins=get("ALLOWED_ORIGINS") or origin,
             functions_url=(get("SPRAVKA_FUNCTIONS_URL") or _functions_url(project, region)).rstrip("/") + "/",
-            passthrough=tuple((name, values[name].strip()) for name in RUNTIME_PASSTHROUGH
-                              if (values.get(name) or "").strip()),
+            passthrough=tuple(
+                (name, values[name].strip()) for name in RUNTIME_PASSTHROUGH if (values.get(name) or "").strip()
+            ),
         )
 
 

@@ -33,7 +33,7 @@ class Change:
 
     @property
     def verdict(self) -> str:
-        """"лучше", "хуже" or "иначе" (both wrong, or both right in another way)."""
+        """ "лучше", "хуже" or "иначе" (both wrong, or both right in another way)."""
         if self.after == self.expect:
             return "лучше"
         if self.before == self.expect:
@@ -53,13 +53,15 @@ def knowledge_at(ref: str, dest: Path, *, knowledge_dir: Path = KNOWLEDGE_DIR) -
     """The knowledge folder as it is at a git ref, extracted under dest; a folder path is used as it is."""
     if Path(ref).is_dir():
         return Path(ref)
-    top = subprocess.run(["git", "-C", str(knowledge_dir), "rev-parse", "--show-toplevel"],
-                         capture_output=True, text=True)
+    top = subprocess.run(
+        ["git", "-C", str(knowledge_dir), "rev-parse", "--show-toplevel"], capture_output=True, text=True
+    )
     if top.returncode:
         raise CompareError(f"Папка {knowledge_dir} не в git-репозитории: сравнить с {ref!r} нельзя.")
     relative = knowledge_dir.resolve().relative_to(Path(top.stdout.strip()).resolve())
-    archive = subprocess.run(["git", "-C", top.stdout.strip(), "archive", "--format=tar", ref, str(relative)],
-                             capture_output=True)
+    archive = subprocess.run(
+        ["git", "-C", top.stdout.strip(), "archive", "--format=tar", ref, str(relative)], capture_output=True
+    )
     if archive.returncode:
         message = archive.stderr.decode(errors="replace").strip().splitlines()
         raise CompareError(f"Не удалось взять базу знаний из {ref!r}: {message[-1] if message else 'ошибка git'}.")

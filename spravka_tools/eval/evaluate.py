@@ -44,7 +44,7 @@ class Outcome:
 
     @property
     def top3(self) -> bool:
-        ids = ([self.reply["article"]["id"]] if self.reply.get("article") else [])
+        ids = [self.reply["article"]["id"]] if self.reply.get("article") else []
         ids += [s["id"] for s in self.reply.get("suggestions") or []]
         return self.expect in ids[:3]
 
@@ -74,6 +74,7 @@ def run(questions: Sequence[tuple[str, str]], ask: Ask) -> list[Outcome]:
 
 def metrics(outcomes: Sequence[Outcome]) -> dict[str, float | int]:
     """The figures the issue asks for, as fractions 0–1 (latency in ms)."""
+
     def share(items: Sequence[Outcome], test: Callable[[Outcome], bool]) -> float:
         return sum(map(test, items)) / len(items) if items else 0.0
 

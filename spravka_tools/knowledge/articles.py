@@ -35,13 +35,13 @@ class Article:
     id: str
     title: str
     section: str
-    path: Path            # relative to the knowledge folder, e.g. payment/payment-methods.md
+    path: Path  # relative to the knowledge folder, e.g. payment/payment-methods.md
     questions: tuple[str, ...]
     links: tuple[Link, ...]
-    short_answer: str     # the first paragraph of the body, raw Markdown
-    body: str             # the whole body after the front matter, raw Markdown
+    short_answer: str  # the first paragraph of the body, raw Markdown
+    body: str  # the whole body after the front matter, raw Markdown
     meta: dict[str, Any]
-    body_line: int        # line number where the body starts (1-based)
+    body_line: int  # line number where the body starts (1-based)
 
     @property
     def url_path(self) -> str:
@@ -57,7 +57,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     meta = yaml.load(match.group(1), Loader=_LOADER) or {}
     if not isinstance(meta, dict):
         raise ValueError("front matter должен быть словарём YAML")
-    return meta, text[match.end():], text[: match.end()].count("\n") + 1
+    return meta, text[match.end() :], text[: match.end()].count("\n") + 1
 
 
 def first_paragraph(body: str) -> str:
@@ -85,8 +85,9 @@ def read_article(knowledge_dir: Path, path: Path) -> Article:
         section=rel.parts[0] if len(rel.parts) > 1 else "",
         path=rel,
         questions=tuple(str(q) for q in questions) if isinstance(questions, list) else (),
-        links=tuple(Link(str(l.get("title", "")), str(l.get("url", "")))
-                    for l in links if isinstance(l, dict)) if isinstance(links, list) else (),
+        links=tuple(Link(str(l.get("title", "")), str(l.get("url", ""))) for l in links if isinstance(l, dict))
+        if isinstance(links, list)
+        else (),
         short_answer=first_paragraph(body),
         body=body,
         meta=meta,

@@ -44,12 +44,13 @@ def smalltalk_words(phrases: list[tuple[str, str]]) -> dict[str, list[str]]:
     words: dict[str, set[str]] = {}
     for target, phrase in phrases:
         if target.startswith(SMALLTALK):
-            words.setdefault(target[len(SMALLTALK):], set()).update(WORD.findall(fold(phrase)))
+            words.setdefault(target[len(SMALLTALK) :], set()).update(WORD.findall(fold(phrase)))
     return {kind: sorted(kind_words) for kind, kind_words in sorted(words.items())}
 
 
-def build_lexicon(synonym_table: dict[str, Any], phrases: list[tuple[str, str]], texts: list[str],
-                  smalltalk: dict[str, list[str]]) -> tuple[Lexicon, dict[str, Any]]:
+def build_lexicon(
+    synonym_table: dict[str, Any], phrases: list[tuple[str, str]], texts: list[str], smalltalk: dict[str, list[str]]
+) -> tuple[Lexicon, dict[str, Any]]:
     """The lexicon every phrase and question is read with, and its JSON form."""
     synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
     words: Counter[str] = Counter()
@@ -87,8 +88,8 @@ class Knowledge:
     facts: dict[str, Any]
     articles: list[Article]
     intents: dict[str, Any]
-    phrases: list[tuple[str, str]]            # (target, phrase): every way of asking the model learns from
-    texts: dict[str, str]                     # article id -> its page, facts filled in
+    phrases: list[tuple[str, str]]  # (target, phrase): every way of asking the model learns from
+    texts: dict[str, str]  # article id -> its page, facts filled in
     synonyms: dict[str, Any]
 
 
@@ -97,9 +98,14 @@ def read_knowledge(knowledge_dir: Path) -> Knowledge:
     articles = load_articles(knowledge_dir)
     intents = load_yaml(knowledge_dir, "intents.yml")
     phrases = collect_phrases(articles, intents) + out_of_scope_phrases(knowledge_dir)
-    return Knowledge(facts, articles, intents, phrases,
-                     {a.id: render_facts(a.body, facts) for a in articles},
-                     load_yaml(knowledge_dir, "synonyms.yml") or {})
+    return Knowledge(
+        facts,
+        articles,
+        intents,
+        phrases,
+        {a.id: render_facts(a.body, facts) for a in articles},
+        load_yaml(knowledge_dir, "synonyms.yml") or {},
+    )
 
 
 def build_index(knowledge_dir: Path) -> dict[str, Any]:
@@ -130,11 +136,18 @@ def index_data(knowledge: Knowledge, *, model: bool = True) -> dict[str, Any]:
             targets_by_stem.setdefault(s, set()).add(target)
     n_targets = len(bags)
     idf = {s: round(math.log((n_targets + 1) / (len(ts) + 0.5)), 4) for s, ts in sorted(targets_by_stem.items())}
-    replies = {name: render_facts(str(intents.get(name, {}).get("reply", "")), facts)
-               for name in (*ACTIONS, "fallback")}
-    replies.update({f"smalltalk:{kind}": render_facts(str(text), facts)
-                    for kind, text in intents.get("smalltalk", {}).get("replies", {}).items()})
-    oos = sorted({stem(w) for k in intents.get("out-of-scope", {}).get("keywords", []) for w in WORD.findall(fold(str(k)))})
+    replies = {
+        name: render_facts(str(intents.get(name, {}).get("reply", "")), facts) for name in (*ACTIONS, "fallback")
+    }
+    replies.update(
+        {
+            f"smalltalk:{kind}": render_facts(str(text), facts)
+            for kind, text in intents.get("smalltalk", {}).get("replies", {}).items()
+        }
+    )
+    oos = sorted(
+        {stem(w) for k in intents.get("out-of-scope", {}).get("keywords", []) for w in WORD.findall(fold(str(k)))}
+    )
     return {
         "version": INDEX_VERSION,
         "articles": [

@@ -86,7 +86,9 @@ def _check_out_of_scope(data: object) -> list[Problem]:
             problems.append(Problem(OUT_OF_SCOPE_FILE, 1, f"в группе «{group}» должен быть список вопросов-строк"))
             continue
         seen.update(q.strip().lower().replace("ё", "е") for q in questions)
-    problems.extend(Problem(OUT_OF_SCOPE_FILE, 1, f"вопрос «{q}» повторяется {n} раза") for q, n in seen.items() if n > 1)
+    problems.extend(
+        Problem(OUT_OF_SCOPE_FILE, 1, f"вопрос «{q}» повторяется {n} раза") for q, n in seen.items() if n > 1
+    )
     return problems
 
 
@@ -102,11 +104,13 @@ PAGE_REFERENCE = re.compile(
     r"\b(?:(?:в|из|по|на)\s+(?:таблиц[аеуы]|списк[еау]|разделе|перечне)\s+ниже|см\.\s*ниже|ниже\s+(?:в|на)\s+"
     r"\w+|(?:на|в)\s+(?:этой|данной)\s+(?:странице|статье)|(?:в|из)\s+(?:таблиц[аеыу]|списк[еау])\s+на\s+этой"
     r"|перечисленн\w+\s+ниже|приведённ\w+\s+ниже|приведенн\w+\s+ниже|указанн\w+\s+ниже|следующ\w+\s+таблиц\w*)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
-def _check_article(knowledge_dir: Path, article: Article, facts: dict[str, str],
-                   sections: dict[str, str]) -> list[Problem]:
+def _check_article(
+    knowledge_dir: Path, article: Article, facts: dict[str, str], sections: dict[str, str]
+) -> list[Problem]:
     path = str(article.path)
     found: list[Problem] = []
 
@@ -119,21 +123,27 @@ def _check_article(knowledge_dir: Path, article: Article, facts: dict[str, str],
     if article.id and not ID_FORMAT.match(article.id):
         report(_line_of(article, knowledge_dir, "id:"), f"id «{article.id}»: только латиница, цифры и дефисы")
     if article.id and article.id != article.path.stem:
-        report(_line_of(article, knowledge_dir, "id:"), f"id «{article.id}» не совпадает с именем файла «{article.path.name}»")
+        report(
+            _line_of(article, knowledge_dir, "id:"),
+            f"id «{article.id}» не совпадает с именем файла «{article.path.name}»",
+        )
     if article.section not in sections:
         report(1, f"папка «{article.section}» не описана в sections.yml")
     questions = article.meta.get("questions")
     if questions is not None and not isinstance(questions, list):
         report(_line_of(article, knowledge_dir, "questions:"), "«questions» должен быть списком")
     elif article.meta.get("questions") and len(article.questions) < MIN_QUESTIONS:
-        report(_line_of(article, knowledge_dir, "questions:"),
-               f"мало вопросов: {len(article.questions)}, нужно не меньше {MIN_QUESTIONS}")
+        report(
+            _line_of(article, knowledge_dir, "questions:"),
+            f"мало вопросов: {len(article.questions)}, нужно не меньше {MIN_QUESTIONS}",
+        )
     for question, count in Counter(q.strip().lower() for q in article.questions).items():
         if count > 1:
             report(_line_of(article, knowledge_dir, question[:30]), f"вопрос повторяется: «{question}»")
     links = article.meta.get("links")
-    if links is not None and not (isinstance(links, list) and all(
-            isinstance(l, dict) and l.get("title") and l.get("url") for l in links)):
+    if links is not None and not (
+        isinstance(links, list) and all(isinstance(l, dict) and l.get("title") and l.get("url") for l in links)
+    ):
         report(_line_of(article, knowledge_dir, "links:"), "«links»: нужен список из пар title и url")
     if not article.short_answer:
         report(article.body_line, "нет короткого ответа: первый абзац после front matter пуст")
@@ -142,8 +152,11 @@ def _check_article(knowledge_dir: Path, article: Article, facts: dict[str, str],
     elif len(article.short_answer) > SHORT_ANSWER_MAX_CHARS:
         report(article.body_line, f"короткий ответ длиннее {SHORT_ANSWER_MAX_CHARS} символов: для чата это много")
     elif (reference := PAGE_REFERENCE.search(article.short_answer)) is not None:
-        report(article.body_line, f"короткий ответ ссылается на страницу («{reference.group()}»), которой в чате "
-                                  "не видно: он должен быть понятен сам по себе")
+        report(
+            article.body_line,
+            f"короткий ответ ссылается на страницу («{reference.group()}»), которой в чате "
+            "не видно: он должен быть понятен сам по себе",
+        )
     text = (knowledge_dir / article.path).read_text(encoding="utf-8")
     for number, line in enumerate(text.splitlines(), 1):
         for match in PLACEHOLDER.finditer(line):
@@ -170,16 +183,26 @@ def _check_ids(articles: list[Article]) -> list[Problem]:
     for article in articles:
         if article.id:
             by_id.setdefault(article.id, []).append(article)
-    return [Problem(str(a.path), 1, f"id «{a.id}» уже занят: {', '.join(str(b.path) for b in same if b is not a)}")
-            for same in by_id.values() if len(same) > 1 for a in same]
+    return [
+        Problem(str(a.path), 1, f"id «{a.id}» уже занят: {', '.join(str(b.path) for b in same if b is not a)}")
+        for same in by_id.values()
+        if len(same) > 1
+        for a in same
+    ]
 
 
 def _check_topics(knowledge_dir: Path, articles: list[Article]) -> list[Problem]:
     topics = load_yaml(knowledge_dir, "topics.yml").get("topics") or []
     present = {a.id for a in articles}
-    return [Problem("topics.yml", 1, f"нет статьи для темы «{t['id']}» ({t.get('title', '')}): "
-                    f"создайте {t.get('section', '?')}/{t['id']}.md")
-            for t in topics if t.get("id") not in present]
+    return [
+        Problem(
+            "topics.yml",
+            1,
+            f"нет статьи для темы «{t['id']}» ({t.get('title', '')}): создайте {t.get('section', '?')}/{t['id']}.md",
+        )
+        for t in topics
+        if t.get("id") not in present
+    ]
 
 
 def check_ambiguity(knowledge_dir: Path, articles: list[Article]) -> list[Problem]:
@@ -206,10 +229,14 @@ def check_ambiguity(knowledge_dir: Path, articles: list[Article]) -> list[Proble
         if best_other >= AMBIGUITY_SCORE and best_other >= best_own:
             rival = index.targets[other_entry]
             question = _phrase_of(by_id[own], stems, index)
-            problems.append(Problem(
-                str(by_id[own].path), _line_of(by_id[own], knowledge_dir, question[:40]),
-                f"вопрос «{question}» похож на вопросы «{rival}» не меньше, чем на свои "
-                f"({best_other:.0f} против {best_own:.0f}): уточните формулировку или перенесите вопрос"))
+            problems.append(
+                Problem(
+                    str(by_id[own].path),
+                    _line_of(by_id[own], knowledge_dir, question[:40]),
+                    f"вопрос «{question}» похож на вопросы «{rival}» не меньше, чем на свои "
+                    f"({best_other:.0f} против {best_own:.0f}): уточните формулировку или перенесите вопрос",
+                )
+            )
     return problems
 
 

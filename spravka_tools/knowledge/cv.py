@@ -29,8 +29,8 @@ class Held:
     """One held-out question: a phrasing of the knowledge or a perturbed copy of it."""
 
     fold: int
-    variant: str      # "plain" or a kind of perturbation
-    target: str       # the phrasing's target: article id, "@operator", "@out-of-scope", "@smalltalk:bye"
+    variant: str  # "plain" or a kind of perturbation
+    target: str  # the phrasing's target: article id, "@operator", "@out-of-scope", "@smalltalk:bye"
     question: str
 
     @property
@@ -59,8 +59,9 @@ def assign_folds(phrases: Sequence[tuple[str, str]], k: int, seed: int) -> list[
     return folds
 
 
-def held_out(phrases: Sequence[tuple[str, str]], folds: Sequence[int], fold: int, seed: int,
-             variants: Sequence[str] = KINDS) -> list[Held]:
+def held_out(
+    phrases: Sequence[tuple[str, str]], folds: Sequence[int], fold: int, seed: int, variants: Sequence[str] = KINDS
+) -> list[Held]:
     """The fold's phrasings as asked, each followed by its perturbed copies."""
     rng = random.Random(f"{seed}:{fold}")
     asked: list[Held] = []
@@ -91,8 +92,9 @@ def fold_index(knowledge: Knowledge, phrases: Sequence[tuple[str, str]]) -> Any:
     return index_from_data(index_data(dataclasses.replace(knowledge, phrases=list(phrases))))
 
 
-def run_cv(knowledge: Knowledge, k: int, *, seed: int = 16, variants: Sequence[str] = KINDS,
-           respond: Respond = answer_json) -> list[tuple[Held, evaluate.Outcome]]:
+def run_cv(
+    knowledge: Knowledge, k: int, *, seed: int = 16, variants: Sequence[str] = KINDS, respond: Respond = answer_json
+) -> list[tuple[Held, evaluate.Outcome]]:
     """Every held-out question of every fold with what the index built without its fold replied."""
     phrases = knowledge.phrases
     folds = assign_folds(phrases, k, seed)
@@ -102,8 +104,7 @@ def run_cv(knowledge: Knowledge, k: int, *, seed: int = 16, variants: Sequence[s
         for held in held_out(phrases, folds, fold, seed, variants):
             started = time.perf_counter()
             reply = respond(held.question, index)
-            results.append((held, evaluate.Outcome(held.question, held.expect, reply,
-                                                   time.perf_counter() - started)))
+            results.append((held, evaluate.Outcome(held.question, held.expect, reply, time.perf_counter() - started)))
     return results
 
 
@@ -118,8 +119,9 @@ def cv_metrics(results: Sequence[tuple[Held, evaluate.Outcome]]) -> dict[str, An
         if outcome.in_scope:
             by_topic.setdefault(outcome.expect, []).append(outcome)
     figures["variants"] = {variant: _variant_figures(items) for variant, items in sorted(by_variant.items())}
-    figures["topics"] = {topic: round(sum(o.correct for o in items) / len(items), 4)
-                         for topic, items in sorted(by_topic.items())}
+    figures["topics"] = {
+        topic: round(sum(o.correct for o in items) / len(items), 4) for topic, items in sorted(by_topic.items())
+    }
     return figures
 
 

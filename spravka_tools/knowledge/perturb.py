@@ -14,15 +14,44 @@ _QWERTY = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`"
 TO_QWERTY = str.maketrans(_JCUKEN, _QWERTY)
 
 _TRANSLIT = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sch", "ъ": "", "ы": "y", "ь": "",
-    "э": "e", "ю": "yu", "я": "ya",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "e",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "й": "y",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "h",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "sch",
+    "ъ": "",
+    "ы": "y",
+    "ь": "",
+    "э": "e",
+    "ю": "yu",
+    "я": "ya",
 }
 
 # Keys next to each other on ЙЦУКЕН: the letter a finger slips to.
 _ROWS = ("йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю")
-NEIGHBOURS = {row[i]: row[max(i - 1, 0):i] + row[i + 1:i + 2] for row in _ROWS for i in range(len(row))}
+NEIGHBOURS = {row[i]: row[max(i - 1, 0) : i] + row[i + 1 : i + 2] for row in _ROWS for i in range(len(row))}
 
 GREETINGS = ("Здравствуйте!", "Добрый день.", "Добрый вечер,", "Доброе утро!", "Извините за беспокойство.", "")
 STORIES = (
@@ -51,8 +80,12 @@ def perturb(phrase: str, kind: str, rng: random.Random) -> str:
     if kind == "translit":
         return "".join(_TRANSLIT.get(ch, ch) for ch in phrase.lower())
     if kind == "story":
-        parts = (rng.choice(GREETINGS), rng.choice(STORIES), phrase[:1].upper() + phrase[1:] + "?",
-                 rng.choice(CLOSINGS))
+        parts = (
+            rng.choice(GREETINGS),
+            rng.choice(STORIES),
+            phrase[:1].upper() + phrase[1:] + "?",
+            rng.choice(CLOSINGS),
+        )
         return " ".join(p for p in parts if p)
     raise ValueError(f"unknown kind of change: {kind}")
 
@@ -68,11 +101,11 @@ def typo(phrase: str, rng: random.Random) -> str:
     at = rng.randrange(1, len(word) - 1)
     slip = rng.choice(("drop", "swap", "neighbour", "double"))
     if slip == "drop":
-        word = word[:at] + word[at + 1:]
+        word = word[:at] + word[at + 1 :]
     elif slip == "swap":
-        word = word[:at] + word[at + 1] + word[at] + word[at + 2:]
+        word = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
     elif slip == "neighbour" and NEIGHBOURS.get(word[at].lower()):
-        word = word[:at] + rng.choice(NEIGHBOURS[word[at].lower()]) + word[at + 1:]
+        word = word[:at] + rng.choice(NEIGHBOURS[word[at].lower()]) + word[at + 1 :]
     else:
         word = word[:at] + word[at] + word[at:]
     words[i] = word

@@ -11,8 +11,9 @@ ASKED_HEADING = "Как ещё спрашивают"
 LINKS_HEADING = "Полезные ссылки"
 
 
-def page_markdown(markdown: str, meta: Mapping[str, Any], facts: Mapping[str, str],
-                  synonyms: Mapping[str, list[str]] | None = None) -> str:
+def page_markdown(
+    markdown: str, meta: Mapping[str, Any], facts: Mapping[str, str], synonyms: Mapping[str, list[str]] | None = None
+) -> str:
     """The page body the help site shows for an article (front matter already removed)."""
     parts = [markdown.rstrip()]
     links = [l for l in meta.get("links") or [] if isinstance(l, dict)]

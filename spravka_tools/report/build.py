@@ -24,8 +24,9 @@ class Report:
     site_url: str
 
 
-def period(since: datetime.date | None, until: datetime.date | None, *, timezone: str,
-           today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+def period(
+    since: datetime.date | None, until: datetime.date | None, *, timezone: str, today: datetime.date | None = None
+) -> tuple[datetime.date, datetime.date]:
     """The report's days, inclusive: by default the last 30 days up to today."""
     today = today or clock.today(timezone)
     last = until or today
@@ -40,16 +41,23 @@ def section_titles() -> dict[str, str]:
     return {str(k): str(v) for k, v in load_yaml(KNOWLEDGE_DIR, "sections.yml").items()}
 
 
-def build_report(store: LogStore, index: Index, *, first: datetime.date, last: datetime.date,
-                 timezone: str, site_url: str = "") -> Report:
+def build_report(
+    store: LogStore, index: Index, *, first: datetime.date, last: datetime.date, timezone: str, site_url: str = ""
+) -> Report:
     """Purge what expired, read the period's records and compute everything the report shows."""
     store.purge(clock.now())
     since = start_of_day_utc(first, timezone)
     until = start_of_day_utc(last + datetime.timedelta(days=1), timezone)
     questions = store.questions(since, until)
     events = store.events(since, until)
-    figures = compute(questions, events, first_day=first, last_day=last, timezone=timezone,
-                      sections={a.id: a.section for a in index.articles.values()},
-                      section_titles=section_titles(),
-                      titles={a.id: a.title for a in index.articles.values()})
+    figures = compute(
+        questions,
+        events,
+        first_day=first,
+        last_day=last,
+        timezone=timezone,
+        sections={a.id: a.section for a in index.articles.values()},
+        section_titles=section_titles(),
+        titles={a.id: a.title for a in index.articles.values()},
+    )
     return Report(figures, group_unanswered(questions, index), site_url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-NIGHT_FROM, NIGHT_UNTIL = 22, 6   # local hours: 22:00–6:00
+NIGHT_FROM, NIGHT_UNTIL = 22, 6  # local hours: 22:00–6:00
 # Non-working public holidays (Labour Code, art. 112) and New Year's Eve, which utilities treat as one.
 HOLIDAYS = {
     (12, 31): "канун Нового года",

@@ -13,8 +13,13 @@ from typing import Any
 from spravka_tools.report.calendar import is_day_off
 from spravka_tools.report.figures import KIND_LABELS, KINDS, Figures
 
-COLOURS = {"answer": "#3f51b5", "clarify": "#f9a825", "action": "#26a69a", "smalltalk": "#9e9e9e",
-           "fallback": "#e53935"}
+COLOURS = {
+    "answer": "#3f51b5",
+    "clarify": "#f9a825",
+    "action": "#26a69a",
+    "smalltalk": "#9e9e9e",
+    "fallback": "#e53935",
+}
 ACCENT, MUTED, HOLIDAY, NIGHT = "#3f51b5", "#9fa8da", "#e53935", "#283593"
 WIDTH = 9.0  # inches; the page scales the SVG to its column
 
@@ -25,8 +30,15 @@ def _pyplot() -> Any:
     matplotlib.use("Agg")  # no display; the SVG backend writes the files
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({"svg.fonttype": "none", "font.size": 10, "axes.spines.top": False,
-                         "axes.spines.right": False, "font.family": "sans-serif"})
+    plt.rcParams.update(
+        {
+            "svg.fonttype": "none",
+            "font.size": 10,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "font.family": "sans-serif",
+        }
+    )
     return plt
 
 
@@ -40,7 +52,7 @@ def _svg(figure: Any, title: str) -> str:
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(figure)
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<svg ", f'<svg role="img" aria-label="{_attr(title)}" ', svg, count=1)
     return svg
 
@@ -98,8 +110,9 @@ def days_chart(figures: Figures) -> str:
     peak = figures.peak_day
     if peak:
         at = days.index(peak[0])
-        axes.annotate(f"пик: {peak[1]}", (at, peak[1]), xytext=(0, 4), textcoords="offset points",
-                      ha="center", fontsize=9)
+        axes.annotate(
+            f"пик: {peak[1]}", (at, peak[1]), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=9
+        )
     _day_axis(axes, days)
     axes.set_ylim(0, max(totals + [1]) * 1.15)
     axes.set_ylabel("вопросов")
@@ -109,14 +122,20 @@ def days_chart(figures: Figures) -> str:
 
 def helpful_chart(figures: Figures) -> str:
     plt = _pyplot()
-    rated = sorted((a for a in figures.articles if a.helpful_rate is not None),
-                   key=lambda a: (a.helpful_yes + a.helpful_no), reverse=True)[:15][::-1]
+    rated = sorted(
+        (a for a in figures.articles if a.helpful_rate is not None),
+        key=lambda a: (a.helpful_yes + a.helpful_no),
+        reverse=True,
+    )[:15][::-1]
     figure, axes = plt.subplots(figsize=(WIDTH, 0.35 * max(len(rated), 1) + 1))
     rates = [100 * (a.helpful_rate or 0.0) for a in rated]
-    bars = axes.barh([a.title for a in rated], rates,
-                     color=[HOLIDAY if r < 50 else ACCENT for r in rates])
-    axes.bar_label(bars, labels=[f"{r:.0f}% ({a.helpful_yes} из {a.helpful_yes + a.helpful_no})"
-                                 for r, a in zip(rates, rated)], padding=3, fontsize=8)
+    bars = axes.barh([a.title for a in rated], rates, color=[HOLIDAY if r < 50 else ACCENT for r in rates])
+    axes.bar_label(
+        bars,
+        labels=[f"{r:.0f}% ({a.helpful_yes} из {a.helpful_yes + a.helpful_no})" for r, a in zip(rates, rated)],
+        padding=3,
+        fontsize=8,
+    )
     axes.set_xlim(0, 115)
     axes.set_xlabel("ответили «да», %")
     return _svg(figure, "«Помог ли ответ?» по статьям")
@@ -127,8 +146,13 @@ def visitors_chart(figures: Figures) -> str:
     figure, axes = plt.subplots(figsize=(WIDTH, 1.6))
     new = figures.visitors - figures.returning
     axes.barh(["посетители"], [new], color=MUTED, label=f"пришли один день: {new}")
-    axes.barh(["посетители"], [figures.returning], left=[new], color=ACCENT,
-              label=f"вернулись в другой день: {figures.returning}")
+    axes.barh(
+        ["посетители"],
+        [figures.returning],
+        left=[new],
+        color=ACCENT,
+        label=f"вернулись в другой день: {figures.returning}",
+    )
     axes.legend(fontsize=8, loc="lower right", frameon=False, bbox_to_anchor=(1.0, 1.0), ncols=2)
     axes.set_xlabel("посетителей")
     return _svg(figure, "Новые и вернувшиеся посетители")

@@ -12,12 +12,21 @@ from spravka.questions.records import EventRecord, QuestionRecord
 from spravka_tools.report.calendar import holidays_between, is_night
 
 KINDS = ("answer", "clarify", "action", "smalltalk", "fallback")
-KIND_LABELS = {"answer": "ответ статьёй", "clarify": "уточнение", "action": "действие",
-               "smalltalk": "приветствия и благодарности", "fallback": "«не знаю»"}
+KIND_LABELS = {
+    "answer": "ответ статьёй",
+    "clarify": "уточнение",
+    "action": "действие",
+    "smalltalk": "приветствия и благодарности",
+    "fallback": "«не знаю»",
+}
 # Topics beyond the sections of the help site.
-SPECIAL_TOPICS = {"@personal": "Личные данные по счёту (личный кабинет)", "@operator": "Просьба соединить со специалистом",
-                  "@smalltalk": "Приветствия и благодарности", "@unanswered": "Без ответа («не знаю»)",
-                  "@other": "Другое"}
+SPECIAL_TOPICS = {
+    "@personal": "Личные данные по счёту (личный кабинет)",
+    "@operator": "Просьба соединить со специалистом",
+    "@smalltalk": "Приветствия и благодарности",
+    "@unanswered": "Без ответа («не знаю»)",
+    "@other": "Другое",
+}
 ACTION_TOPICS = {"submit-readings": "readings", "personal": "@personal", "operator": "@operator"}
 
 
@@ -30,8 +39,8 @@ def _helpful_rate(yes: int, no: int) -> float | None:
 class ArticleFigures:
     id: str
     title: str
-    answers: int          # times given as the answer
-    clicks: int           # link clicks from its answers
+    answers: int  # times given as the answer
+    clicks: int  # link clicks from its answers
     helpful_yes: int
     helpful_no: int
 
@@ -47,19 +56,19 @@ class Figures:
     timezone: str
     total: int
     kinds: Mapping[str, int]
-    topics: list[tuple[str, str, int]]                    # (topic key, label, questions), most first
-    by_day: Mapping[datetime.date, Mapping[str, int]]     # every day of the period -> kind -> questions
-    by_hour: list[int]                                    # 24 counts, local time
-    night: int                                            # questions between 22:00 and 6:00
+    topics: list[tuple[str, str, int]]  # (topic key, label, questions), most first
+    by_day: Mapping[datetime.date, Mapping[str, int]]  # every day of the period -> kind -> questions
+    by_hour: list[int]  # 24 counts, local time
+    night: int  # questions between 22:00 and 6:00
     holidays: Mapping[datetime.date, str]
-    answers: int                                          # questions answered with an article
-    answers_clicked: int                                  # of them, how many got a link click
+    answers: int  # questions answered with an article
+    answers_clicked: int  # of them, how many got a link click
     clicks: int
     helpful_yes: int
     helpful_no: int
-    articles: list[ArticleFigures]                        # every article answered, clicked or rated
+    articles: list[ArticleFigures]  # every article answered, clicked or rated
     visitors: int
-    returning: int                                        # visitors active on two or more days
+    returning: int  # visitors active on two or more days
 
     def share(self, count: int) -> float:
         return count / self.total if self.total else 0.0
@@ -107,10 +116,17 @@ def topic_of(question: QuestionRecord, sections: Mapping[str, str]) -> str:
     return "@other"
 
 
-def compute(questions: Sequence[QuestionRecord], events: Sequence[EventRecord], *,
-            first_day: datetime.date, last_day: datetime.date, timezone: str,
-            sections: Mapping[str, str], section_titles: Mapping[str, str],
-            titles: Mapping[str, str]) -> Figures:
+def compute(
+    questions: Sequence[QuestionRecord],
+    events: Sequence[EventRecord],
+    *,
+    first_day: datetime.date,
+    last_day: datetime.date,
+    timezone: str,
+    sections: Mapping[str, str],
+    section_titles: Mapping[str, str],
+    titles: Mapping[str, str],
+) -> Figures:
     """Every figure of the report for the days first_day..last_day (local dates, inclusive).
 
     sections: article id -> section id; section_titles: section id -> its Russian name;
@@ -152,17 +168,31 @@ def compute(questions: Sequence[QuestionRecord], events: Sequence[EventRecord], 
             helpful[bool(event.value)] += 1
             per_article[event.article]["yes" if event.value else "no"] += 1
     labels = {**SPECIAL_TOPICS, **section_titles}
-    articles = [ArticleFigures(id, titles.get(id, id), c["answers"], c["clicks"], c["yes"], c["no"])
-                for id, c in per_article.items()]
+    articles = [
+        ArticleFigures(id, titles.get(id, id), c["answers"], c["clicks"], c["yes"], c["no"])
+        for id, c in per_article.items()
+    ]
     articles.sort(key=lambda a: (-a.answers, -a.clicks, a.id))
     return Figures(
-        first_day=first_day, last_day=last_day, timezone=timezone, total=len(questions),
+        first_day=first_day,
+        last_day=last_day,
+        timezone=timezone,
+        total=len(questions),
         kinds={kind: kinds.get(kind, 0) for kind in (*KINDS, *sorted(set(kinds) - set(KINDS)))},
-        topics=[(key, labels.get(key, key), count) for key, count in
-                sorted(topics.items(), key=lambda item: (-item[1], item[0]))],
+        topics=[
+            (key, labels.get(key, key), count)
+            for key, count in sorted(topics.items(), key=lambda item: (-item[1], item[0]))
+        ],
         by_day={day: dict(counts) for day, counts in sorted(by_day.items())},
-        by_hour=by_hour, night=night, holidays=holidays_between(first_day, last_day),
-        answers=len(answered), answers_clicked=len(clicked), clicks=clicks,
-        helpful_yes=helpful[True], helpful_no=helpful[False], articles=articles,
-        visitors=len(active_days), returning=sum(1 for days in active_days.values() if len(days) >= 2),
+        by_hour=by_hour,
+        night=night,
+        holidays=holidays_between(first_day, last_day),
+        answers=len(answered),
+        answers_clicked=len(clicked),
+        clicks=clicks,
+        helpful_yes=helpful[True],
+        helpful_no=helpful[False],
+        articles=articles,
+        visitors=len(active_days),
+        returning=sum(1 for days in active_days.values() if len(days) >= 2),
     )

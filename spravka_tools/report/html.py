@@ -64,15 +64,20 @@ def render_html(report: Report, *, generated: datetime.datetime | None = None) -
 
 def _topics_table(report: Report) -> str:
     f = report.figures
-    rows = "".join(f"<tr><td>{escape(label)}</td><td class=n>{count}</td><td class=n>{percent(f.share(count))}</td></tr>"
-                   for _, label, count in f.topics)
+    rows = "".join(
+        f"<tr><td>{escape(label)}</td><td class=n>{count}</td><td class=n>{percent(f.share(count))}</td></tr>"
+        for _, label, count in f.topics
+    )
     return f"<h2>Темы</h2><table><tr><th>тема</th><th>вопросов</th><th>доля</th></tr>{rows}</table>"
 
 
 def _kinds_table(report: Report) -> str:
     f = report.figures
-    rows = "".join(f"<tr><td>{escape(KIND_LABELS.get(kind, kind))}</td><td class=n>{count}</td>"
-                   f"<td class=n>{percent(f.share(count))}</td></tr>" for kind, count in f.kinds.items())
+    rows = "".join(
+        f"<tr><td>{escape(KIND_LABELS.get(kind, kind))}</td><td class=n>{count}</td>"
+        f"<td class=n>{percent(f.share(count))}</td></tr>"
+        for kind, count in f.kinds.items()
+    )
     return f"<h2>Виды ответов</h2><table><tr><th>вид</th><th>вопросов</th><th>доля</th></tr>{rows}</table>"
 
 
@@ -80,26 +85,36 @@ def _helpful_table(report: Report) -> str:
     rows = "".join(
         f"<tr><td>{escape(a.title)} <span class=muted>({escape(a.id)})</span></td><td class=n>{a.answers}</td>"
         f"<td class=n>{a.clicks}</td><td class=n>{a.helpful_yes}</td><td class=n>{a.helpful_no}</td>"
-        f"<td class=n>{percent(a.helpful_rate)}</td></tr>" for a in report.figures.articles)
-    return ("<h2>Статьи: ответы, переходы, «помог ли ответ?»</h2><table><tr><th>статья</th><th>ответов</th>"
-            f"<th>кликов</th><th>да</th><th>нет</th><th>доля «да»</th></tr>{rows}</table>")
+        f"<td class=n>{percent(a.helpful_rate)}</td></tr>"
+        for a in report.figures.articles
+    )
+    return (
+        "<h2>Статьи: ответы, переходы, «помог ли ответ?»</h2><table><tr><th>статья</th><th>ответов</th>"
+        f"<th>кликов</th><th>да</th><th>нет</th><th>доля «да»</th></tr>{rows}</table>"
+    )
 
 
 def _groups_table(report: Report) -> str:
     rows = []
-    for number, group in enumerate(report.groups[:MAX_GROUPS * 2], 1):
+    for number, group in enumerate(report.groups[: MAX_GROUPS * 2], 1):
         examples = "".join(f"<li>{escape(text)}</li>" for text in group.examples)
         if group.nearest:
             article_id, title, url, score = group.nearest
-            link = f'<a href="{escape(report.site_url + url)}">{escape(title)}</a>' if report.site_url else escape(title)
+            link = (
+                f'<a href="{escape(report.site_url + url)}">{escape(title)}</a>' if report.site_url else escape(title)
+            )
             nearest = f"{link} <span class=muted>({escape(article_id)}, совпадение {score:g})</span>"
         else:
             nearest = "—"
         kinds = ", ".join(f"{KIND_LABELS.get(k, k)}: {n}" for k, n in group.kinds.most_common())
-        rows.append(f"<tr><td class=n>{number}</td><td class=n>{group.count}</td><td><ol class=ex>{examples}</ol>"
-                    f"<span class=muted>{escape(kinds)}</span></td><td>{nearest}</td></tr>")
-    return ("<h2>Вопросы без ответа, по группам</h2>"
-            "<p>Самые частые — сверху. Если ближайшая статья отвечает на вопрос, добавьте формулировку в её "
-            "<code>questions</code>; если нет — напишите новую статью (см. руководство редактора).</p>"
-            "<table><tr><th>№</th><th>сколько</th><th>как спрашивали</th><th>ближайшая статья</th></tr>"
-            f"{''.join(rows)}</table>")
+        rows.append(
+            f"<tr><td class=n>{number}</td><td class=n>{group.count}</td><td><ol class=ex>{examples}</ol>"
+            f"<span class=muted>{escape(kinds)}</span></td><td>{nearest}</td></tr>"
+        )
+    return (
+        "<h2>Вопросы без ответа, по группам</h2>"
+        "<p>Самые частые — сверху. Если ближайшая статья отвечает на вопрос, добавьте формулировку в её "
+        "<code>questions</code>; если нет — напишите новую статью (см. руководство редактора).</p>"
+        "<table><tr><th>№</th><th>сколько</th><th>как спрашивали</th><th>ближайшая статья</th></tr>"
+        f"{''.join(rows)}</table>"
+    )

@@ -26,24 +26,33 @@ def render_text(report: Report, *, max_groups: int = MAX_GROUPS) -> str:
         lines.append(f"В праздничные дни: {holiday_total}")
     lines.append(f"«Не знаю» (fallback): {f.kinds.get('fallback', 0)} ({percent(f.fallback_rate)})")
     lines.append(f"Без ответа (fallback + уточнение): {f.unanswered} ({percent(f.share(f.unanswered))})")
-    lines.append(f"Переходы по ссылкам: {f.answers_clicked} из {plural(f.answers, OF_ANSWERS)} ({percent(f.click_through)}), "
-                 f"всего кликов {f.clicks}")
+    lines.append(
+        f"Переходы по ссылкам: {f.answers_clicked} из {plural(f.answers, OF_ANSWERS)} ({percent(f.click_through)}), "
+        f"всего кликов {f.clicks}"
+    )
     lines.append(f"«Помог ли ответ?»: да {f.helpful_yes}, нет {f.helpful_no} ({percent(f.helpful_rate)} «да»)")
     lines.append(f"Посетителей: {f.visitors}, вернувшихся: {f.returning} ({percent(f.returning_share)})")
     lines += ["", "Виды ответов:"]
-    lines += [f"  {KIND_LABELS.get(kind, kind):<30} {count:>6} {percent(f.share(count)):>7}"
-              for kind, count in f.kinds.items()]
+    lines += [
+        f"  {KIND_LABELS.get(kind, kind):<30} {count:>6} {percent(f.share(count)):>7}"
+        for kind, count in f.kinds.items()
+    ]
     lines += ["", "Темы:"]
     lines += [f"  {label:<45} {count:>6} {percent(f.share(count)):>7}" for _, label, count in f.topics]
     rated = [a for a in f.articles if a.helpful_rate is not None]
     if rated:
         lines += ["", "«Помог ли ответ?»: статьи с самой малой долей «да» (да / нет):"]
-        lines += [f"  {a.title:<45} {a.helpful_yes:>4} / {a.helpful_no:<4} {percent(a.helpful_rate):>7}"
-                  for a in sorted(rated, key=lambda a: (a.helpful_rate or 0, -a.helpful_no))[:max_groups]]
+        lines += [
+            f"  {a.title:<45} {a.helpful_yes:>4} / {a.helpful_no:<4} {percent(a.helpful_rate):>7}"
+            for a in sorted(rated, key=lambda a: (a.helpful_rate or 0, -a.helpful_no))[:max_groups]
+        ]
     lines += ["", f"Вопросы без ответа, по группам (всего групп {len(report.groups)}):"]
     for number, group in enumerate(report.groups[:max_groups], 1):
-        nearest = f"ближайшая статья: {group.nearest[1]} ({group.nearest[0]}, {group.nearest[3]:g})" \
-            if group.nearest else "ближайшей статьи нет"
+        nearest = (
+            f"ближайшая статья: {group.nearest[1]} ({group.nearest[0]}, {group.nearest[3]:g})"
+            if group.nearest
+            else "ближайшей статьи нет"
+        )
         lines.append(f"{number:>3}. ×{group.count}  «{group.examples[0]}»  — {nearest}")
         for example in group.examples[1:]:
             lines.append(f"       «{example}»")

@@ -37,7 +37,7 @@ class Group:
     count: int = 0
     kinds: Counter[str] = dataclasses.field(default_factory=Counter)
     texts: Counter[str] = dataclasses.field(default_factory=Counter)
-    nearest: tuple[str, str, str, float] | None = None   # (article id, title, url, score)
+    nearest: tuple[str, str, str, float] | None = None  # (article id, title, url, score)
 
     @property
     def examples(self) -> list[str]:

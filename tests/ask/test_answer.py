@@ -13,14 +13,17 @@ def index():
     return get_index()
 
 
-@pytest.mark.parametrize(("question", "article"), [
-    ("как зарегистрироваться в личном кабинете", "lk-registration"),
-    ("ГДЕ НАЙТИ НОМЕР ЛИЦЕВОГО СЧЁТА", "account-number-where"),
-    ("подскажите пожалуйста как подключить автоплатеж", "payment-autopay"),
-    ("rfr gjlrk.xbnm fdnjgkfn`;", "payment-autopay"),           # "как подключить автоплатёж", wrong layout
-    ("kak podklyuchit avtoplatezh", "payment-autopay"),           # translit
-    ("потерялась квитанцыя, где взять копию", "bill-not-received"),  # typo
-])
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        ("как зарегистрироваться в личном кабинете", "lk-registration"),
+        ("ГДЕ НАЙТИ НОМЕР ЛИЦЕВОГО СЧЁТА", "account-number-where"),
+        ("подскажите пожалуйста как подключить автоплатеж", "payment-autopay"),
+        ("rfr gjlrk.xbnm fdnjgkfn`;", "payment-autopay"),  # "как подключить автоплатёж", wrong layout
+        ("kak podklyuchit avtoplatezh", "payment-autopay"),  # translit
+        ("потерялась квитанцыя, где взять копию", "bill-not-received"),  # typo
+    ],
+)
 def test_answers_with_the_article(index, question, article) -> None:
     reply = answer(question, index)
     assert reply.kind == "answer", reply
@@ -28,14 +31,17 @@ def test_answers_with_the_article(index, question, article) -> None:
     assert reply.text and "{{" not in reply.text
 
 
-@pytest.mark.parametrize(("question", "action"), [
-    ("хочу сдать показания прямо сейчас", "submit-readings"),
-    ("показания т1 15320 т2 7110", "submit-readings"),
-    ("переключите на оператора", "operator"),
-    ("сколько я должен на сегодня", "personal"),
-    ("проверьте долг по счету 000000000001", "personal"),
-    ("почему мне насчитали 4200 в марте", "personal"),
-])
+@pytest.mark.parametrize(
+    ("question", "action"),
+    [
+        ("хочу сдать показания прямо сейчас", "submit-readings"),
+        ("показания т1 15320 т2 7110", "submit-readings"),
+        ("переключите на оператора", "operator"),
+        ("сколько я должен на сегодня", "personal"),
+        ("проверьте долг по счету 000000000001", "personal"),
+        ("почему мне насчитали 4200 в марте", "personal"),
+    ],
+)
 def test_actions(index, question, action) -> None:
     reply = answer(question, index)
     assert (reply.kind, reply.action) == ("action", action)
@@ -49,15 +55,18 @@ def test_smalltalk(index, question) -> None:
     assert reply.article is None and reply.text
 
 
-@pytest.mark.parametrize("question", [
-    "фывапролд ячсмить",
-    "asdkjh qwpoeiru",
-    "сколько стоит билет на самолёт до сочи",
-    "как оплатить штраф гибдд",
-    "утечка газа что делать",
-    "не работает интернет второй день",
-    "медицинские показания к операции",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "фывапролд ячсмить",
+        "asdkjh qwpoeiru",
+        "сколько стоит билет на самолёт до сочи",
+        "как оплатить штраф гибдд",
+        "утечка газа что делать",
+        "не работает интернет второй день",
+        "медицинские показания к операции",
+    ],
+)
 def test_out_of_scope_gets_no_article(index, question) -> None:
     reply = answer(question, index)
     assert reply.kind == "fallback", reply
@@ -74,8 +83,10 @@ def test_clarify_offers_two_or_three_candidates(index) -> None:
 
 
 def test_story_around_the_question(index) -> None:
-    question = ("добрый вечер. мы с мужем в сентябре купили квартиру у пожилой пары, квитанции всё ещё "
-                "приходят на их фамилию. подскажите, как переоформить лицевой счёт на нового собственника")
+    question = (
+        "добрый вечер. мы с мужем в сентябре купили квартиру у пожилой пары, квитанции всё ещё "
+        "приходят на их фамилию. подскажите, как переоформить лицевой счёт на нового собственника"
+    )
     reply = answer(question, index)
     assert reply.kind == "answer" and reply.article.id == "account-owner-change"
 

@@ -49,15 +49,18 @@ def test_answer_text_carries_facts_from_the_facts_file(client) -> None:
     assert "8 800 000-00-00" in body["text"]
 
 
-@pytest.mark.parametrize(("payload", "code"), [
-    ({}, "question_missing"),
-    ({"q": ""}, "question_empty"),
-    ({"q": "   "}, "question_empty"),
-    ({"q": 42}, "question_not_text"),
-    ({"q": ["как", "оплатить"]}, "question_not_text"),
-    ({"q": "а" * 1001}, "question_too_long"),
-    ({"q": "привет", "session": 5}, "session_invalid"),
-])
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        ({}, "question_missing"),
+        ({"q": ""}, "question_empty"),
+        ({"q": "   "}, "question_empty"),
+        ({"q": 42}, "question_not_text"),
+        ({"q": ["как", "оплатить"]}, "question_not_text"),
+        ({"q": "а" * 1001}, "question_too_long"),
+        ({"q": "привет", "session": 5}, "session_invalid"),
+    ],
+)
 def test_bad_questions_get_a_clear_400(client, payload, code) -> None:
     assert_error(client.post("/", json=payload), 400, code)
 
@@ -73,13 +76,17 @@ def test_not_json_is_a_400(client) -> None:
 
 
 def test_other_media_types_are_refused(client) -> None:
-    assert_error(client.post("/", data="q=привет", content_type="application/x-www-form-urlencoded"),
-                 415, "unsupported_media_type")
+    assert_error(
+        client.post("/", data="q=привет", content_type="application/x-www-form-urlencoded"),
+        415,
+        "unsupported_media_type",
+    )
 
 
 def test_oversized_body_is_a_413(client) -> None:
-    assert_error(client.post("/", data='{"q": "' + "а" * 20000 + '"}', content_type="application/json"),
-                 413, "payload_too_large")
+    assert_error(
+        client.post("/", data='{"q": "' + "а" * 20000 + '"}', content_type="application/json"), 413, "payload_too_large"
+    )
 
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
@@ -100,8 +107,9 @@ def test_cors_for_allowed_origins_only(client, monkeypatch) -> None:
 
     monkeypatch.setenv("ALLOWED_ORIGINS", "https://example.ru, https://help.example.ru")
     get_settings.cache_clear()
-    allowed = client.options("/", headers={"Origin": "https://help.example.ru",
-                                           "Access-Control-Request-Method": "POST"})
+    allowed = client.options(
+        "/", headers={"Origin": "https://help.example.ru", "Access-Control-Request-Method": "POST"}
+    )
     assert allowed.status_code == 204
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://help.example.ru"
     assert "POST" in allowed.headers["Access-Control-Allow-Methods"]

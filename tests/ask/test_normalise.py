@@ -17,32 +17,38 @@ def stems_of(text: str, lexicon) -> set[str]:
     return set(analyse(text, lexicon).stems)
 
 
-@pytest.mark.parametrize(("typed", "meant"), [
-    ("ЗАБЫЛ Пароль", "забыл пароль"),
-    ("счётчик", "счетчик"),
-    ("pf,sk gfhjkm", "забыл пароль"),                 # ЙЦУКЕН typed on QWERTY
-    ("rdbnfywbz", "квитанция"),
-    ("kvitanciya", "квитанция"),                       # translit
-    ("gde nomer litsevogo scheta", "где номер лицевого счета"),
-    ("квитнция", "квитанция"),                         # a letter missing
-    ("кватанцию", "квитанцию"),                        # a wrong letter
-    ("пакозания", "показания"),                        # two swapped vowels
-    ("квитанцию", "квитанции"),                        # word forms meet in one stem
-])
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("ЗАБЫЛ Пароль", "забыл пароль"),
+        ("счётчик", "счетчик"),
+        ("pf,sk gfhjkm", "забыл пароль"),  # ЙЦУКЕН typed on QWERTY
+        ("rdbnfywbz", "квитанция"),
+        ("kvitanciya", "квитанция"),  # translit
+        ("gde nomer litsevogo scheta", "где номер лицевого счета"),
+        ("квитнция", "квитанция"),  # a letter missing
+        ("кватанцию", "квитанцию"),  # a wrong letter
+        ("пакозания", "показания"),  # two swapped vowels
+        ("квитанцию", "квитанции"),  # word forms meet in one stem
+    ],
+)
 def test_same_stems(typed: str, meant: str, lexicon) -> None:
     assert stems_of(typed, lexicon) == stems_of(meant, lexicon)
 
 
-@pytest.mark.parametrize(("variant", "canonical"), [
-    ("лк", "личный кабинет"),
-    ("лс", "лицевой счет"),
-    ("квиток", "квитанция"),
-    ("платежка", "квитанция"),
-    ("жировка", "квитанция"),
-    ("свет", "электроэнергия"),
-    ("ипу", "прибор учета"),
-    ("одн", "общедомовые нужды"),
-])
+@pytest.mark.parametrize(
+    ("variant", "canonical"),
+    [
+        ("лк", "личный кабинет"),
+        ("лс", "лицевой счет"),
+        ("квиток", "квитанция"),
+        ("платежка", "квитанция"),
+        ("жировка", "квитанция"),
+        ("свет", "электроэнергия"),
+        ("ипу", "прибор учета"),
+        ("одн", "общедомовые нужды"),
+    ],
+)
 def test_synonyms_and_abbreviations(variant: str, canonical: str, lexicon) -> None:
     assert stems_of(variant, lexicon) == stems_of(canonical, lexicon)
 

@@ -21,8 +21,7 @@ from tests.month import FIRST_DAY, LAST_DAY, REPEATED, TIMEZONE, Sent, generate
 SITE = "https://help.example.ru"
 # When the report is read: the day after the replayed month. The question log keeps records
 # LOG_RETENTION_DAYS and purges by the clock, so the test fixes it rather than read today's date.
-REPORT_DAY = datetime.datetime.combine(LAST_DAY + datetime.timedelta(days=1), datetime.time(12),
-                                       ZoneInfo(TIMEZONE))
+REPORT_DAY = datetime.datetime.combine(LAST_DAY + datetime.timedelta(days=1), datetime.time(12), ZoneInfo(TIMEZONE))
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -61,8 +60,9 @@ def article_questions() -> list[tuple[str, str]]:
     return [(a.id, q) for a in load_articles(KNOWLEDGE_DIR) for q in a.questions]
 
 
-def replay(per_day: int, seed: int = 6) -> tuple[list[tuple[Sent, dict[str, Any]]],
-                                                  list[tuple[datetime.datetime, str, dict[str, Any]]]]:
+def replay(
+    per_day: int, seed: int = 6
+) -> tuple[list[tuple[Sent, dict[str, Any]]], list[tuple[datetime.datetime, str, dict[str, Any]]]]:
     """Send the generated month through `ask` and `events` (functions-framework apps of main.py)."""
     import functions_framework
 
@@ -89,8 +89,9 @@ def replay(per_day: int, seed: int = 6) -> tuple[list[tuple[Sent, dict[str, Any]
             send(session.start.astimezone(datetime.timezone.utc), session.visitor, [{"type": "visit"}])
             for question in session.questions:
                 clock.at = question.at
-                response = ask.post("/", json={"q": question.q, "session": question.session,
-                                               "visitor": question.visitor})
+                response = ask.post(
+                    "/", json={"q": question.q, "session": question.session, "visitor": question.visitor}
+                )
                 assert response.status_code == 200, response.get_json()
                 reply = response.get_json()
                 assert reply["question_id"]
@@ -99,15 +100,33 @@ def replay(per_day: int, seed: int = 6) -> tuple[list[tuple[Sent, dict[str, Any]
                 if reply["kind"] == "answer":
                     article = reply["article"]
                     if rng.random() < 0.45:
-                        batch.append({"type": "click", "article": article["id"], "url": SITE + article["url"],
-                                      "question_id": reply["question_id"]})
+                        batch.append(
+                            {
+                                "type": "click",
+                                "article": article["id"],
+                                "url": SITE + article["url"],
+                                "question_id": reply["question_id"],
+                            }
+                        )
                     if reply["suggestions"] and rng.random() < 0.1:
                         other = reply["suggestions"][0]
-                        batch.append({"type": "click", "article": other["id"], "url": SITE + other["url"],
-                                      "question_id": reply["question_id"]})
+                        batch.append(
+                            {
+                                "type": "click",
+                                "article": other["id"],
+                                "url": SITE + other["url"],
+                                "question_id": reply["question_id"],
+                            }
+                        )
                     if rng.random() < 0.3:
-                        batch.append({"type": "helpful", "article": article["id"], "value": rng.random() < 0.75,
-                                      "question_id": reply["question_id"]})
+                        batch.append(
+                            {
+                                "type": "helpful",
+                                "article": article["id"],
+                                "value": rng.random() < 0.75,
+                                "question_id": reply["question_id"],
+                            }
+                        )
                 if batch:
                     send(question.at + datetime.timedelta(seconds=30), question.visitor, batch)
         assert log_writers.flush_all(30)
@@ -128,7 +147,7 @@ def month(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     if request.param == "firestore":
         request.getfixturevalue("firestore_emulator").wipe(PROJECT)
         url = "firestore"
-        per_day = 25   # a lighter month: the emulator is slower than a file
+        per_day = 25  # a lighter month: the emulator is slower than a file
     else:
         db_path = tmp_path_factory.mktemp("month") / "spravka.sqlite3"
         url = f"sqlite:///{db_path}"
@@ -166,8 +185,11 @@ def stored_texts(month: Month) -> list[str]:
 
     client = firestore.Client(project=PROJECT)
     try:
-        return [json.dumps(s.to_dict(), ensure_ascii=False, default=str)
-                for name in ("questions", "events") for s in client.collection(name).stream()]
+        return [
+            json.dumps(s.to_dict(), ensure_ascii=False, default=str)
+            for name in ("questions", "events")
+            for s in client.collection(name).stream()
+        ]
     finally:
         client.close()
 
@@ -191,8 +213,11 @@ def test_month_report_figures_match_what_was_sent(month: Month) -> None:
     assert f.by_hour == [by_hour[h] for h in range(24)]
     night = sum(1 for sent, _ in answered if not 6 <= sent.at.astimezone(zone).hour < 22)
     assert f.night == night > 0
-    new_year_night = sum(1 for sent, _ in answered
-                         if datetime.datetime(2026, 1, 1, tzinfo=zone) <= sent.at < datetime.datetime(2026, 1, 1, 4, tzinfo=zone))
+    new_year_night = sum(
+        1
+        for sent, _ in answered
+        if datetime.datetime(2026, 1, 1, tzinfo=zone) <= sent.at < datetime.datetime(2026, 1, 1, 4, tzinfo=zone)
+    )
     assert new_year_night >= 10 and f.by_day[datetime.date(2026, 1, 1)]
     assert datetime.date(2026, 1, 1) in f.holidays and datetime.date(2025, 12, 31) in f.holidays
 
@@ -200,9 +225,13 @@ def test_month_report_figures_match_what_was_sent(month: Month) -> None:
     from spravka.ask.index import get_index
 
     sections = {a.id: a.section for a in get_index().articles.values()}
-    readings_answers = sum(1 for _, r in answered if r["kind"] == "answer" and sections[r["article"]["id"]] == "readings")
+    readings_answers = sum(
+        1 for _, r in answered if r["kind"] == "answer" and sections[r["article"]["id"]] == "readings"
+    )
     readings_actions = sum(1 for _, r in answered if r["action"] == "submit-readings")
-    readings_clarify = sum(1 for _, r in answered if r["kind"] == "clarify" and sections[r["suggestions"][0]["id"]] == "readings")
+    readings_clarify = sum(
+        1 for _, r in answered if r["kind"] == "clarify" and sections[r["suggestions"][0]["id"]] == "readings"
+    )
     topics = {key: count for key, _, count in f.topics}
     assert topics["readings"] == readings_answers + readings_actions + readings_clarify
     assert topics["@unanswered"] == kinds["fallback"]
@@ -236,11 +265,14 @@ def test_month_report_figures_match_what_was_sent(month: Month) -> None:
     # each with its count as sent and a nearest article.
     unanswered = Counter(sent.theme for sent, r in answered if sent.theme and r["kind"] in ("fallback", "clarify"))
     assert len(unanswered) == len(REPEATED)
-    top = report.groups[:len(REPEATED)]
+    top = report.groups[: len(REPEATED)]
     assert [g.count for g in top] == sorted(unanswered.values(), reverse=True)
     for group in top:
-        themes = {sent.theme for sent, r in answered if sent.q in group.texts or any(
-            text.endswith(sent.q) for text in group.texts)}
+        themes = {
+            sent.theme
+            for sent, r in answered
+            if sent.q in group.texts or any(text.endswith(sent.q) for text in group.texts)
+        }
         theme = next(t for t in REPEATED if any(example.endswith(tuple(REPEATED[t])) for example in group.examples))
         assert group.count == unanswered[theme], (theme, group.examples)
         assert theme in themes
@@ -266,7 +298,8 @@ def test_no_stored_question_holds_the_personal_data_sent(month: Month) -> None:
 
 
 def test_report_command_prints_the_figures_and_writes_the_page(
-        month: Month, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    month: Month, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from spravka.config import get_settings
     from spravka_tools.cli import main
 
@@ -281,8 +314,7 @@ def test_report_command_prints_the_figures_and_writes_the_page(
     assert "Пиковый день:" in out and "Вопросы без ответа, по группам" in out
     assert f"×{report.groups[0].count}" in out
     html = tmp_path / "report.html"
-    assert main(["report", "--html", str(html), "--since", FIRST_DAY.isoformat(),
-                 "--until", LAST_DAY.isoformat()]) == 0
+    assert main(["report", "--html", str(html), "--since", FIRST_DAY.isoformat(), "--until", LAST_DAY.isoformat()]) == 0
     page = html.read_text(encoding="utf-8")
     assert page.count("<svg") == 6 and "<script" not in page
     assert main(["report", "--since", "2026-02-01", "--until", "2026-01-01"]) == 2

@@ -42,16 +42,37 @@ def log_store(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
 def question(n: int, at: datetime.datetime) -> Any:
     from spravka.questions.records import QuestionRecord, new_id
 
-    return QuestionRecord(new_id(), at, f"вопрос {n}", "answer", "payment-methods", None, 70.0 + n,
-                          ("payment-due-date",), "s1", "visitor-1")
+    return QuestionRecord(
+        new_id(),
+        at,
+        f"вопрос {n}",
+        "answer",
+        "payment-methods",
+        None,
+        70.0 + n,
+        ("payment-due-date",),
+        "s1",
+        "visitor-1",
+    )
 
 
 def test_store_keeps_records_by_time_with_random_ids_and_an_expiry(log_store: Any) -> None:
     from spravka.questions.records import EventRecord, new_id
 
     questions = [question(n, T0 + datetime.timedelta(minutes=n)) for n in range(30)]
-    events = [EventRecord(new_id(), T0 + datetime.timedelta(minutes=n), "visitor-1", "helpful", "payment-methods",
-                          None, n % 2 == 0, questions[n].id) for n in range(5)]
+    events = [
+        EventRecord(
+            new_id(),
+            T0 + datetime.timedelta(minutes=n),
+            "visitor-1",
+            "helpful",
+            "payment-methods",
+            None,
+            n % 2 == 0,
+            questions[n].id,
+        )
+        for n in range(5)
+    ]
     log_store.write([*questions[::-1], *events], retention_days=400)
 
     read = log_store.questions()
@@ -85,13 +106,19 @@ def test_a_log_file_of_the_first_layout_is_moved_to_time_order_with_every_row(tm
     records = [question(n, T0 + datetime.timedelta(minutes=n)) for n in range(5)]
     with sqlite3.connect(path) as db:
         for table in ("questions", "events"):
-            db.execute(f"CREATE TABLE {table} (id TEXT PRIMARY KEY, at TEXT NOT NULL, expire_at TEXT NOT NULL, "
-                       "doc TEXT NOT NULL)")
+            db.execute(
+                f"CREATE TABLE {table} (id TEXT PRIMARY KEY, at TEXT NOT NULL, expire_at TEXT NOT NULL, "
+                "doc TEXT NOT NULL)"
+            )
             db.execute(f"CREATE INDEX {table}_at ON {table} (at)")
             db.execute(f"CREATE INDEX {table}_expire_at ON {table} (expire_at)")
-        db.executemany("INSERT INTO questions VALUES (?, ?, ?, ?)",
-                       [(r.id, _stamp(r.at), _stamp(r.at + datetime.timedelta(days=400)), json.dumps(r.to_doc()))
-                        for r in records[::-1]])
+        db.executemany(
+            "INSERT INTO questions VALUES (?, ?, ?, ?)",
+            [
+                (r.id, _stamp(r.at), _stamp(r.at + datetime.timedelta(days=400)), json.dumps(r.to_doc()))
+                for r in records[::-1]
+            ],
+        )
     db.close()
     store = SqliteLogStore(path)
     assert store.questions() == records
@@ -119,7 +146,7 @@ def test_expired_records_go(log_store: Any, request: pytest.FixtureRequest) -> N
         assert doc["expire_at"] == old.at + datetime.timedelta(days=10)
         assert log_store.purge(T0) == 0
         return
-    assert [q.id for q in log_store.questions()] == [recent.id]   # the write purged what had expired
+    assert [q.id for q in log_store.questions()] == [recent.id]  # the write purged what had expired
     assert log_store.purge(recent.at + datetime.timedelta(days=11)) == 1
     assert log_store.questions() == []
 
@@ -139,15 +166,25 @@ def logged(tmp_path: Path) -> list[dict[str, Any]]:
 
 
 def test_ask_logs_the_redacted_question_with_its_outcome(ask_client: Any, tmp_path: Path) -> None:
-    response = ask_client.post("/", json={"q": "как оплатить электроэнергию, мой телефон +7 916 123-45-67",
-                                          "session": "abc-123", "visitor": "visitor_0001"})
+    response = ask_client.post(
+        "/",
+        json={
+            "q": "как оплатить электроэнергию, мой телефон +7 916 123-45-67",
+            "session": "abc-123",
+            "visitor": "visitor_0001",
+        },
+    )
     reply = response.get_json()
     assert response.status_code == 200 and reply["question_id"]
     [record] = logged(tmp_path)
     assert record["id"] == reply["question_id"]
     assert record["q"] == "как оплатить электроэнергию, мой телефон [телефон]"
     assert (record["kind"], record["score"], record["session"], record["visitor"]) == (
-        reply["kind"], reply["score"], "abc-123", "visitor_0001")
+        reply["kind"],
+        reply["score"],
+        "abc-123",
+        "visitor_0001",
+    )
     assert record["article"] == (reply["article"] or {}).get("id")
 
     get = ask_client.get("/?q=" + "спасибо")
@@ -159,13 +196,15 @@ def test_a_lone_surrogate_in_a_question_is_logged_and_drops_nothing(ask_client: 
     """JSON may carry "\\ud800", which is no UTF-8: it once failed the whole batch it was written in."""
     for q in ["как оплатить электроэнергию \ud800", "как передать показания"]:
         assert ask_client.post("/", json={"q": q}).status_code == 200
-    assert sorted(record["q"] for record in logged(tmp_path)) == ["как оплатить электроэнергию ?",
-                                                                   "как передать показания"]
+    assert sorted(record["q"] for record in logged(tmp_path)) == [
+        "как оплатить электроэнергию ?",
+        "как передать показания",
+    ]
 
 
-def test_a_question_redaction_fails_on_is_dropped_alone(ask_client: Any, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch,
-                                                        caplog: pytest.LogCaptureFixture) -> None:
+def test_a_question_redaction_fails_on_is_dropped_alone(
+    ask_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     """The writer redacts (off the request path): a bug there loses that question, not its batch or the answer."""
     from spravka.questions import writer as log_writers
 
@@ -177,8 +216,10 @@ def test_a_question_redaction_fails_on_is_dropped_alone(ask_client: Any, tmp_pat
     monkeypatch.setattr("spravka.questions.redact.redact", redact)
     for q in ["как оплатить электроэнергию", "сломай редактирование", "как передать показания"]:
         assert ask_client.post("/", json={"q": q}).status_code == 200
-    assert sorted(record["q"] for record in logged(tmp_path)) == ["как оплатить электроэнергию",
-                                                                   "как передать показания"]
+    assert sorted(record["q"] for record in logged(tmp_path)) == [
+        "как оплатить электроэнергию",
+        "как передать показания",
+    ]
     [writer] = log_writers._writers.values()
     assert writer.stats() == {"written": 2, "dropped": 1, "pending": 0}
     assert "dropped" in caplog.text and "сломай" not in caplog.text  # the question is not in the log either
@@ -191,8 +232,9 @@ def test_a_session_that_is_not_an_id_is_not_stored(ask_client: Any, tmp_path: Pa
     assert record["session"] is None
 
 
-def test_logging_off_answers_without_an_id_and_stores_nothing(ask_client: Any, tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_logging_off_answers_without_an_id_and_stores_nothing(
+    ask_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from spravka.config import get_settings
 
     monkeypatch.setenv("QUESTION_LOG", "off")
@@ -202,9 +244,9 @@ def test_logging_off_answers_without_an_id_and_stores_nothing(ask_client: Any, t
     assert not (tmp_path / "spravka.sqlite3").exists()
 
 
-def test_a_store_fault_drops_the_record_never_the_answer(make_client: Any, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch,
-                                                         caplog: pytest.LogCaptureFixture) -> None:
+def test_a_store_fault_drops_the_record_never_the_answer(
+    make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     from spravka.questions import writer as log_writers
 
     blocker = tmp_path / "not-a-folder"
@@ -290,11 +332,15 @@ def test_events_are_accepted_and_stored(events_client: Any, tmp_path: Path) -> N
     from spravka.questions import writer as log_writers
     from spravka.questions.store_sqlite import SqliteLogStore
 
-    batch = [{"type": "visit"}, {**EVENT, "url": EVENT["url"] + "?account=123456789012#top", "question_id": "q1"},
-             {"type": "helpful", "article": "payment-methods", "value": False}]
+    batch = [
+        {"type": "visit"},
+        {**EVENT, "url": EVENT["url"] + "?account=123456789012#top", "question_id": "q1"},
+        {"type": "helpful", "article": "payment-methods", "value": False},
+    ]
     # sendBeacon and the widget's keepalive fetch send text/plain: a simple request, no preflight.
-    response = events_client.post("/", data=json.dumps({"visitor": "visitor-0001", "events": batch}),
-                                  content_type="text/plain;charset=UTF-8")
+    response = events_client.post(
+        "/", data=json.dumps({"visitor": "visitor-0001", "events": batch}), content_type="text/plain;charset=UTF-8"
+    )
     assert response.status_code == 202 and response.get_json() == {"accepted": 3}
     assert log_writers.flush_all()
     store = SqliteLogStore(tmp_path / "spravka.sqlite3")
@@ -308,25 +354,31 @@ def test_events_are_accepted_and_stored(events_client: Any, tmp_path: Path) -> N
     assert {e.visitor for e in stored} == {"visitor-0001"}
 
 
-@pytest.mark.parametrize(("body", "code"), [
-    ({"events": [{"type": "visit"}]}, "visitor_invalid"),
-    ({"visitor": "abc", "events": [{"type": "visit"}]}, "visitor_invalid"),
-    ({"visitor": "visitor-0001"}, "events_invalid"),
-    ({"visitor": "visitor-0001", "events": []}, "events_invalid"),
-    ({"visitor": "visitor-0001", "events": {"type": "visit"}}, "events_invalid"),
-    ({"visitor": "visitor-0001", "events": [{"type": "visit"}] * 21}, "events_invalid"),
-    ({"visitor": "visitor-0001", "events": ["visit"]}, "event_invalid"),
-    ({"visitor": "visitor-0001", "events": [{"type": "scroll"}]}, "event_invalid"),
-    ({"visitor": "visitor-0001", "events": [{**EVENT, "url": "javascript:alert(1)"}]}, "event_invalid"),
-    ({"visitor": "visitor-0001", "events": [{**EVENT, "url": None}]}, "event_invalid"),
-    ({"visitor": "visitor-0001", "events": [{**EVENT, "url": "https://help.example.ru/\ud800"}]}, "event_invalid"),
-    ({"visitor": "visitor-0001", "events": [{**EVENT, "article": "../etc"}]}, "event_invalid"),
-    ({"visitor": "visitor-0001", "events": [{**EVENT, "question_id": "звоните"}]}, "event_invalid"),
-    ({"visitor": "visitor-0001", "events": [{"type": "helpful", "article": "payment-methods", "value": "да"}]},
-     "event_invalid"),
-])
-def test_bad_events_get_a_400_naming_the_problem_and_nothing_is_stored(events_client: Any, tmp_path: Path,
-                                                                       body: dict[str, Any], code: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"events": [{"type": "visit"}]}, "visitor_invalid"),
+        ({"visitor": "abc", "events": [{"type": "visit"}]}, "visitor_invalid"),
+        ({"visitor": "visitor-0001"}, "events_invalid"),
+        ({"visitor": "visitor-0001", "events": []}, "events_invalid"),
+        ({"visitor": "visitor-0001", "events": {"type": "visit"}}, "events_invalid"),
+        ({"visitor": "visitor-0001", "events": [{"type": "visit"}] * 21}, "events_invalid"),
+        ({"visitor": "visitor-0001", "events": ["visit"]}, "event_invalid"),
+        ({"visitor": "visitor-0001", "events": [{"type": "scroll"}]}, "event_invalid"),
+        ({"visitor": "visitor-0001", "events": [{**EVENT, "url": "javascript:alert(1)"}]}, "event_invalid"),
+        ({"visitor": "visitor-0001", "events": [{**EVENT, "url": None}]}, "event_invalid"),
+        ({"visitor": "visitor-0001", "events": [{**EVENT, "url": "https://help.example.ru/\ud800"}]}, "event_invalid"),
+        ({"visitor": "visitor-0001", "events": [{**EVENT, "article": "../etc"}]}, "event_invalid"),
+        ({"visitor": "visitor-0001", "events": [{**EVENT, "question_id": "звоните"}]}, "event_invalid"),
+        (
+            {"visitor": "visitor-0001", "events": [{"type": "helpful", "article": "payment-methods", "value": "да"}]},
+            "event_invalid",
+        ),
+    ],
+)
+def test_bad_events_get_a_400_naming_the_problem_and_nothing_is_stored(
+    events_client: Any, tmp_path: Path, body: dict[str, Any], code: str
+) -> None:
     response = events_client.post("/", json=body)
     assert response.status_code == 400
     error = response.get_json()["error"]
@@ -336,5 +388,8 @@ def test_bad_events_get_a_400_naming_the_problem_and_nothing_is_stored(events_cl
 
 def test_events_take_post_only_and_json_only(events_client: Any) -> None:
     assert events_client.get("/").status_code == 405
-    assert events_client.post("/", data="{not json", content_type="application/json").get_json()["error"]["code"] == "invalid_json"
+    assert (
+        events_client.post("/", data="{not json", content_type="application/json").get_json()["error"]["code"]
+        == "invalid_json"
+    )
     assert events_client.post("/", data="x", content_type="application/xml").status_code == 415

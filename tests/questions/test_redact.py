@@ -73,7 +73,7 @@ def phones(draw: st.DrawFn) -> str:
 def accounts(draw: st.DrawFn) -> str:
     number = draw(st.text("0123456789", min_size=12, max_size=12))
     sep = draw(SEPARATORS)
-    return sep.join(number[i:i + 4] for i in range(0, 12, 4)) if draw(st.booleans()) else number
+    return sep.join(number[i : i + 4] for i in range(0, 12, 4)) if draw(st.booleans()) else number
 
 
 @st.composite
@@ -81,18 +81,27 @@ def cards(draw: st.DrawFn) -> str:
     length = draw(st.sampled_from([13, 15, 16, 18, 19]))
     number = draw(st.text("0123456789", min_size=length, max_size=length))
     sep = draw(SEPARATORS)
-    return sep.join(number[i:i + 4] for i in range(0, length, 4))
+    return sep.join(number[i : i + 4] for i in range(0, length, 4))
 
 
-emails = st.builds(lambda user, host, zone: f"{user}@{host}.{zone}",
-                   st.from_regex(r"[a-z][a-z0-9._-]{0,15}", fullmatch=True),
-                   st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True),
-                   st.sampled_from(["ru", "com", "рф", "org"]))
-names = st.builds(lambda first, last: f"{first} {last}",
-                  st.sampled_from(["Иван", "Анна", "Мария", "Сергей", "Ольга", "Дмитрий", "Татьяна"]),
-                  st.sampled_from(["Петров", "Кузнецова", "Смирнов", "Иванова", "Соколов"]))
-TEMPLATES = ["{}", "мой номер {} перезвоните", "{}, как передать показания?", "здравствуйте {} долг",
-             "Подскажите пожалуйста ({}) почему начислили"]
+emails = st.builds(
+    lambda user, host, zone: f"{user}@{host}.{zone}",
+    st.from_regex(r"[a-z][a-z0-9._-]{0,15}", fullmatch=True),
+    st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True),
+    st.sampled_from(["ru", "com", "рф", "org"]),
+)
+names = st.builds(
+    lambda first, last: f"{first} {last}",
+    st.sampled_from(["Иван", "Анна", "Мария", "Сергей", "Ольга", "Дмитрий", "Татьяна"]),
+    st.sampled_from(["Петров", "Кузнецова", "Смирнов", "Иванова", "Соколов"]),
+)
+TEMPLATES = [
+    "{}",
+    "мой номер {} перезвоните",
+    "{}, как передать показания?",
+    "здравствуйте {} долг",
+    "Подскажите пожалуйста ({}) почему начислили",
+]
 
 
 @settings(max_examples=150, deadline=None)
@@ -111,8 +120,12 @@ def test_no_email_survives(template: str, email: str) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.sampled_from(["меня зовут {}", "Меня зовут {}, как оплатить", "я — {}", "ФИО {}", "с уважением, {}",
-                        "моё имя {} подскажите"]), names)
+@given(
+    st.sampled_from(
+        ["меня зовут {}", "Меня зовут {}, как оплатить", "я — {}", "ФИО {}", "с уважением, {}", "моё имя {} подскажите"]
+    ),
+    names,
+)
 def test_no_introduced_name_survives(template: str, name: str) -> None:
     redacted = redact(template.format(name))
     assert not any(part in redacted for part in name.split()) and "[имя]" in redacted
@@ -125,11 +138,62 @@ def _every_pattern(text: str) -> str:
     return module.redact_normalised(module.normalise(text), hinted=False)
 
 
-PIECES = ["меня", "зовут", "Зовут", "МЕНЯ ЗОВУТ", "моё", "мое", "имя", "Имя", "фамилия", "ФИО", "фио:", "мои", "на",
-          "с", "уважением", "я", "—", "–", "-", "я—", "Иван", "иван", "Петров", "Сергеевич", "Ивановна", "Ильич",
-          "Кузьминична", "как", "передать", "показания", "счёт", "ivan@mail.ru", "ivan", "собака", "(at)", "[at]",
-          "mail", "точка", "ru", "(dot)", "123-45-67", "+7", "916", "1234", "5678", "9012", "4276123456789012",
-          "[имя]", "[телефон]", ",", ".", ":", "Ё", "ё"]
+PIECES = [
+    "меня",
+    "зовут",
+    "Зовут",
+    "МЕНЯ ЗОВУТ",
+    "моё",
+    "мое",
+    "имя",
+    "Имя",
+    "фамилия",
+    "ФИО",
+    "фио:",
+    "мои",
+    "на",
+    "с",
+    "уважением",
+    "я",
+    "—",
+    "–",
+    "-",
+    "я—",
+    "Иван",
+    "иван",
+    "Петров",
+    "Сергеевич",
+    "Ивановна",
+    "Ильич",
+    "Кузьминична",
+    "как",
+    "передать",
+    "показания",
+    "счёт",
+    "ivan@mail.ru",
+    "ivan",
+    "собака",
+    "(at)",
+    "[at]",
+    "mail",
+    "точка",
+    "ru",
+    "(dot)",
+    "123-45-67",
+    "+7",
+    "916",
+    "1234",
+    "5678",
+    "9012",
+    "4276123456789012",
+    "[имя]",
+    "[телефон]",
+    ",",
+    ".",
+    ":",
+    "Ё",
+    "ё",
+]
 
 
 @settings(max_examples=400, deadline=None)

@@ -50,9 +50,17 @@ PROBED = [
     ("по адресу Садовая 5-12 нет света", "[адрес] нет света"),
 ]
 # Ordinary words near the new patterns stay as typed.
-KEPT = ["на улице холодно, счётчик замёрз", "look at this", "я хочу передать показания", "Я Не могу оплатить",
-        "тариф 6,43 руб за кВт·ч", "передал 15.01.2024, не учли", "показания т1 123456 т2 65432",
-        "какой адрес офиса?", "счёт №5 за март"]
+KEPT = [
+    "на улице холодно, счётчик замёрз",
+    "look at this",
+    "я хочу передать показания",
+    "Я Не могу оплатить",
+    "тариф 6,43 руб за кВт·ч",
+    "передал 15.01.2024, не учли",
+    "показания т1 123456 т2 65432",
+    "какой адрес офиса?",
+    "счёт №5 за март",
+]
 
 
 @pytest.mark.parametrize(("text", "expected"), PROBED)
@@ -68,9 +76,16 @@ def test_ordinary_words_near_the_patterns_stay(text: str) -> None:
 # Generated personal data
 
 TEMPLATES = [
-    "{}", "{} как передать показания", "здравствуйте, {}, почему такой долг?", "Подскажите пожалуйста ({}) почему начислили",
-    "добрый день! {}. не пришла квитанция", "{} — оплатил, но не учли", "перезвоните мне {} спасибо",
-    "вопрос по перерасчёту {}\nжду ответа", "Не могу передать показания, {}!", "как оплатить картой? {}",
+    "{}",
+    "{} как передать показания",
+    "здравствуйте, {}, почему такой долг?",
+    "Подскажите пожалуйста ({}) почему начислили",
+    "добрый день! {}. не пришла квитанция",
+    "{} — оплатил, но не учли",
+    "перезвоните мне {} спасибо",
+    "вопрос по перерасчёту {}\nжду ответа",
+    "Не могу передать показания, {}!",
+    "как оплатить картой? {}",
 ]
 GAPS = [" ", "-", ".", "/", "_", "", ZW, "\u00a0", " - ", "\u2011", "\u2009"]
 
@@ -78,7 +93,7 @@ GAPS = [" ", "-", ".", "/", "_", "", ZW, "\u00a0", " - ", "\u2011", "\u2009"]
 def _join(draw: st.DrawFn, digits: str, sizes: list[int]) -> str:
     parts, start = [], 0
     for size in sizes:
-        parts.append(digits[start:start + size])
+        parts.append(digits[start : start + size])
         start += size
     gap = draw(st.sampled_from(GAPS))
     return gap.join(part for part in parts if part)
@@ -94,8 +109,16 @@ def phone(draw: st.DrawFn) -> tuple[str, list[str]]:
     body = _join(draw, digits, draw(st.sampled_from([[3, 3, 2, 2], [3, 3, 4], [10], [3, 7], [1, 2, 3, 2, 2]])))
     prefix = draw(st.sampled_from(["+7", "8", "+7 ", "8 ", "8-", "+7-", "тел", "тел.", "тел ", "моб. 8", "т.8", "8("]))
     local = draw(st.text("0123456789", min_size=7, max_size=7))
-    written, number = draw(st.sampled_from([(prefix + body, digits), ("тел " + _join(draw, local, [3, 2, 2]), local),
-                                            ("тел" + local, local), ("звоните " + _join(draw, local, [3, 2, 2]), local)]))
+    written, number = draw(
+        st.sampled_from(
+            [
+                (prefix + body, digits),
+                ("тел " + _join(draw, local, [3, 2, 2]), local),
+                ("тел" + local, local),
+                ("звоните " + _join(draw, local, [3, 2, 2]), local),
+            ]
+        )
+    )
     if draw(st.booleans()):
         written = _fullwidth(written)
     return written, [number[-7:]]
@@ -125,8 +148,11 @@ def email(draw: st.DrawFn) -> tuple[str, list[str]]:
     zone = draw(st.sampled_from(["ru", "com", "рф", "org", "net"]))
     at = draw(st.sampled_from(["@", " @ ", "＠", " at ", " AT ", " (at) ", "[at]", " собака ", "(собака)"]))
     dot = draw(st.sampled_from([".", " dot ", " (dot) ", "[dot]", " точка "]))
-    written = f"{user}{at}{host}" if at.strip() in "@＠" and draw(st.booleans()) and zone == "ru" else \
-        f"{user}{at}{host}{dot}{zone}"
+    written = (
+        f"{user}{at}{host}"
+        if at.strip() in "@＠" and draw(st.booleans()) and zone == "ru"
+        else f"{user}{at}{host}{dot}{zone}"
+    )
     if at.strip() in "@＠" and "." not in written:
         written = f"{user}{at}localhost"
         host = "localhost"
@@ -141,17 +167,41 @@ PATRONYMIC = ["Сергеевич", "Ивановна", "Петрович", "И�
 @st.composite
 def name(draw: st.DrawFn) -> tuple[str, list[str]]:
     latin = draw(st.booleans())
-    first, last, patronymic = (draw(st.sampled_from([w for w in words if w.isascii() == latin]))
-                               for words in (FIRST, LAST, PATRONYMIC))
-    strong = draw(st.sampled_from(["меня зовут", "Меня зовут", "МЕНЯ ЗОВУТ", "моё имя", "мое имя", "моя фамилия", "ФИО:",
-                                   "фио", "с уважением,", "на имя", "my name is"]))
+    first, last, patronymic = (
+        draw(st.sampled_from([w for w in words if w.isascii() == latin])) for words in (FIRST, LAST, PATRONYMIC)
+    )
+    strong = draw(
+        st.sampled_from(
+            [
+                "меня зовут",
+                "Меня зовут",
+                "МЕНЯ ЗОВУТ",
+                "моё имя",
+                "мое имя",
+                "моя фамилия",
+                "ФИО:",
+                "фио",
+                "с уважением,",
+                "на имя",
+                "my name is",
+            ]
+        )
+    )
     weak = draw(st.sampled_from(["я", "Я", "я —", "я -", "абонент", "Абонент", "собственник", "плательщик"]))
     cased = draw(st.sampled_from([str, str.lower, str.upper])) if strong != "my name is" else str
-    written = draw(st.sampled_from([
-        f"{strong} {cased(first)} {cased(last)}", f"{strong} {cased(last)}", f"{weak} {last} {first}",
-        f"{last} {first[0]}.{patronymic[0]}.", f"{first[0]}. {patronymic[0]}. {last}",
-        f"{last} {first} {patronymic}", f"{first} {patronymic}",
-    ]))
+    written = draw(
+        st.sampled_from(
+            [
+                f"{strong} {cased(first)} {cased(last)}",
+                f"{strong} {cased(last)}",
+                f"{weak} {last} {first}",
+                f"{last} {first[0]}.{patronymic[0]}.",
+                f"{first[0]}. {patronymic[0]}. {last}",
+                f"{last} {first} {patronymic}",
+                f"{first} {patronymic}",
+            ]
+        )
+    )
     tokens = [token for token in (first, last, patronymic) if token in written]
     return written, tokens
 
@@ -163,10 +213,37 @@ STREETS = ["Ленина", "Садовая", "Маршала Жукова", "М�
 def address(draw: st.DrawFn) -> tuple[str, list[str]]:
     street = draw(st.sampled_from(STREETS))
     house, flat = str(draw(st.integers(1, 250))), str(draw(st.integers(1, 999)))
-    kind = draw(st.sampled_from(["ул.", "улица", "ул", "проспект", "пр-т", "пр.", "переулок", "пер.", "бульвар", "шоссе",
-                                 "набережная", "по адресу", "по адресу:"]))
-    house_part = draw(st.sampled_from([f"д. {house}, кв. {flat}", f"дом {house} квартира {flat}", f"{house}-{flat}",
-                                       f"д.{house} кв.{flat}", f"{house}, кв {flat}", f"{house}/{flat}"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "ул.",
+                "улица",
+                "ул",
+                "проспект",
+                "пр-т",
+                "пр.",
+                "переулок",
+                "пер.",
+                "бульвар",
+                "шоссе",
+                "набережная",
+                "по адресу",
+                "по адресу:",
+            ]
+        )
+    )
+    house_part = draw(
+        st.sampled_from(
+            [
+                f"д. {house}, кв. {flat}",
+                f"дом {house} квартира {flat}",
+                f"{house}-{flat}",
+                f"д.{house} кв.{flat}",
+                f"{house}, кв {flat}",
+                f"{house}/{flat}",
+            ]
+        )
+    )
     return f"{kind} {street} {house_part}", [street.split()[-1], f"{house}", f"{flat}"]
 
 
@@ -183,9 +260,14 @@ def _survives(token: str, redacted: str) -> bool:
     return token.lower() in redacted.lower()
 
 
-@settings(max_examples=EXAMPLES, deadline=None, phases=(Phase.explicit, Phase.generate))  # the message names the question
-@given(st.lists(st.tuples(st.sampled_from(TEMPLATES), PERSONAL), min_size=QUESTIONS_PER_EXAMPLE,
-                max_size=QUESTIONS_PER_EXAMPLE))
+@settings(
+    max_examples=EXAMPLES, deadline=None, phases=(Phase.explicit, Phase.generate)
+)  # the message names the question
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(TEMPLATES), PERSONAL), min_size=QUESTIONS_PER_EXAMPLE, max_size=QUESTIONS_PER_EXAMPLE
+    )
+)
 def test_no_generated_personal_data_survives(questions: list[tuple[str, tuple[str, list[str]]]]) -> None:
     for template, (written, tokens) in questions:
         question = template.format(written)

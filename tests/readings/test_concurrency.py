@@ -78,15 +78,17 @@ def assert_outcomes(outcomes: list[tuple[int, dict[str, Any]]], values: list[int
 
 def test_twenty_clients_on_one_meter(readings_app: Any) -> None:
     values = [1001 + index for index in range(CLIENTS)]
-    outcomes = at_once(CLIENTS, lambda i: post(
-        {"account": "000000000001", "values": {"t1": values[i]}, "idempotency_key": f"k{i}"}))
+    outcomes = at_once(
+        CLIENTS, lambda i: post({"account": "000000000001", "values": {"t1": values[i]}, "idempotency_key": f"k{i}"})
+    )
     assert_outcomes(outcomes, values, readings_app.store)
 
 
 def test_twenty_clients_on_twenty_meters(readings_app: Any) -> None:
     rows = "".join(f"{100 + i:012d},m,electricity,1,6,EM-{i},2026-10-20,1000,,\n" for i in range(CLIENTS))
-    load_accounts(readings_app.store, "account,meter,resource,zones,digits,serial,last_date,last_t1,last_t2,last_t3\n"
-                  + rows)
+    load_accounts(
+        readings_app.store, "account,meter,resource,zones,digits,serial,last_date,last_t1,last_t2,last_t3\n" + rows
+    )
     outcomes = at_once(CLIENTS, lambda i: post({"account": f"{100 + i:012d}", "values": {"t1": 1100 + i}}))
     assert [status for status, _ in outcomes] == [201] * CLIENTS
     assert [body["consumption"] for _, body in outcomes] == [{"t1": 100 + i} for i in range(CLIENTS)]
@@ -175,4 +177,6 @@ def test_a_retried_transaction_doubles_nothing(firestore_store: Any) -> None:
     history = assert_chain_consistent(firestore_store, "000000000001", "m1")
     assert [int(reading.values["t1"]) for reading in history] == [1000, 1100, 1200]
     assert {name: receipt["reading_id"] for name, (receipt, _) in results.items()} == {
-        "b": history[1].reading_id, "a": history[2].reading_id}
+        "b": history[1].reading_id,
+        "a": history[2].reading_id,
+    }

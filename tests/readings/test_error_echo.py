@@ -8,7 +8,9 @@ from spravka.errors import BadRequest
 from spravka.readings.validate import parse_values
 
 
-@pytest.mark.parametrize("zone", ["123456789012", "89161234567", "тел89161234567", "t" * 13, "ivan@mail.ru", "1", "t1 ", "<b>"])
+@pytest.mark.parametrize(
+    "zone", ["123456789012", "89161234567", "тел89161234567", "t" * 13, "ivan@mail.ru", "1", "t1 ", "<b>"]
+)
 def test_an_unknown_zone_that_is_not_a_plain_name_is_not_echoed(zone: str) -> None:
     with pytest.raises(BadRequest) as caught:
         parse_values({zone: 1})

@@ -20,8 +20,10 @@ from tests.firestore_emulator import ACCOUNTS_CSV
 
 SETTINGS = Settings.from_env({"RATE_LIMIT_PER_MINUTE": "1000"})
 NOV_20 = datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.UTC)
-CONTRACT_ROWS = ("000000000001,m1,electricity,1,6,EM-1001,2026-10-20,1000,,",
-                 "000000000002,m2,electricity,2,6,EM-1002,2026-10-20,5000,2000,")
+CONTRACT_ROWS = (
+    "000000000001,m1,electricity,1,6,EM-1001,2026-10-20,1000,,",
+    "000000000002,m2,electricity,2,6,EM-1002,2026-10-20,5000,2000,",
+)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -53,8 +55,9 @@ BAD_ROWS = [
 
 
 @pytest.mark.parametrize("row, problem", BAD_ROWS, ids=[problem for _, problem in BAD_ROWS])
-def test_a_bad_row_loads_nothing(readings_app: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                 row: str, problem: str) -> None:
+def test_a_bad_row_loads_nothing(
+    readings_app: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, problem: str
+) -> None:
     text = f"{','.join(HEADER)}\n000000000010,e1,heat,1,5,HM-1,2026-10-20,1.5,,\n{row}\n"
     assert main(["import-accounts", str(write(tmp_path, text))]) == 1
     err = capsys.readouterr().err
@@ -85,16 +88,26 @@ def test_reimport_keeps_readings(readings_app: Any, tmp_path: Path) -> None:
 def test_export_gives_the_latest_per_meter_and_period(readings_app: Any, capsys: pytest.CaptureFixture[str]) -> None:
     store = readings_app.store
     for hours, values in ((0, {"t1": 1100}), (1, {"t1": 1150})):
-        submit(store, {"account": "000000000001", "values": values}, settings=SETTINGS,
-               now=NOV_20 + datetime.timedelta(hours=hours))
+        submit(
+            store,
+            {"account": "000000000001", "values": values},
+            settings=SETTINGS,
+            now=NOV_20 + datetime.timedelta(hours=hours),
+        )
     submit(store, {"account": "000000000005", "values": {"t1": 20}}, settings=SETTINGS, now=NOV_20)
-    submit(store, {"account": "000000000002", "values": {"t1": 5100, "t2": 2000}}, settings=SETTINGS,
-           now=NOV_20 + datetime.timedelta(days=10))  # late: December
+    submit(
+        store,
+        {"account": "000000000002", "values": {"t1": 5100, "t2": 2000}},
+        settings=SETTINGS,
+        now=NOV_20 + datetime.timedelta(days=10),
+    )  # late: December
     capsys.readouterr()
     assert main(["export-readings", "--period", "2026-11"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [(row["account"], row["meter"], row["readings"]) for row in rows] == [
-        ("000000000001", "m1", "2"), ("000000000005", "m5", "1")]
+        ("000000000001", "m1", "2"),
+        ("000000000005", "m5", "1"),
+    ]
     assert (rows[0]["value_t1"], rows[0]["consumption_t1"], rows[0]["value_t2"]) == ("1150", "150", "")
     assert (rows[1]["consumption_t1"], rows[1]["flags"]) == ("70", "rollover")
     assert rows[0]["source"] == "widget" and rows[0]["taken_at"].startswith("2026-11-20T10:00")

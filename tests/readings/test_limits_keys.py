@@ -27,8 +27,13 @@ NOW = datetime.datetime(2026, 11, 20, 9, 0, 10, tzinfo=datetime.UTC)
 def test_simultaneous_guesses_get_at_most_the_budget(store: Any, tmp_path: Path) -> None:
     """300 guesses of unknown accounts from one address, released together: at most budget / cost answered."""
     load_accounts(store)
-    settings = Settings.from_env({"CLIENT_LIMIT_PER_HOUR": str(BUDGET), "RATE_LIMIT_PER_MINUTE": "1000",
-                                  "READINGS_STORE": f"sqlite:///{tmp_path / 'keyed.sqlite3'}"})
+    settings = Settings.from_env(
+        {
+            "CLIENT_LIMIT_PER_HOUR": str(BUDGET),
+            "RATE_LIMIT_PER_MINUTE": "1000",
+            "READINGS_STORE": f"sqlite:///{tmp_path / 'keyed.sqlite3'}",
+        }
+    )
 
     def guess(number: int) -> int:
         try:
@@ -49,8 +54,13 @@ def test_known_accounts_cost_one_each(store: Any, tmp_path: Path) -> None:
     """An honest client's lookups of its own account cost 1 each; only the last UNKNOWN_ACCOUNT_COST - 1 of the
     budget stays out of reach, as each lookup must fit the reserve for an unknown account when it is checked."""
     load_accounts(store)
-    settings = Settings.from_env({"CLIENT_LIMIT_PER_HOUR": "20", "RATE_LIMIT_PER_MINUTE": "1000",
-                                  "READINGS_STORE": f"sqlite:///{tmp_path / 'keyed.sqlite3'}"})
+    settings = Settings.from_env(
+        {
+            "CLIENT_LIMIT_PER_HOUR": "20",
+            "RATE_LIMIT_PER_MINUTE": "1000",
+            "READINGS_STORE": f"sqlite:///{tmp_path / 'keyed.sqlite3'}",
+        }
+    )
     for _ in range(20 - (UNKNOWN_ACCOUNT_COST - 1)):
         list_meters(store, {"account": "000000000001"}, settings=settings, client="203.0.113.67", now=NOW)
     with pytest.raises(ApiError) as caught:

@@ -15,8 +15,9 @@ from spravka.store.model import LastReading, Meter, MeterState, Usage
 
 UTC = datetime.UTC
 METER = Meter("000000000002", "m2", "electricity", ("t1", "t2"), 6, "EM-1002")
-STATE = MeterState(METER, LastReading("r0", {"t1": Decimal(5000), "t2": Decimal(2000)}, "2026-10-20",
-                                      "2026-10-19T21:00:00+00:00", 1))
+STATE = MeterState(
+    METER, LastReading("r0", {"t1": Decimal(5000), "t2": Decimal(2000)}, "2026-10-20", "2026-10-19T21:00:00+00:00", 1)
+)
 NOW = datetime.datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
 
@@ -28,13 +29,16 @@ def submission(**values: object) -> Submission:
     return Submission("000000000002", "m2", {zone: Decimal(str(v)) for zone, v in values.items()}, None, "widget")
 
 
-@pytest.mark.parametrize("new, previous, digits, expected, rolled", [
-    ("1120.5", "1000", 6, "120.5", False),
-    ("1000", "1000", 6, "0", False),
-    ("30", "99950", 5, "80", True),
-    ("0", "999999.9", 6, "0.1", True),
-    ("9", "95", 2, "14", True),
-])
+@pytest.mark.parametrize(
+    "new, previous, digits, expected, rolled",
+    [
+        ("1120.5", "1000", 6, "120.5", False),
+        ("1000", "1000", 6, "0", False),
+        ("30", "99950", 5, "80", True),
+        ("0", "999999.9", 6, "0.1", True),
+        ("9", "95", 2, "14", True),
+    ],
+)
 def test_zone_consumption(new: str, previous: str, digits: int, expected: str, rolled: bool) -> None:
     assert zone_consumption("t1", Decimal(new), Decimal(previous), digits) == (Decimal(expected), rolled)
 
@@ -53,8 +57,15 @@ def test_compute_builds_reading_state_and_receipt() -> None:
     assert outcome.state.last.values == {"t1": Decimal(5120), "t2": Decimal("2045.5")}
     assert outcome.state.last.seq == 2 and len(outcome.state.recent) == 1
     assert outcome.receipt == {
-        "reading_id": "r1", "meter": "m2", "period": "2026-11", "consumption": {"t1": 120, "t2": 45.5},
-        "unit": "kWh", "since": "2026-10-20", "flags": [], "taken_at": NOW.isoformat(), "source": "widget",
+        "reading_id": "r1",
+        "meter": "m2",
+        "period": "2026-11",
+        "consumption": {"t1": 120, "t2": 45.5},
+        "unit": "kWh",
+        "since": "2026-10-20",
+        "flags": [],
+        "taken_at": NOW.isoformat(),
+        "source": "widget",
     }
 
 
@@ -71,8 +82,10 @@ def test_compute_checks_zones_against_the_meter() -> None:
 
 
 def test_flags_carry_reasons_in_russian() -> None:
-    state = MeterState(METER, LastReading("r0", {"t1": Decimal(999990), "t2": Decimal(2000)}, "2026-10-20",
-                                          "2026-10-19T21:00:00+00:00", 1))
+    state = MeterState(
+        METER,
+        LastReading("r0", {"t1": Decimal(999990), "t2": Decimal(2000)}, "2026-10-20", "2026-10-19T21:00:00+00:00", 1),
+    )
     outcome = compute(state, submission=submission(t1=10, t2=9000), context=context("late", "2026-12"))
     assert outcome.reading.flags == ("rollover", "high_consumption", "outside_window")
     assert outcome.reading.review_reason == "above_cap"
@@ -91,26 +104,32 @@ def test_history_is_kept_short() -> None:
 HISTORY = (Usage(30.0, Decimal(200)), Usage(31.0, Decimal(220)), Usage(30.0, Decimal(180)))
 
 
-@pytest.mark.parametrize("resource, total, days, recent, reason", [
-    ("electricity", "250", 30, HISTORY, None),
-    ("electricity", "2500", 30, HISTORY, "above_history"),
-    ("electricity", "2500", 30, HISTORY[:2], None),  # too little history to compare with
-    ("electricity", "40", 1, HISTORY, None),  # below the review floor
-    ("electricity", "6000", 30, (), "above_cap"),
-    ("electricity", "6000", 90, (), None),  # three months: under three months' cap
-    ("heat", "20", 30, (), "above_cap"),
-    ("cold_water", "12", 30, (Usage(30.0, Decimal(3)),) * 3, "above_history"),
-])
+@pytest.mark.parametrize(
+    "resource, total, days, recent, reason",
+    [
+        ("electricity", "250", 30, HISTORY, None),
+        ("electricity", "2500", 30, HISTORY, "above_history"),
+        ("electricity", "2500", 30, HISTORY[:2], None),  # too little history to compare with
+        ("electricity", "40", 1, HISTORY, None),  # below the review floor
+        ("electricity", "6000", 30, (), "above_cap"),
+        ("electricity", "6000", 90, (), None),  # three months: under three months' cap
+        ("heat", "20", 30, (), "above_cap"),
+        ("cold_water", "12", 30, (Usage(30.0, Decimal(3)),) * 3, "above_history"),
+    ],
+)
 def test_review_reason(resource: str, total: str, days: float, recent: tuple[Usage, ...], reason: str | None) -> None:
     assert review_reason(resource, Decimal(total), days, recent) == reason
 
 
-@pytest.mark.parametrize("day, period, timing", [
-    (datetime.date(2026, 11, 15), "2026-11", None),
-    (datetime.date(2026, 11, 25), "2026-11", None),
-    (datetime.date(2026, 11, 3), "2026-11", "early"),
-    (datetime.date(2026, 11, 26), "2026-12", "late"),
-    (datetime.date(2026, 12, 31), "2027-01", "late"),
-])
+@pytest.mark.parametrize(
+    "day, period, timing",
+    [
+        (datetime.date(2026, 11, 15), "2026-11", None),
+        (datetime.date(2026, 11, 25), "2026-11", None),
+        (datetime.date(2026, 11, 3), "2026-11", "early"),
+        (datetime.date(2026, 11, 26), "2026-12", "late"),
+        (datetime.date(2026, 12, 31), "2027-01", "late"),
+    ],
+)
 def test_billing_period(day: datetime.date, period: str, timing: str | None) -> None:
     assert billing_period(day, (15, 25)) == (period, timing)

@@ -27,12 +27,29 @@ def assert_error(response: Any, status: int, code: str, *words: str) -> None:
 def test_meters_are_listed_with_their_previous_values(readings_app: Any) -> None:
     response = readings_app.client.post("/meters", json={"account": "0000 0000 0006"})
     assert response.status_code == 200
-    assert response.get_json() == {"account": "********0006", "meters": [
-        {"id": "cw1", "resource": "cold_water", "unit": "m3", "zones": ["t1"], "serial_tail": "3002",
-         "last_date": "2026-10-20", "last_values": {"t1": 234.567}},
-        {"id": "hw1", "resource": "hot_water", "unit": "m3", "zones": ["t1"], "serial_tail": "3001",
-         "last_date": "2026-10-20", "last_values": {"t1": 123.456}},
-    ]}
+    assert response.get_json() == {
+        "account": "********0006",
+        "meters": [
+            {
+                "id": "cw1",
+                "resource": "cold_water",
+                "unit": "m3",
+                "zones": ["t1"],
+                "serial_tail": "3002",
+                "last_date": "2026-10-20",
+                "last_values": {"t1": 234.567},
+            },
+            {
+                "id": "hw1",
+                "resource": "hot_water",
+                "unit": "m3",
+                "zones": ["t1"],
+                "serial_tail": "3001",
+                "last_date": "2026-10-20",
+                "last_values": {"t1": 123.456},
+            },
+        ],
+    }
 
 
 def test_post_answers_with_the_consumption(readings_app: Any) -> None:
@@ -41,7 +58,11 @@ def test_post_answers_with_the_consumption(readings_app: Any) -> None:
     assert response.status_code == 201
     receipt = response.get_json()
     assert {key: receipt[key] for key in ("meter", "consumption", "unit", "since")} == {
-        "meter": "m2", "consumption": {"t1": 120, "t2": 45.5}, "unit": "kWh", "since": "2026-10-20"}
+        "meter": "m2",
+        "consumption": {"t1": 120, "t2": 45.5},
+        "unit": "kWh",
+        "since": "2026-10-20",
+    }
     assert re.fullmatch(r"\d{4}-\d{2}", receipt["period"]) and receipt["reading_id"]
     again = readings_app.client.post("/", json=body)
     assert again.status_code == 200 and again.get_json() == receipt
@@ -58,16 +79,20 @@ def test_rollover_is_accepted_and_flagged(readings_app: Any, clock: Any) -> None
     assert [flag["code"] for flag in receipt["flags"]] == ["rollover"]
 
 
-@pytest.mark.parametrize("moment, timing, period", [
-    # Before the default window (15th–25th) opens: this month's period, early.
-    ("2026-11-03T10:00:00+03:00", "early", "2026-11"),
-    # After it closes: next month's period, late — and across the year's end.
-    ("2026-12-31T23:30:00+03:00", "late", "2027-01"),
-    # 14 Nov 21:30 UTC is already the 15th in Moscow: inside the window, no flag.
-    ("2026-11-14T21:30:00+00:00", None, "2026-11"),
-])
-def test_outside_the_window_is_accepted_and_flagged(readings_app: Any, clock: Any, moment: str,
-                                                    timing: str | None, period: str) -> None:
+@pytest.mark.parametrize(
+    "moment, timing, period",
+    [
+        # Before the default window (15th–25th) opens: this month's period, early.
+        ("2026-11-03T10:00:00+03:00", "early", "2026-11"),
+        # After it closes: next month's period, late — and across the year's end.
+        ("2026-12-31T23:30:00+03:00", "late", "2027-01"),
+        # 14 Nov 21:30 UTC is already the 15th in Moscow: inside the window, no flag.
+        ("2026-11-14T21:30:00+00:00", None, "2026-11"),
+    ],
+)
+def test_outside_the_window_is_accepted_and_flagged(
+    readings_app: Any, clock: Any, moment: str, timing: str | None, period: str
+) -> None:
     clock.set(moment)
     response = readings_app.client.post("/", json={"account": "000000000001", "values": {"t1": 1100}})
     assert response.status_code == 201
@@ -103,8 +128,12 @@ POST_ERRORS = [
     ({"account": "000000000001", "values": {"t1": 1000000}}, 400, "value_too_large", "t1"),
     ({"account": "000000000006", "values": {"t1": 300}}, 400, "meter_required", "meter"),
     ({"account": "000000000001", "meter": "m 1", "values": {"t1": 1100}}, 400, "meter_invalid", "meter"),
-    ({"account": "000000000001", "values": {"t1": 1100}, "idempotency_key": 7}, 400, "idempotency_key_invalid",
-     "idempotency_key"),
+    (
+        {"account": "000000000001", "values": {"t1": 1100}, "idempotency_key": 7},
+        400,
+        "idempotency_key_invalid",
+        "idempotency_key",
+    ),
     ({"account": "000000000001", "values": {"t1": 1100}, "source": "import"}, 400, "source_invalid", "source"),
     ({"account": "000000000077", "values": {"t1": 1}}, 404, "account_unknown", "account"),
     ({"account": "000000000001", "meter": "m9", "values": {"t1": 1}}, 404, "meter_unknown", "meter"),
@@ -124,18 +153,26 @@ def test_a_key_reused_for_other_values(readings_app: Any) -> None:
     assert_error(readings_app.client.post("/", json=body), 409, "idempotency_key_reused", "idempotency_key")
 
 
-@pytest.mark.parametrize("query, status, code", [
-    ({"account": "0001"}, 400, "account_invalid"), ({}, 400, "account_invalid"),
-    ({"account": "000000000077"}, 404, "account_unknown"),
-])
+@pytest.mark.parametrize(
+    "query, status, code",
+    [
+        ({"account": "0001"}, 400, "account_invalid"),
+        ({}, 400, "account_invalid"),
+        ({"account": "000000000077"}, 404, "account_unknown"),
+    ],
+)
 def test_meters_errors(readings_app: Any, query: dict[str, str], status: int, code: str) -> None:
     assert_error(readings_app.client.post("/meters", json=query), status, code, "account")
 
 
 def test_the_meter_list_by_get_is_gone(readings_app: Any) -> None:
     """Contract §3: an account number never travels in a URL; the old GET answers 410 naming the new request."""
-    assert_error(readings_app.client.get("/", query_string={"account": "000000000001"}), 410, "meters_moved",
-                 "POST /readings/meters")
+    assert_error(
+        readings_app.client.get("/", query_string={"account": "000000000001"}),
+        410,
+        "meters_moved",
+        "POST /readings/meters",
+    )
     assert_error(readings_app.client.get("/meters"), 405, "method_not_allowed")
     assert_error(readings_app.client.post("/other", json={}), 404, "readings_not_found")
 
@@ -160,7 +197,9 @@ def test_too_many_attempts(readings_app: Any, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "3")
     get_settings.cache_clear()
     for value in (1100, 1200, 1300):
-        assert readings_app.client.post("/", json={"account": "000000000001", "values": {"t1": value}}).status_code == 201
+        assert (
+            readings_app.client.post("/", json={"account": "000000000001", "values": {"t1": value}}).status_code == 201
+        )
     response = readings_app.client.post("/meters", json={"account": "000000000001"})
     assert_error(response, 429, "too_many_attempts", "попыток")
     assert 1 <= int(response.headers["Retry-After"]) <= 60

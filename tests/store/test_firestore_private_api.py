@@ -47,8 +47,10 @@ def test_the_state_the_overrides_read_is_still_there() -> None:
 
 def test_the_library_bodies_the_overrides_copy_are_the_pinned_ones() -> None:
     """The overrides repeat the bodies of google-cloud-firestore 2.34.1: a changed body needs a look at ours."""
-    digests = {name: hashlib.sha256(inspect.getsource(getattr(Transaction, name)).encode()).hexdigest()[:16]
-               for name in OVERRIDDEN}
+    digests = {
+        name: hashlib.sha256(inspect.getsource(getattr(Transaction, name)).encode()).hexdigest()[:16]
+        for name in OVERRIDDEN
+    }
     assert digests == PINNED_BODIES
 
 

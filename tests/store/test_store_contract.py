@@ -53,13 +53,18 @@ def test_several_readings_in_a_period_are_all_kept(store: Any) -> None:
     assert (first["consumption"], second["consumption"]) == ({"t1": 100}, {"t1": 50})
     assert second["since"] == "2026-11-20"
     assert values_chain(store, "000000000001", "m1") == [
-        (1, {"t1": Decimal(1000)}), (2, {"t1": Decimal(1100)}), (3, {"t1": Decimal(1150)})]
+        (1, {"t1": Decimal(1000)}),
+        (2, {"t1": Decimal(1100)}),
+        (3, {"t1": Decimal(1150)}),
+    ]
 
 
 def test_resend_with_the_same_key_returns_the_first_receipt(store: Any) -> None:
     load_accounts(store)
     first, created = send(store, values={"t1": 1100}, idempotency_key="k-1")
-    again, replayed = send(store, values={"t1": 1100}, idempotency_key="k-1", now=NOV_20 + datetime.timedelta(minutes=5))
+    again, replayed = send(
+        store, values={"t1": 1100}, idempotency_key="k-1", now=NOV_20 + datetime.timedelta(minutes=5)
+    )
     assert (created, replayed) == (201, 200) and dict(again) == dict(first)
     assert len(store.history("000000000001", "m1")) == 2
 
@@ -113,7 +118,8 @@ def test_an_import_is_all_or_nothing(store: Any) -> None:
 
     rows = parse_accounts(ACCOUNTS_CSV)
     updates: dict[tuple[str, str], Any] = {
-        (row.meter.account, row.meter.meter): functools.partial(merge_row, row=row, timezone="UTC") for row in rows[:2]}
+        (row.meter.account, row.meter.meter): functools.partial(merge_row, row=row, timezone="UTC") for row in rows[:2]
+    }
     updates[("000000000099", "bad")] = broken
     with pytest.raises(RuntimeError):
         store.import_meters(updates)

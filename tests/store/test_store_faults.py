@@ -81,8 +81,9 @@ def test_firestore_unreachable(firestore_store: Any, firestore_proxy: Any, monke
 
 
 @pytest.mark.firestore
-def test_firestore_lost_before_commit(firestore_store: Any, firestore_proxy: Any,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_firestore_lost_before_commit(
+    firestore_store: Any, firestore_proxy: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The connection drops after the reads, before the commit: 503, nothing half-written, then exactly once."""
     from spravka.store.firestore import FirestoreStore
 
@@ -114,9 +115,12 @@ def test_firestore_lost_before_commit(firestore_store: Any, firestore_proxy: Any
 # contract's body and Retry-After, nothing half-written; once it is back, the client's retry is
 # accepted exactly once. Every fault is tallied (tests/tally.py).
 
+
 def assert_unavailable(response: Any) -> None:
     assert response.status_code == 503, response.get_data(as_text=True)
-    assert response.get_json() == {"error": {"code": "store_unavailable", "message": response.get_json()["error"]["message"]}}
+    assert response.get_json() == {
+        "error": {"code": "store_unavailable", "message": response.get_json()["error"]["message"]}
+    }
     assert "ничего не сохранено" in response.get_json()["error"]["message"]
     assert int(response.headers["Retry-After"]) > 0
 
@@ -181,8 +185,9 @@ def test_sqlite_locked_mid_run_through_http(readings_app: Any, tmp_path: Path) -
 
 
 @pytest.mark.firestore
-def test_firestore_emulator_stopped_mid_run(firestore_emulator: Any, firestore_store: Any,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_firestore_emulator_stopped_mid_run(
+    firestore_emulator: Any, firestore_store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The emulator process is stopped (SIGSTOP: it holds its connections and answers nothing), then continued."""
     import signal
 
@@ -211,8 +216,9 @@ def test_firestore_emulator_stopped_mid_run(firestore_emulator: Any, firestore_s
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("firestore", marks=pytest.mark.firestore)])
-def test_a_run_of_submissions_through_repeated_outages(kind: str, request: pytest.FixtureRequest,
-                                                        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_run_of_submissions_through_repeated_outages(
+    kind: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """Six customers submit while the store goes away and comes back between them; each retries after a 503.
 
     At the end every submission is stored exactly once and every chain adds up.
@@ -235,15 +241,21 @@ def test_a_run_of_submissions_through_repeated_outages(kind: str, request: pytes
 
         def restore() -> None:
             holder.pop().close()
+
     get_store.cache_clear()
     store = get_store()
     if kind == "sqlite":
         store.busy_timeout = 0.2
     load_accounts(store)
     client = functions_framework.create_app("readings", str(MAIN)).test_client()
-    plan = [("000000000001", {"t1": 1100}), ("000000000002", {"t1": 5100, "t2": 2050}),
-            ("000000000001", {"t1": 1250}), ("000000000003", {"t1": 12010, "t2": 8001, "t3": 3000}),
-            ("000000000005", {"t1": 20}), ("000000000002", {"t1": 5200, "t2": 2100})]
+    plan = [
+        ("000000000001", {"t1": 1100}),
+        ("000000000002", {"t1": 5100, "t2": 2050}),
+        ("000000000001", {"t1": 1250}),
+        ("000000000003", {"t1": 12010, "t2": 8001, "t3": 3000}),
+        ("000000000005", {"t1": 20}),
+        ("000000000002", {"t1": 5200, "t2": 2100}),
+    ]
     refused = 0
     for number, (account, values) in enumerate(plan):
         body = {"account": account, "values": values, "idempotency_key": f"run-{number}"}
@@ -259,8 +271,12 @@ def test_a_run_of_submissions_through_repeated_outages(kind: str, request: pytes
             tally("faults: survived (503, then accepted exactly once)")
         assert client.post("/", json=body).status_code == 200  # a resend is a replay
     assert refused == 3
-    for account, meter, readings in (("000000000001", "m1", 3), ("000000000002", "m2", 3),
-                                     ("000000000003", "m3", 2), ("000000000005", "m5", 2)):
+    for account, meter, readings in (
+        ("000000000001", "m1", 3),
+        ("000000000002", "m2", 3),
+        ("000000000003", "m3", 2),
+        ("000000000005", "m5", 2),
+    ):
         assert_once(store, account, meter, readings)
         assert_chain_consistent(store, account, meter) if account == "000000000001" else None
     assert store.history("000000000005", "m5")[-1].consumption == {"t1": 70}  # rolled over 99950 -> 20

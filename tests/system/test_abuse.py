@@ -33,16 +33,20 @@ def refused(response: Any, code: str) -> None:
 
 # Who the client is
 
-@pytest.mark.parametrize(("forwarded", "hops", "peer", "expected"), [
-    (None, 1, "198.51.100.9", "198.51.100.9"),                        # no proxy header: the socket's peer
-    ("203.0.113.7", 1, "10.0.0.1", "203.0.113.7"),                     # Cloud Run: the client it saw
-    ("6.6.6.6, 203.0.113.7", 1, "10.0.0.1", "203.0.113.7"),            # a spoofed entry on the left is ignored
-    ("6.6.6.6, 203.0.113.7, 35.191.0.1", 2, "10.0.0.1", "203.0.113.7"),  # behind a load balancer too
-    ("6.6.6.6", 0, "198.51.100.9", "198.51.100.9"),                    # no trusted proxy: the header is ignored
-    ("2001:db8:1:2:aaaa::1", 1, "10.0.0.1", "2001:db8:1:2::/64"),      # IPv6: the subscriber's /64
-    ("::ffff:203.0.113.7", 1, "10.0.0.1", "203.0.113.7"),
-    ("not-an-address", 1, "10.0.0.1", "unknown"),
-])
+
+@pytest.mark.parametrize(
+    ("forwarded", "hops", "peer", "expected"),
+    [
+        (None, 1, "198.51.100.9", "198.51.100.9"),  # no proxy header: the socket's peer
+        ("203.0.113.7", 1, "10.0.0.1", "203.0.113.7"),  # Cloud Run: the client it saw
+        ("6.6.6.6, 203.0.113.7", 1, "10.0.0.1", "203.0.113.7"),  # a spoofed entry on the left is ignored
+        ("6.6.6.6, 203.0.113.7, 35.191.0.1", 2, "10.0.0.1", "203.0.113.7"),  # behind a load balancer too
+        ("6.6.6.6", 0, "198.51.100.9", "198.51.100.9"),  # no trusted proxy: the header is ignored
+        ("2001:db8:1:2:aaaa::1", 1, "10.0.0.1", "2001:db8:1:2::/64"),  # IPv6: the subscriber's /64
+        ("::ffff:203.0.113.7", 1, "10.0.0.1", "203.0.113.7"),
+        ("not-an-address", 1, "10.0.0.1", "unknown"),
+    ],
+)
 def test_client_address(forwarded: str | None, hops: int, peer: str, expected: str) -> None:
     headers = {"X-Forwarded-For": forwarded} if forwarded else {}
     with flask.Flask(__name__).test_request_context("/", headers=headers, environ_base={"REMOTE_ADDR": peer}):
@@ -51,7 +55,10 @@ def test_client_address(forwarded: str | None, hops: int, peer: str, expected: s
 
 # Rate limits
 
-def test_enumeration_runs_out_of_budget_and_then_tells_nothing(readings_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_enumeration_runs_out_of_budget_and_then_tells_nothing(
+    readings_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Unknown accounts cost 10 of a client's hourly budget; once spent, known and unknown accounts get the same 429."""
     monkeypatch.setenv("CLIENT_LIMIT_PER_HOUR", "30")
     get_settings.cache_clear()
@@ -62,10 +69,13 @@ def test_enumeration_runs_out_of_budget_and_then_tells_nothing(readings_app: Any
     for account in ("000000000001", "999999999990"):
         for spoof in ("1.1.1.1", "8.8.8.8"):  # changing the spoofable part of the header does not help
             headers = {"X-Forwarded-For": f"{spoof}, 203.0.113.7"}
-            refused(readings_app.client.post("/meters", json={"account": account}, headers=headers),
-                    "client_rate_limited")
-    refused(readings_app.client.post("/", json={"account": "000000000001", "values": {"t1": 1100}}, headers=prober),
-            "client_rate_limited")
+            refused(
+                readings_app.client.post("/meters", json={"account": account}, headers=headers), "client_rate_limited"
+            )
+    refused(
+        readings_app.client.post("/", json={"account": "000000000001", "values": {"t1": 1100}}, headers=prober),
+        "client_rate_limited",
+    )
     other = {"X-Forwarded-For": "203.0.113.8"}
     assert readings_app.client.post("/meters", json={"account": "000000000001"}, headers=other).status_code == 200
     assert len(readings_app.store.history("000000000001", "m1")) == 1  # the refused submission wrote nothing
@@ -87,7 +97,9 @@ def test_limits_hold_across_instances(store: Any, make_store: Any) -> None:
     instances = [store, make_store()]
     now = datetime.datetime(2026, 11, 20, 9, 0, 10, tzinfo=datetime.UTC)
     for attempt in range(4):
-        list_meters(instances[attempt % 2], {"account": "000000000002"}, settings=settings, client="203.0.113.1", now=now)
+        list_meters(
+            instances[attempt % 2], {"account": "000000000002"}, settings=settings, client="203.0.113.1", now=now
+        )
     from spravka.errors import TooManyRequests
 
     for instance in instances:
@@ -105,42 +117,66 @@ def test_account_limit_through_http(readings_app: Any, monkeypatch: pytest.Monke
     for _ in range(2):
         assert readings_app.client.post("/meters", json={"account": "000000000003"}).status_code == 200
     for _ in range(3):
-        refused(readings_app.client.post("/", json={"account": "000000000003", "values": {"t1": 1, "t2": 1, "t3": 1}}),
-                "too_many_attempts")
+        refused(
+            readings_app.client.post("/", json={"account": "000000000003", "values": {"t1": 1, "t2": 1, "t3": 1}}),
+            "too_many_attempts",
+        )
     assert len(readings_app.store.history("000000000003", "m3")) == 1
 
 
 # Size and field caps
 
-@pytest.mark.parametrize(("request_args", "status", "code"), [
-    ({"method": "GET", "query_string": "account=" + "1" * 5000}, 413, "payload_too_large"),
-    ({"method": "POST", "data": "[" * 10000 + "]" * 10000, "content_type": "application/json"}, 413, "payload_too_large"),
-    ({"method": "POST", "data": "[" * 8000 + "]" * 8000, "content_type": "application/json"}, 400, "invalid_json"),
-    ({"method": "POST", "json": {"account": "1" * 41, "values": {"t1": 1}}}, 400, "account_invalid"),
-    ({"method": "POST", "json": {"account": "000000000001", "values": {"t1": "1" * 41}}}, 400, "value_invalid"),
-    ({"method": "POST", "json": {"account": "000000000001", "values": {"t1": 10 ** 400}}}, 400, "value_too_large"),
-    ({"method": "POST", "json": {"account": "000000000001", "meter": "m" * 41, "values": {"t1": 1}}}, 400, "meter_invalid"),
-    ({"method": "POST", "json": {"account": "000000000001", "values": {"t1": 1}, "idempotency_key": "k" * 129}},
-     400, "idempotency_key_invalid"),
-    ({"method": "POST", "json": {"account": "000000000001", "values": {"t" * 5000: 1}}}, 400, "zone_unknown"),
-])
+
+@pytest.mark.parametrize(
+    ("request_args", "status", "code"),
+    [
+        ({"method": "GET", "query_string": "account=" + "1" * 5000}, 413, "payload_too_large"),
+        (
+            {"method": "POST", "data": "[" * 10000 + "]" * 10000, "content_type": "application/json"},
+            413,
+            "payload_too_large",
+        ),
+        ({"method": "POST", "data": "[" * 8000 + "]" * 8000, "content_type": "application/json"}, 400, "invalid_json"),
+        ({"method": "POST", "json": {"account": "1" * 41, "values": {"t1": 1}}}, 400, "account_invalid"),
+        ({"method": "POST", "json": {"account": "000000000001", "values": {"t1": "1" * 41}}}, 400, "value_invalid"),
+        ({"method": "POST", "json": {"account": "000000000001", "values": {"t1": 10**400}}}, 400, "value_too_large"),
+        (
+            {"method": "POST", "json": {"account": "000000000001", "meter": "m" * 41, "values": {"t1": 1}}},
+            400,
+            "meter_invalid",
+        ),
+        (
+            {"method": "POST", "json": {"account": "000000000001", "values": {"t1": 1}, "idempotency_key": "k" * 129}},
+            400,
+            "idempotency_key_invalid",
+        ),
+        ({"method": "POST", "json": {"account": "000000000001", "values": {"t" * 5000: 1}}}, 400, "zone_unknown"),
+    ],
+)
 def test_sizes_and_fields_are_capped(request_args: dict[str, Any], status: int, code: str, readings_app: Any) -> None:
     response = readings_app.client.open("/", **request_args)
     assert_error(response, status, code)
     assert len(response.get_data()) < 400
 
 
-@pytest.mark.parametrize(("body", "code"), [
-    ({"q": "в" * 1001}, "question_too_long"), ({"q": "вопрос", "session": "s" * 129}, "session_invalid"),
-    ({"q": "вопрос", "visitor": "v" * 65}, "visitor_invalid"), ({"q": "вопрос", "visitor": "кириллица1"}, "visitor_invalid"),
-    ({"q": "вопрос", "visitor": "short"}, "visitor_invalid"), ({"q": "вопрос", "visitor": 12345678}, "visitor_invalid"),
-    ({"q": "вопрос", "visitor": ""}, "visitor_invalid"),
-])
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"q": "в" * 1001}, "question_too_long"),
+        ({"q": "вопрос", "session": "s" * 129}, "session_invalid"),
+        ({"q": "вопрос", "visitor": "v" * 65}, "visitor_invalid"),
+        ({"q": "вопрос", "visitor": "кириллица1"}, "visitor_invalid"),
+        ({"q": "вопрос", "visitor": "short"}, "visitor_invalid"),
+        ({"q": "вопрос", "visitor": 12345678}, "visitor_invalid"),
+        ({"q": "вопрос", "visitor": ""}, "visitor_invalid"),
+    ],
+)
 def test_ask_fields_are_capped(body: dict[str, Any], code: str, make_client: Any) -> None:
     assert_error(make_client("ask").post("/", json=body), 400, code)
 
 
 # CORS
+
 
 def test_cors_wildcard_only_for_local_development() -> None:
     with pytest.raises(SettingsError, match="SPRAVKA_LOCAL_DEV"):
@@ -148,7 +184,9 @@ def test_cors_wildcard_only_for_local_development() -> None:
     with pytest.raises(SettingsError, match="ALLOWED_ORIGINS"):
         Settings.from_env({"ALLOWED_ORIGINS": "https://ok.example, evil.example/path"})
     assert Settings.from_env({"ALLOWED_ORIGINS": "*", "SPRAVKA_LOCAL_DEV": "1"}).allowed_origins == ("*",)
-    assert Settings.from_env({"ALLOWED_ORIGINS": "https://help.example.ru/"}).allowed_origins == ("https://help.example.ru",)
+    assert Settings.from_env({"ALLOWED_ORIGINS": "https://help.example.ru/"}).allowed_origins == (
+        "https://help.example.ru",
+    )
     with pytest.raises(SettingsError, match="ADMIN_TOKEN"):
         Settings.from_env({"ADMIN_TOKEN": "short"})
     with pytest.raises(SettingsError, match="TRUSTED_PROXY_HOPS"):
@@ -163,21 +201,34 @@ def test_an_origin_not_listed_gets_no_cors(make_client: Any, monkeypatch: pytest
 
 # Security headers on every response, the static site of `spravka serve` included
 
-FUNCTION_HEADERS = ("X-Content-Type-Options", "Content-Security-Policy", "X-Frame-Options", "Cache-Control",
-                    "Strict-Transport-Security")
+FUNCTION_HEADERS = (
+    "X-Content-Type-Options",
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "Cache-Control",
+    "Strict-Transport-Security",
+)
 
 
-def test_security_headers_on_every_function_response(make_client: Any, monkeypatch: pytest.MonkeyPatch,
-                                                      tmp_path: Path) -> None:
+def test_security_headers_on_every_function_response(
+    make_client: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("READINGS_STORE", f"sqlite:///{tmp_path / 'a-file' / 'x.sqlite3'}")
     (tmp_path / "a-file").write_text("")  # the store cannot open: 503
     from spravka.store import get_store
 
     get_store.cache_clear()
     ask, readings, admin = make_client("ask"), make_client("readings"), make_client("admin")
-    responses = [ask.get("/", query_string={"q": "тариф"}), ask.post("/", json={}), ask.put("/"),
-                 ask.options("/"), ask.post("/", data="x" * 20000), readings.post("/meters", json={"account": "1"}),
-                 readings.post("/meters", json={"account": "000000000001"}), admin.get("/export")]
+    responses = [
+        ask.get("/", query_string={"q": "тариф"}),
+        ask.post("/", json={}),
+        ask.put("/"),
+        ask.options("/"),
+        ask.post("/", data="x" * 20000),
+        readings.post("/meters", json={"account": "1"}),
+        readings.post("/meters", json={"account": "000000000001"}),
+        admin.get("/export"),
+    ]
     get_store.cache_clear()
     assert sorted({r.status_code for r in responses}) == [200, 204, 400, 403, 405, 413, 503]
     for response in responses:
@@ -195,8 +246,13 @@ def test_security_headers_on_the_static_site(tmp_path: Path, monkeypatch: pytest
     (site / "index.html").write_text("<p>справка</p>", encoding="utf-8")
     (site / "404.html").write_text("<p>нет</p>", encoding="utf-8")
     client = Client(make_app(site))
-    responses = [client.get("/"), client.get("/missing"), client.get("/page"), client.post("/"),
-                 client.get("/api/ask", query_string={"q": "тариф"})]
+    responses = [
+        client.get("/"),
+        client.get("/missing"),
+        client.get("/page"),
+        client.post("/"),
+        client.get("/api/ask", query_string={"q": "тариф"}),
+    ]
     assert [r.status_code for r in responses] == [200, 404, 301, 405, 200]
     for response in responses:
         for header in SITE_HEADERS:
@@ -205,6 +261,7 @@ def test_security_headers_on_the_static_site(tmp_path: Path, monkeypatch: pytest
 
 
 # Admin surfaces
+
 
 @pytest.fixture
 def admin(make_client: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
@@ -221,8 +278,18 @@ def test_admin_is_closed_without_a_configured_token(make_client: Any) -> None:
         assert_error(client.get("/export", query_string={"period": "2026-11"}, headers=headers), 403, "admin_disabled")
 
 
-@pytest.mark.parametrize("authorization", [None, "", "Bearer", f"Basic {ADMIN_TOKEN}", f"Bearer {ADMIN_TOKEN[:-1]}",
-                                           f"Bearer {ADMIN_TOKEN}x", f"Bearer {ADMIN_TOKEN.upper()}"])
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        None,
+        "",
+        "Bearer",
+        f"Basic {ADMIN_TOKEN}",
+        f"Bearer {ADMIN_TOKEN[:-1]}",
+        f"Bearer {ADMIN_TOKEN}x",
+        f"Bearer {ADMIN_TOKEN.upper()}",
+    ],
+)
 def test_admin_refuses_a_missing_or_wrong_token(admin: Any, authorization: str | None) -> None:
     headers = {"Authorization": authorization} if authorization is not None else {}
     response = admin.get("/export", query_string={"period": "2026-11"}, headers=headers)
@@ -250,16 +317,17 @@ def test_admin_export_with_the_token(readings_app: Any, admin: Any) -> None:
 SECRET_ACCOUNT = "987654321012"
 
 
-def test_no_trace_query_text_or_account_in_error_bodies_and_logs(readings_app: Any, make_client: Any,
-                                                                monkeypatch: pytest.MonkeyPatch,
-                                                                caplog: pytest.LogCaptureFixture) -> None:
+def test_no_trace_query_text_or_account_in_error_bodies_and_logs(
+    readings_app: Any, make_client: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     """Every path, successful or not: bodies carry no account number, question text or traceback; logs mask accounts."""
     caplog.set_level(logging.DEBUG)
     ask = make_client("ask")
     client = readings_app.client
     known = "000000000002"
     bodies = [
-        ask.post("/", json={"q": "секретный вопрос " + "щ" * 1000}), ask.post("/", json={"q": 12}),
+        ask.post("/", json={"q": "секретный вопрос " + "щ" * 1000}),
+        ask.post("/", json={"q": 12}),
         ask.get("/", query_string={"q": "тариф " + SECRET_ACCOUNT}),
         client.post("/meters", json={"account": SECRET_ACCOUNT}),
         client.post("/meters", json={"account": SECRET_ACCOUNT + "1"}),
@@ -297,13 +365,16 @@ def test_no_trace_query_text_or_account_in_error_bodies_and_logs(readings_app: A
     assert "********0002" in logged  # accounts appear masked
 
 
-@pytest.mark.parametrize("body", [
-    {"visitor": "abcdefgh\n", "events": [{"type": "visit"}]},                                   # "$" lets "\n" through
-    {"visitor": "abcdefgh", "events": [{"type": "click", "article": "a", "url": "http://["}]},  # was a 500
-    {"visitor": "abcdefgh", "events": [{"type": "click", "article": "a", "url": " http://x.ru/"}]},
-    {"visitor": "abcdefgh", "events": [{"type": "click", "article": "a\n", "url": "http://x.ru/"}]},
-    {"visitor": "abcdefgh", "events": [{"type": "helpful", "article": "a", "value": True, "question_id": "q\n"}]},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"visitor": "abcdefgh\n", "events": [{"type": "visit"}]},  # "$" lets "\n" through
+        {"visitor": "abcdefgh", "events": [{"type": "click", "article": "a", "url": "http://["}]},  # was a 500
+        {"visitor": "abcdefgh", "events": [{"type": "click", "article": "a", "url": " http://x.ru/"}]},
+        {"visitor": "abcdefgh", "events": [{"type": "click", "article": "a\n", "url": "http://x.ru/"}]},
+        {"visitor": "abcdefgh", "events": [{"type": "helpful", "article": "a", "value": True, "question_id": "q\n"}]},
+    ],
+)
 def test_events_fields_are_checked_whole(body: dict[str, Any], make_client: Any) -> None:
     response = make_client("events").post("/", json=body)
     assert response.status_code == 400 and response.get_json()["error"]["code"] in ("visitor_invalid", "event_invalid")

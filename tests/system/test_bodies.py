@@ -28,7 +28,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield served
 
 
-def exchange(port: int, head: bytes, body_chunks: Iterator[bytes] | list[bytes], timeout: float = 20) -> tuple[int, dict[str, Any]]:
+def exchange(
+    port: int, head: bytes, body_chunks: Iterator[bytes] | list[bytes], timeout: float = 20
+) -> tuple[int, dict[str, Any]]:
     """Send raw bytes, stop sending when the server answers or closes; (status, JSON body)."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
         connection.sendall(head)

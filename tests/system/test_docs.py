@@ -9,8 +9,10 @@ from spravka.config import Settings
 from spravka.paths import PACKAGE_DIR, REPO_DIR
 
 OPERATORS = (REPO_DIR / "docs" / "operators.md").read_text(encoding="utf-8")
-ERROR_CALL = re.compile(r"\b(?:BadRequest|NotFound|Conflict|TooManyRequests|StoreUnavailable|PayloadTooLarge|"
-                        r"UnsupportedMediaType|MethodNotAllowed|Unauthorized|Forbidden|ApiError)\(\s*\"([a-z_]+)\"")
+ERROR_CALL = re.compile(
+    r"\b(?:BadRequest|NotFound|Conflict|TooManyRequests|StoreUnavailable|PayloadTooLarge|"
+    r"UnsupportedMediaType|MethodNotAllowed|Unauthorized|Forbidden|ApiError)\(\s*\"([a-z_]+)\""
+)
 
 
 def error_codes() -> set[str]:

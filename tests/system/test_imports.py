@@ -96,8 +96,11 @@ def test_the_graph_sees_the_known_edges() -> None:
 def test_nothing_under_functions_imports_the_tools() -> None:
     graph = import_graph()
     runtime = [name for name in graph if name == "main" or name.split(".")[0] == "spravka"]
-    assert [(name, sorted(t for t in graph[name] if t.startswith("spravka_tools"))) for name in runtime
-            if any(t.startswith("spravka_tools") for t in graph[name])] == []
+    assert [
+        (name, sorted(t for t in graph[name] if t.startswith("spravka_tools")))
+        for name in runtime
+        if any(t.startswith("spravka_tools") for t in graph[name])
+    ] == []
 
 
 def test_every_module_under_functions_is_reached_from_main() -> None:
@@ -124,7 +127,9 @@ def test_no_folder_imports_in_a_circle() -> None:
     """Folder level: spravka.questions may use spravka.store, but then store must not use questions."""
     folders: dict[str, set[str]] = {}
     for name, targets in import_graph().items():
-        folders.setdefault(folder_of(name), set()).update(folder_of(t) for t in targets if folder_of(t) != folder_of(name))
+        folders.setdefault(folder_of(name), set()).update(
+            folder_of(t) for t in targets if folder_of(t) != folder_of(name)
+        )
     assert cycles(folders) == []
 
 

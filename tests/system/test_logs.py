@@ -25,8 +25,9 @@ def test_a_record_becomes_one_json_line_with_the_account_masked() -> None:
     try:
         raise ValueError("счёт 000000000001 не прочитан")
     except ValueError:
-        record = logging.LogRecord("spravka.test", logging.ERROR, __file__, 1, "failed for %s", ("000000000002",),
-                                   sys.exc_info())
+        record = logging.LogRecord(
+            "spravka.test", logging.ERROR, __file__, 1, "failed for %s", ("000000000002",), sys.exc_info()
+        )
     line = CloudFormatter().format(record)
     assert "\n" not in line
     entry = json.loads(line)
@@ -37,25 +38,49 @@ def test_a_record_becomes_one_json_line_with_the_account_masked() -> None:
 
 
 def test_the_production_server_logs_info_as_json_with_the_trace(tmp_path: Path) -> None:
-    env = {**os.environ, "READINGS_STORE": f"sqlite:///{tmp_path / 'spravka.sqlite3'}",
-           "PYTHONPATH": str(MAIN.parent), "GOOGLE_CLOUD_PROJECT": "demo-project", "READINGS_WINDOW": "1-31"}
+    env = {
+        **os.environ,
+        "READINGS_STORE": f"sqlite:///{tmp_path / 'spravka.sqlite3'}",
+        "PYTHONPATH": str(MAIN.parent),
+        "GOOGLE_CLOUD_PROJECT": "demo-project",
+        "READINGS_WINDOW": "1-31",
+    }
     spravka = Path(sys.executable).parent / "spravka"
-    subprocess.run([str(spravka), "import-accounts", str(REPO / "demo" / "accounts.csv")], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [str(spravka), "import-accounts", str(REPO / "demo" / "accounts.csv")], env=env, check=True, capture_output=True
+    )
     port = free_port()
     log_path = tmp_path / "server.log"
     with log_path.open("wb") as log:
-        server = subprocess.Popen([str(Path(sys.executable).parent / "functions-framework"), "--target", "readings",
-                                   "--source", str(MAIN), "--host", "127.0.0.1", "--port", str(port)],
-                                  env=env, stdout=log, stderr=log, start_new_session=True)
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "functions-framework"),
+                "--target",
+                "readings",
+                "--source",
+                str(MAIN),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
         try:
             body = json.dumps({"account": "000000000001", "values": {"t1": 1100}})
             status = 0
             for _ in range(300):
                 try:
                     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                    connection.request("POST", "/", body, {"Content-Type": "application/json",
-                                                           "X-Cloud-Trace-Context": f"{TRACE_ID}/1;o=1"})
+                    connection.request(
+                        "POST",
+                        "/",
+                        body,
+                        {"Content-Type": "application/json", "X-Cloud-Trace-Context": f"{TRACE_ID}/1;o=1"},
+                    )
                     status = connection.getresponse().status
                     connection.close()
                     break

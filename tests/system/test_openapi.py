@@ -27,10 +27,14 @@ ADMIN_TOKEN = "t" * 40
 # Invalid input may also be refused as too large (413): a query over 4 KiB is, before any field is read.
 # The admin token is given as the description's security scheme, so schemathesis also sends
 # requests without it (and expects them refused).
-CONFIG = SchemathesisConfig.from_dict({
-    "checks": {"negative_data_rejection": {"expected-statuses": [400, 401, 403, 404, 405, 409, 410, 413, 415, 429]}},
-    "auth": {"openapi": {"adminToken": {"bearer": ADMIN_TOKEN}}},
-})
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "checks": {
+            "negative_data_rejection": {"expected-statuses": [400, 401, 403, 404, 405, 409, 410, 413, 415, 429]}
+        },
+        "auth": {"openapi": {"adminToken": {"bearer": ADMIN_TOKEN}}},
+    }
+)
 schema = schemathesis.openapi.from_path(OPENAPI, config=CONFIG)
 SERVED = tuple(f"/api/{name}" for name in FUNCTIONS)
 
@@ -98,6 +102,9 @@ def test_served_functions_match_the_description(case: Any, server: str) -> None:
     # A schema-valid submission may still be refused for what only the meter knows (a zone it
     # lacks, more digits than it shows, a value below the last one): that check does not apply there.
     # GET /api/readings is retired: every request to it answers 410 (contract §3), valid or not.
-    excluded = [positive_data_acceptance] if (case.path, case.method) in (("/api/readings", "POST"),
-                                                                          ("/api/readings", "GET")) else []
+    excluded = (
+        [positive_data_acceptance]
+        if (case.path, case.method) in (("/api/readings", "POST"), ("/api/readings", "GET"))
+        else []
+    )
     case.validate_response(response, excluded_checks=excluded)

@@ -18,5 +18,5 @@ def test_project_dependencies_are_the_runtime_pins_then_the_tools() -> None:
     runtime = _requirement_lines((REPO_DIR / "functions" / "requirements.in").read_text(encoding="utf-8"))
     development = _requirement_lines((REPO_DIR / "requirements.txt").read_text(encoding="utf-8"))
     tools = [line for line in development if line.partition("==")[0] not in TEST_ONLY]
-    assert declared[:len(runtime)] == runtime
-    assert sorted(declared[len(runtime):]) == sorted(tools)
+    assert declared[: len(runtime)] == runtime
+    assert sorted(declared[len(runtime) :]) == sorted(tools)

@@ -26,9 +26,11 @@ from tests.tally import tally
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LEXICON = get_index().lexicon
 CYRILLIC_WORDS = sorted(w for w in LEXICON.words if len(w) >= 4 and all("а" <= c <= "я" for c in w))
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                    max_leaves=12)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
 
 
 def qwerty(word: str) -> str:
@@ -38,6 +40,7 @@ def qwerty(word: str) -> str:
 
 
 # Text normalisation
+
 
 @SETTINGS
 @given(st.text(max_size=200))
@@ -88,10 +91,39 @@ def greedy_tokens(latin: str) -> list[str]:
     return tokens
 
 
-LATIN_OF = {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i", "й": "j",
-            "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
-            "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ы": "y", "ь": "'", "э": "e",
-            "ю": "yu", "я": "ya"}
+LATIN_OF = {
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "й": "j",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ы": "y",
+    "ь": "'",
+    "э": "e",
+    "ю": "yu",
+    "я": "ya",
+}
 
 
 @SETTINGS
@@ -114,11 +146,17 @@ def test_translit_round_trip(word: str) -> None:
 
 # Validators
 
+
 @SETTINGS
 @given(JSON)
 def test_parse_question_takes_any_json_and_returns_text_or_a_400(payload: Any) -> None:
     tally("hypothesis: validator inputs")
-    for candidate in (payload, {"q": payload}, {"q": "вопрос", "session": payload}, {"q": "вопрос", "visitor": payload}):
+    for candidate in (
+        payload,
+        {"q": payload},
+        {"q": "вопрос", "session": payload},
+        {"q": "вопрос", "visitor": payload},
+    ):
         if not isinstance(candidate, dict):
             continue
         try:
@@ -130,8 +168,9 @@ def test_parse_question_takes_any_json_and_returns_text_or_a_400(payload: Any) -
 
 
 @SETTINGS
-@given(st.dictionaries(st.sampled_from(["account", "meter", "values", "idempotency_key", "source", "x"]), JSON,
-                       max_size=6))
+@given(
+    st.dictionaries(st.sampled_from(["account", "meter", "values", "idempotency_key", "source", "x"]), JSON, max_size=6)
+)
 def test_parse_submission_takes_any_json_and_returns_a_submission_or_a_400(payload: dict[str, Any]) -> None:
     tally("hypothesis: validator inputs")
     try:
@@ -144,8 +183,10 @@ def test_parse_submission_takes_any_json_and_returns_a_submission_or_a_400(paylo
 
 
 @SETTINGS
-@given(st.text(alphabet="0123456789", min_size=12, max_size=12),
-       st.lists(st.sampled_from([" ", "-", "\u00a0", "\u2013", "\t"]), min_size=12, max_size=12))
+@given(
+    st.text(alphabet="0123456789", min_size=12, max_size=12),
+    st.lists(st.sampled_from([" ", "-", "\u00a0", "\u2013", "\t"]), min_size=12, max_size=12),
+)
 def test_an_account_with_separators_parses_to_its_digits(digits: str, separators: list[str]) -> None:
     tally("hypothesis: validator inputs")
     typed = "".join(d + s for d, s in zip(digits, separators, strict=True))
@@ -167,8 +208,9 @@ def test_parse_account_accepts_twelve_digits_only(raw: str) -> None:
 
 
 @SETTINGS
-@given(st.decimals(min_value=0, max_value=10 ** 9, places=MAX_DECIMALS, allow_nan=False, allow_infinity=False),
-       st.booleans())
+@given(
+    st.decimals(min_value=0, max_value=10**9, places=MAX_DECIMALS, allow_nan=False, allow_infinity=False), st.booleans()
+)
 def test_a_value_parses_back_exactly_in_any_notation(value: Decimal, comma: bool) -> None:
     tally("hypothesis: validator inputs")
     text = format(value, "f")
@@ -192,7 +234,7 @@ def test_a_bad_value_is_a_400_never_a_crash(raw: Any) -> None:
 
 NOW = datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.UTC)
 CONTEXT = Context("r", NOW, NOW.date(), "2026-11", None, (15, 25))
-amounts = st.decimals(min_value=0, max_value=10 ** 6, places=3, allow_nan=False, allow_infinity=False)
+amounts = st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False, allow_infinity=False)
 
 
 @SETTINGS
@@ -213,8 +255,11 @@ def test_zone_consumption_is_the_difference_modulo_the_display(digits: int, data
 
 
 @SETTINGS
-@given(st.integers(min_value=4, max_value=8), st.lists(st.sampled_from(["t1", "t2", "t3"]), min_size=1, max_size=3,
-                                                        unique=True).map(sorted), st.data())
+@given(
+    st.integers(min_value=4, max_value=8),
+    st.lists(st.sampled_from(["t1", "t2", "t3"]), min_size=1, max_size=3, unique=True).map(sorted),
+    st.data(),
+)
 def test_a_chain_of_readings_adds_up_per_zone(digits: int, zones: list[str], data: st.DataObject) -> None:
     """Readings accepted one after another: per zone, the consumptions add up to the distance travelled."""
     tally("hypothesis: consumption inputs")
@@ -230,13 +275,17 @@ def test_a_chain_of_readings_adds_up_per_zone(digits: int, zones: list[str], dat
         values = {zone: (state.last.values[zone] + steps[zone]) % capacity for zone in zones}
         from spravka.readings.validate import Submission
 
-        outcome = compute(state, submission=Submission(meter.account, meter.meter, values, None, "widget"),
-                          context=Context(f"r{n + 1}", NOW, NOW.date(), "2026-11", None, (15, 25)))
+        outcome = compute(
+            state,
+            submission=Submission(meter.account, meter.meter, values, None, "widget"),
+            context=Context(f"r{n + 1}", NOW, NOW.date(), "2026-11", None, (15, 25)),
+        )
         for zone in zones:
             travelled[zone] += steps[zone]
             total[zone] += outcome.reading.consumption[zone]
-            assert outcome.receipt["consumption"][zone] == float(outcome.reading.consumption[zone]) or \
-                outcome.receipt["consumption"][zone] == int(outcome.reading.consumption[zone])
+            assert outcome.receipt["consumption"][zone] == float(outcome.reading.consumption[zone]) or outcome.receipt[
+                "consumption"
+            ][zone] == int(outcome.reading.consumption[zone])
         assert outcome.state.last.seq == state.last.seq + 1
         state = outcome.state
     assert total == travelled
@@ -247,15 +296,16 @@ def test_a_chain_of_readings_adds_up_per_zone(digits: int, zones: list[str], dat
 def test_values_that_do_not_fit_the_meter_are_a_400(values: dict[str, Decimal]) -> None:
     tally("hypothesis: consumption inputs")
     meter = Meter("000000000002", "m2", "electricity", ("t1", "t2"), 6, "EM-2")
-    state = MeterState(meter, LastReading("r0", {"t1": Decimal(0), "t2": Decimal(0)}, "2026-10-20",
-                                          "2026-10-19T21:00:00+00:00", 1))
+    state = MeterState(
+        meter, LastReading("r0", {"t1": Decimal(0), "t2": Decimal(0)}, "2026-10-20", "2026-10-19T21:00:00+00:00", 1)
+    )
     from spravka.readings.validate import Submission
 
     try:
         outcome = compute(state, submission=Submission(meter.account, "m2", values, None, "widget"), context=CONTEXT)
     except ApiError as error:
         assert error.status == 400 and error.code in ("zone_unknown", "zone_missing", "value_too_large")
-        assert set(values) != {"t1", "t2"} or any(v >= 10 ** 6 for v in values.values())
+        assert set(values) != {"t1", "t2"} or any(v >= 10**6 for v in values.values())
     else:
         assert set(values) == {"t1", "t2"} and outcome.reading.consumption == values
 
@@ -268,11 +318,17 @@ def _searched_correction(word: str) -> str | None:
     lexicon = get_index().lexicon
     max_edits = 1 if len(word) < 8 else 2
     shortest, longest = len(word) - max_edits, len(word) + max_edits
-    found = process.extract(word, [w for w in words_of_length(lexicon, shortest, longest) if w[0] == word[0]],
-                            scorer=OSA.distance, score_cutoff=max_edits, limit=None)
+    found = process.extract(
+        word,
+        [w for w in words_of_length(lexicon, shortest, longest) if w[0] == word[0]],
+        scorer=OSA.distance,
+        score_cutoff=max_edits,
+        limit=None,
+    )
     if not any(distance == 1 for _, distance, _ in found):
-        found = process.extract(word, words_of_length(lexicon, shortest, longest),
-                                scorer=OSA.distance, score_cutoff=max_edits, limit=None)
+        found = process.extract(
+            word, words_of_length(lexicon, shortest, longest), scorer=OSA.distance, score_cutoff=max_edits, limit=None
+        )
     if not found:
         return None
     return min(found, key=lambda hit: (hit[1], hit[0][0] != word[0], hit[0]))[0]
@@ -288,11 +344,11 @@ def typed_words(draw: st.DrawFn) -> str:
         letter = draw(st.sampled_from("абвгдежзийклмнопрстуфхцчшщъыьэюя"))
         edit = draw(st.sampled_from(["drop", "swap", "change", "add"]))
         if edit == "drop" and len(word) > 5:
-            word = word[:at] + word[at + 1:]
+            word = word[:at] + word[at + 1 :]
         elif edit == "swap" and at < len(word) - 1:
-            word = word[:at] + word[at + 1] + word[at] + word[at + 2:]
+            word = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
         elif edit == "change":
-            word = word[:at] + letter + word[at + 1:]
+            word = word[:at] + letter + word[at + 1 :]
         else:
             word = word[:at] + letter + word[at:]
     return word

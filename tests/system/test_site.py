@@ -25,8 +25,13 @@ def tree_digest(folder: Path) -> str:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
     before = tree_digest(REPO_DIR / "site")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-                            cwd=REPO_DIR, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=REPO_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert tree_digest(REPO_DIR / "site") == before, "the build must not touch site/"
     return out
@@ -55,7 +60,9 @@ def test_home_page_leads_with_most_asked_topics_and_contacts(built_site: Path) -
     home = (built_site / "index.html").read_text(encoding="utf-8")
     for link in ("lk/lk-registration/", "readings/readings-how-to-submit/", "payment/payment-methods/"):
         assert link in home
-    assert home.index("lk/lk-registration/") < home.index("heat/heating-billing/"), "the heat section follows the most asked"
+    assert home.index("lk/lk-registration/") < home.index("heat/heating-billing/"), (
+        "the heat section follows the most asked"
+    )
     assert load_facts(KNOWLEDGE_DIR)["hotline"] in home
 
 

@@ -50,8 +50,12 @@ def serious(page: Any) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
-    return [f"{violation['id']}: {node['target']}" for violation in results.response["violations"]
-            if violation["impact"] in {"serious", "critical"} for node in violation["nodes"]]
+    return [
+        f"{violation['id']}: {node['target']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+        for node in violation["nodes"]
+    ]
 
 
 @pytest.mark.parametrize("path", ["", "payment/payment-methods/"], ids=["home", "article"])

@@ -42,8 +42,13 @@ QUERIES = [
 @pytest.fixture(scope="module")
 def search_box(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[SearchBox]:
     out = tmp_path_factory.mktemp("site-search")
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(out)],
-                          cwd=REPO_DIR, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(out)],
+        cwd=REPO_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     with serve(out) as base_url:
         box = SearchBox(browser, base_url, "material")
@@ -66,8 +71,9 @@ def test_bill_not_received(search_box: SearchBox, pages: dict[str, str]) -> None
 
 
 @pytest.mark.parametrize(("query", "article"), QUERIES)
-def test_customer_queries_find_their_article(search_box: SearchBox, pages: dict[str, str],
-                                             query: str, article: str) -> None:
+def test_customer_queries_find_their_article(
+    search_box: SearchBox, pages: dict[str, str], query: str, article: str
+) -> None:
     found = search_box.search(query)
     assert pages[article] in found[:5], (query, found[:5])
 
@@ -88,13 +94,11 @@ def test_separator_works_in_every_browser_material_supports() -> None:
 
 
 @pytest.mark.parametrize("query", ["не пришла квитанция", "Квитанция не пришла, что делать?"])
-def test_highlight_on_the_found_page_marks_only_words(search_box: SearchBox, pages: dict[str, str],
-                                                      query: str) -> None:
+def test_highlight_on_the_found_page_marks_only_words(search_box: SearchBox, pages: dict[str, str], query: str) -> None:
     """search.highlight reuses the separator: it must not mark empty strings all over the page."""
     tab = search_box.context.new_page()
     try:
-        tab.goto(f"{search_box.base_url}{pages['bill-not-received']}?h={quote(query)}",
-                 wait_until="domcontentloaded")
+        tab.goto(f"{search_box.base_url}{pages['bill-not-received']}?h={quote(query)}", wait_until="domcontentloaded")
         tab.wait_for_selector("article mark[data-md-highlight]", timeout=10_000)
         marks = tab.eval_on_selector_all("article mark[data-md-highlight]", "els => els.map(e => e.textContent)")
         assert all(m.strip() for m in marks), marks[:20]

@@ -56,21 +56,27 @@ def last_reply(dialog: Any) -> Any:
 
 def embed_page(served: Served, **data: str) -> str:
     attrs = " ".join(f'data-{name.replace("_", "-")}="{value}"' for name, value in data.items())
-    return (f'<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Сайт партнёра</title></head>'
-            f'<body><h1>Сайт партнёра</h1><script src="{served.url}widget/spravka.js" {attrs}></script></body></html>')
+    return (
+        f'<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Сайт партнёра</title></head>'
+        f'<body><h1>Сайт партнёра</h1><script src="{served.url}widget/spravka.js" {attrs}></script></body></html>'
+    )
 
 
 def api_error(page: Any, served: Served, method: str, query: str = "", body: dict[str, Any] | None = None) -> str:
     """The Russian message the real function gives for this request (the widget must show exactly it)."""
     url = f"{served.url}api/readings{query}"
-    response = page.request.get(url) if method == "GET" else page.request.post(url, data=json.dumps(body),
-                                                                                 headers={"Content-Type": "application/json"})
+    response = (
+        page.request.get(url)
+        if method == "GET"
+        else page.request.post(url, data=json.dumps(body), headers={"Content-Type": "application/json"})
+    )
     assert response.status >= 400, response.text()
     return str(response.json()["error"]["message"])
 
 
 def test_keyboard_question_with_typo_links_the_article_and_survives_navigation(
-        page: Any, served: Served, artifacts_dir: Path) -> None:
+    page: Any, served: Served, artifacts_dir: Path
+) -> None:
     page.goto(served.url + HELP_PAGE)
     launcher = page.get_by_role("button", name="Помощь")
     launcher.focus()
@@ -121,7 +127,9 @@ def test_fallback_shows_the_contacts_and_user_text_stays_text(page: Any, served:
     question = "<img src=x onerror=alert(1)> <b>фывапролджэ</b>"
     ask(dialog, question)
     reply = last_reply(dialog)
-    expect(reply.get_by_role("link", name="написать обращение")).to_have_attribute("href", "https://example.ru/reception")
+    expect(reply.get_by_role("link", name="написать обращение")).to_have_attribute(
+        "href", "https://example.ru/reception"
+    )
     expect(reply.get_by_role("link", name="8 800 000-00-00")).to_have_attribute("href", "tel:88000000000")
     expect(reply).to_contain_text("часы работы: пн–сб 8:00–20:00")
     expect(dialog.locator(".spw-msg-user").last).to_have_text(re.compile(re.escape(question)))
@@ -137,8 +145,7 @@ def test_personal_offers_the_personal_account_and_the_readings_form(page: Any, s
     expect(dialog.get_by_label("Номер лицевого счёта")).to_be_focused()
 
 
-def test_readings_for_a_demo_account_show_the_consumption_and_a_retry_is_not_doubled(
-        page: Any, served: Served) -> None:
+def test_readings_for_a_demo_account_show_the_consumption_and_a_retry_is_not_doubled(page: Any, served: Served) -> None:
     dialog = open_widget(page, served.url + HELP_PAGE)
     ask(dialog, "хочу передать показания")
     account = dialog.get_by_label("Номер лицевого счёта")
@@ -204,7 +211,9 @@ def test_readings_errors_show_their_messages_and_keep_what_was_typed(page: Any, 
 
     account.fill("999999999999")
     account.press("Enter")
-    expect(dialog.get_by_role("alert")).to_have_text(api_error(page, served, "POST", "/meters", {"account": "999999999999"}))
+    expect(dialog.get_by_role("alert")).to_have_text(
+        api_error(page, served, "POST", "/meters", {"account": "999999999999"})
+    )
     expect(account).to_have_value("999999999999")
 
     account.fill("000000000002")
@@ -215,8 +224,9 @@ def test_readings_errors_show_their_messages_and_keep_what_was_typed(page: Any, 
     day.fill("4 000")
     night.fill("2 100")
     night.press("Enter")
-    below = api_error(page, served, "POST", body={"account": "000000000002", "meter": "m2",
-                                                  "values": {"t1": 4000, "t2": 2100}})
+    below = api_error(
+        page, served, "POST", body={"account": "000000000002", "meter": "m2", "values": {"t1": 4000, "t2": 2100}}
+    )
     expect(dialog.get_by_role("alert")).to_have_text(below)
     expect(day).to_have_value("4 000")
     expect(night).to_have_value("2 100")
@@ -261,13 +271,15 @@ def test_functions_stopped_show_the_unreachable_message(page: Any, tmp_path: Pat
     reply = last_reply(dialog)
     expect(reply).to_contain_text("Сервис ответов сейчас недоступен")
     expect(reply.get_by_role("link", name="поиск по справке")).to_have_attribute(
-        "href", server.url + "?q=%D0%BA%D0%B0%D0%BA%20%D0%BE%D0%BF%D0%BB%D0%B0%D1%82%D0%B8%D1%82%D1%8C")
+        "href", server.url + "?q=%D0%BA%D0%B0%D0%BA%20%D0%BE%D0%BF%D0%BB%D0%B0%D1%82%D0%B8%D1%82%D1%8C"
+    )
     expect(reply.get_by_role("link", name="8 800 000-00-00")).to_be_visible()
     expect(dialog.get_by_role("status")).to_have_text("")
 
 
 def test_slow_functions_time_out_with_the_message(
-        page: Any, served: Served, other_origin: OtherOrigin, stalled_address: str) -> None:
+    page: Any, served: Served, other_origin: OtherOrigin, stalled_address: str
+) -> None:
     other_origin.pages["/slow.html"] = embed_page(served, api=stalled_address, timeout="1500", phone="8 800 000-00-00")
     dialog = open_widget(page, other_origin.url + "/slow.html")
     ask(dialog, "как оплатить")
@@ -279,7 +291,8 @@ def test_slow_functions_time_out_with_the_message(
 
 
 def test_widget_embedded_on_another_origin_works_through_cors(
-        page: Any, served: Served, other_origin: OtherOrigin) -> None:
+    page: Any, served: Served, other_origin: OtherOrigin
+) -> None:
     other_origin.pages["/"] = embed_page(served, title="Помощь клиентам")
     dialog = open_widget(page, other_origin.url + "/")
     expect(page.get_by_role("dialog", name="Помощь клиентам")).to_be_visible()
@@ -311,7 +324,8 @@ def test_readable_at_320px_with_reduced_motion(browser: Any, served: Served, art
         assert box["x"] >= 0 and box["x"] + box["width"] <= 320
         overflowing = dialog.evaluate(
             "panel => [...panel.querySelectorAll('*:not(.spw-sr)')].filter(n => n.scrollWidth > n.clientWidth + 1"
-            " && getComputedStyle(n).overflowX !== 'auto').map(n => n.className)")
+            " && getComputedStyle(n).overflowX !== 'auto').map(n => n.className)"
+        )
         assert overflowing == []
         assert dialog.evaluate("panel => getComputedStyle(panel).animationName") == "none"
         page.screenshot(path=str(artifacts_dir / "widget-320px.png"))

@@ -40,8 +40,12 @@ def stored(served: Served, table: str, visitor: str, *, until: int, timeout: flo
 def test_answer_feedback_and_link_click_reach_the_store_with_an_anonymous_visitor(page: Any, served: Served) -> None:
     sent: list[dict[str, Any]] = []
     asked: list[dict[str, Any]] = []
-    page.on("request", lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/api/events") else (
-        asked.append(json.loads(r.post_data)) if r.url.endswith("/api/ask") and r.method == "POST" else None))
+    page.on(
+        "request",
+        lambda r: sent.append(json.loads(r.post_data))
+        if r.url.endswith("/api/events")
+        else (asked.append(json.loads(r.post_data)) if r.url.endswith("/api/ask") and r.method == "POST" else None),
+    )
 
     dialog = open_widget(page, served.url + HELP_PAGE)
     ask(dialog, QUESTION)
@@ -68,8 +72,11 @@ def test_answer_feedback_and_link_click_reach_the_store_with_an_anonymous_visito
     by_type = {event["type"]: event for event in events}
     assert sorted(by_type) == ["click", "helpful", "visit"] and len(events) == 3
     question_id = questions[0]["id"]
-    assert by_type["helpful"] == by_type["helpful"] | {"article": "payment-methods", "value": False,
-                                                         "question_id": question_id}
+    assert by_type["helpful"] == by_type["helpful"] | {
+        "article": "payment-methods",
+        "value": False,
+        "question_id": question_id,
+    }
     assert by_type["click"] | {"url": href} == by_type["click"]
     assert by_type["click"]["article"] == "payment-methods" and by_type["click"]["question_id"] == question_id
     assert all(batch["visitor"] == visitor for batch in sent)

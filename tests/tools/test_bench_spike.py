@@ -13,8 +13,12 @@ SPRAVKA = Path(sys.executable).parent / "spravka"
 
 @pytest.mark.slow
 def test_quick_spike_prints_every_target_and_phase() -> None:
-    result = subprocess.run([str(SPRAVKA), "bench", "spike", "--quick", "--spike-stores", "sqlite"],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(SPRAVKA), "bench", "spike", "--quick", "--spike-stores", "sqlite"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
     for label in ("\ntrivial\n", "\nask\n", "\nreadings (sqlite)\n"):

@@ -31,7 +31,8 @@ def question_file(tmp_path: Path) -> Path:
 
 
 def test_compare_with_a_base_that_lacks_an_article_lists_the_question_it_answers(
-        question_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    question_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     older = tmp_path / "older-knowledge"
     shutil.copytree(KNOWLEDGE_DIR, older)
     (older / "readings" / "readings-deadline.md").unlink()
@@ -40,7 +41,8 @@ def test_compare_with_a_base_that_lacks_an_article_lists_the_question_it_answers
     result = json.loads(capsys.readouterr().out)
     assert result["before"]["overall"] < result["after"]["overall"]
     assert [(c["q"], c["verdict"], c["after"]) for c in result["changed"]] == [
-        ("до какого числа передавать показания", "лучше", "readings-deadline")]
+        ("до какого числа передавать показания", "лучше", "readings-deadline")
+    ]
     assert result["changed"][0]["before"] != "readings-deadline"
 
     assert cli(["eval", str(question_file), "--compare", str(older)]) == 0
@@ -49,13 +51,15 @@ def test_compare_with_a_base_that_lacks_an_article_lists_the_question_it_answers
     assert "«до какого числа передавать показания»" in out
 
 
-def test_compare_with_a_git_ref_takes_knowledge_from_git(question_file: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_compare_with_a_git_ref_takes_knowledge_from_git(
+    question_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli(["eval", str(question_file), "--compare", "HEAD", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["ref"] == "HEAD" and result["before"]["items"] == 3
-    edited = subprocess.run(["git", "-C", str(KNOWLEDGE_DIR), "status", "--porcelain", "."],
-                            capture_output=True, text=True, check=True).stdout
+    edited = subprocess.run(
+        ["git", "-C", str(KNOWLEDGE_DIR), "status", "--porcelain", "."], capture_output=True, text=True, check=True
+    ).stdout
     if not edited:  # knowledge/ as committed: the same base on both sides
         assert result["changed"] == [] and result["before"]["overall"] == result["after"]["overall"]
 
@@ -65,8 +69,9 @@ def test_compare_with_an_unknown_ref_says_so(question_file: Path, capsys: pytest
     assert "Не удалось взять базу знаний из 'no-such-branch-xyz'" in capsys.readouterr().err
 
 
-def test_an_evaluation_does_not_fill_the_question_log(question_file: Path, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_evaluation_does_not_fill_the_question_log(
+    question_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from spravka.config import get_settings
     from spravka.questions import writer as log_writers
 

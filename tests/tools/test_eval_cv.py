@@ -46,17 +46,37 @@ def small_knowledge(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if path.name not in keep and path.name != "index.md":
             path.unlink()
     (root / "out-of-scope.yml").write_text(
-        "misc:\n" + "".join(f"  - {q}\n" for q in (
-            "оплатить штраф гибдд", "рецепт борща", "налоговый вычет", "пенсия когда придет", "погода завтра",
-            "курс доллара", "не работает интернет", "вызвать врача на дом")), encoding="utf-8")
+        "misc:\n"
+        + "".join(
+            f"  - {q}\n"
+            for q in (
+                "оплатить штраф гибдд",
+                "рецепт борща",
+                "налоговый вычет",
+                "пенсия когда придет",
+                "погода завтра",
+                "курс доллара",
+                "не работает интернет",
+                "вызвать врача на дом",
+            )
+        ),
+        encoding="utf-8",
+    )
     return root
 
 
 def test_eval_cv_prints_the_figures(small_knowledge: Path, capsys: Any) -> None:
     assert cli(["eval", "--cv", "2", "--knowledge", str(small_knowledge), "--per-topic"]) == 0
     out = capsys.readouterr().out
-    for label in ("статья с первого ответа (top-1)", "неверная статья", "честное «не знаю»", "уточняющий вопрос",
-                  "уточнения, где среди вариантов есть верная статья", "story", "payment-autopay"):
+    for label in (
+        "статья с первого ответа (top-1)",
+        "неверная статья",
+        "честное «не знаю»",
+        "уточняющий вопрос",
+        "уточнения, где среди вариантов есть верная статья",
+        "story",
+        "payment-autopay",
+    ):
         assert label in out
 
 
@@ -66,8 +86,12 @@ def test_eval_cv_json_counts_every_held_out_question(small_knowledge: Path, caps
     phrasings = len(read_knowledge(small_knowledge).phrases)
     assert phrasings < figures["items"] <= 5 * phrasings
     assert figures["variants"]["plain"]["items"] == phrasings
-    assert set(figures["topics"]) == {"payment-methods", "payment-autopay", "readings-how-to-submit",
-                                      "meter-verification"}
+    assert set(figures["topics"]) == {
+        "payment-methods",
+        "payment-autopay",
+        "readings-how-to-submit",
+        "meter-verification",
+    }
     assert 0.0 <= figures["in_scope_top1"] <= 1.0
 
 

@@ -35,8 +35,10 @@ def test_wrong_answers_stay_rare(figures) -> None:
 
 def test_eval_command_prints_metrics_and_errors(tmp_path, capsys) -> None:
     questions = tmp_path / "q.yaml"
-    questions.write_text('- q: "как подключить автоплатёж"\n  expect: payment-autopay\n'
-                         '- q: "рецепт пиццы"\n  expect: payment-autopay\n', encoding="utf-8")
+    questions.write_text(
+        '- q: "как подключить автоплатёж"\n  expect: payment-autopay\n- q: "рецепт пиццы"\n  expect: payment-autopay\n',
+        encoding="utf-8",
+    )
     assert cli(["eval", str(questions), "--errors", "5"]) == 0
     out = capsys.readouterr().out
     assert "итого верно" in out and "50.0%" in out

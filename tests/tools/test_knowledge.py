@@ -50,8 +50,9 @@ def test_every_topic_has_an_article_with_enough_questions() -> None:
 
 
 def test_committed_index_is_fresh() -> None:
-    assert INDEX_PATH.read_text(encoding="utf-8") == dump_index(build_index(KNOWLEDGE_DIR)), \
+    assert INDEX_PATH.read_text(encoding="utf-8") == dump_index(build_index(KNOWLEDGE_DIR)), (
         "the index is stale: run `spravka build-index`"
+    )
 
 
 def test_missing_front_matter_field(knowledge: Path) -> None:
@@ -83,7 +84,9 @@ def test_missing_topic(knowledge: Path) -> None:
 
 def test_broken_internal_link(knowledge: Path) -> None:
     path = knowledge / "payment/payment-autopay.md"
-    path.write_text(path.read_text(encoding="utf-8") + "\nСм. [способы](../payment/no-such-page.md).\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\nСм. [способы](../payment/no-such-page.md).\n", encoding="utf-8"
+    )
     found = messages(knowledge)
     line = len(path.read_text(encoding="utf-8").splitlines())
     assert f"payment/payment-autopay.md:{line}: битая ссылка: ../payment/no-such-page.md" in found
@@ -124,8 +127,9 @@ def test_ambiguous_question(knowledge: Path) -> None:
     question = yaml.safe_load(methods.split("---")[1])["questions"][0]
     edit(knowledge / "payment/payment-autopay.md", "questions:\n", f"questions:\n  - {question}\n")
     found = messages(knowledge)
-    assert any(m.startswith("payment/payment-autopay.md:") and f"«{question}»" in m and "payment-methods" in m
-               for m in found), found
+    assert any(
+        m.startswith("payment/payment-autopay.md:") and f"«{question}»" in m and "payment-methods" in m for m in found
+    ), found
 
 
 def test_the_command_names_the_file_and_exits_1(knowledge: Path, capsys) -> None:
@@ -134,8 +138,9 @@ def test_the_command_names_the_file_and_exits_1(knowledge: Path, capsys) -> None
     assert "energy-saving" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("reference", ["Цены приведены в таблице ниже.", "Адреса — в списке на этой странице.",
-                                       "Подробности см. ниже."])
+@pytest.mark.parametrize(
+    "reference", ["Цены приведены в таблице ниже.", "Адреса — в списке на этой странице.", "Подробности см. ниже."]
+)
 def test_a_short_answer_that_points_at_the_page_is_flagged(knowledge: Path, reference: str) -> None:
     path = knowledge / "tariffs/tariffs-current.md"
     edit(path, "Ваш тариф указан в квитанции", f"{reference} Ваш тариф указан в квитанции")

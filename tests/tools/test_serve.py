@@ -57,13 +57,17 @@ def test_site_pages_carry_the_widget(client: Client) -> None:
     assert client.get("/widget/src/00-core.js").status_code == 404
 
 
-@pytest.mark.parametrize(("path", "status", "location"), [
-    ("/readings/readings-deadline", 301, "/readings/readings-deadline/"),
-    ("/no-such-page/", 404, None),
-    ("/../pyproject.toml", 404, None),
-])
+@pytest.mark.parametrize(
+    ("path", "status", "location"),
+    [
+        ("/readings/readings-deadline", 301, "/readings/readings-deadline/"),
+        ("/no-such-page/", 404, None),
+        ("/../pyproject.toml", 404, None),
+    ],
+)
 def test_site_redirects_directories_and_answers_misses_with_404(
-        client: Client, path: str, status: int, location: str | None) -> None:
+    client: Client, path: str, status: int, location: str | None
+) -> None:
     response = client.get(path)
     assert response.status_code == status
     if location:
@@ -85,8 +89,9 @@ def test_functions_answer_under_api(client: Client) -> None:
 
 
 def test_functions_answer_cors_preflight_for_allowed_origins_only(client: Client) -> None:
-    allowed = client.options("/api/ask", headers={"Origin": "https://partner.example",
-                                                  "Access-Control-Request-Method": "POST"})
+    allowed = client.options(
+        "/api/ask", headers={"Origin": "https://partner.example", "Access-Control-Request-Method": "POST"}
+    )
     assert allowed.status_code == 204
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://partner.example"
     other = client.options("/api/readings", headers={"Origin": "https://other.example"})
@@ -99,30 +104,38 @@ def test_readme_run_command_serves_a_site_where_the_widget_answers_on_a_fresh_cl
         pytest.skip("needs make and git")
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", str(REPO_DIR), str(clone)], check=True)
-    env = {name: value for name, value in os.environ.items()
-           if name not in ("READINGS_STORE", "SPRAVKA_DATA_DIR", "ALLOWED_ORIGINS", "PYTHONPATH", "MAKEFLAGS")}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("READINGS_STORE", "SPRAVKA_DATA_DIR", "ALLOWED_ORIGINS", "PYTHONPATH", "MAKEFLAGS")
+    }
     env["NO_MKDOCS_2_WARNING"] = "1"
     # The README's command, reusing this test run's environment instead of installing a new one.
     command = ["make", "run", f"VENV={sys.prefix}", "PORT=0"]
     plan = subprocess.run([*command, "--dry-run"], cwd=clone, env=env, capture_output=True, text=True, check=True)
     # A Makefile that would install into the shared environment must not run: it would repoint it at the clone.
     assert "pip" not in plan.stdout and "--port 0" in plan.stdout, plan.stdout
-    served = start_process(command, cwd=clone, env=env,
-                           log_path=tmp_path / "make-run.log")
+    served = start_process(command, cwd=clone, env=env, log_path=tmp_path / "make-run.log")
     try:
         with urllib.request.urlopen(served.url, timeout=10) as page:
             assert page.status == 200
             assert "widget/spravka.js" in page.read().decode("utf-8")
-        request = urllib.request.Request(served.url + "api/ask", method="POST",
-                                         data=json.dumps({"q": "как передать показания счетчика"}).encode(),
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            served.url + "api/ask",
+            method="POST",
+            data=json.dumps({"q": "как передать показания счетчика"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             reply = json.load(response)
         assert reply["kind"] in ("answer", "clarify", "action")
         assert reply["text"]
-        meters = urllib.request.Request(served.url + "api/readings/meters", method="POST",
-                                        data=json.dumps({"account": "000000000001"}).encode(),
-                                        headers={"Content-Type": "application/json"})
+        meters = urllib.request.Request(
+            served.url + "api/readings/meters",
+            method="POST",
+            data=json.dumps({"account": "000000000001"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(meters, timeout=10) as response:
             assert json.load(response)["meters"]  # the demo accounts were loaded
     finally:

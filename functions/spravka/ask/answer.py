@@ -100,16 +100,19 @@ def decide(analysis: Analysis, candidates: list[Candidate], index: Index) -> Rep
     runner_up = articles[1].score if len(articles) > 1 else 0.0
     margin = EXACT_MARGIN if article_score >= EXACT_SCORE else ANSWER_MARGIN
     if article_score >= ANSWER_SCORE and article_score - runner_up >= margin:
-        related = tuple(index.articles[c.target] for c in articles[1:MAX_SUGGESTIONS + 1]
-                        if c.score >= RELATED_SCORE)
-        return Reply("answer", index.articles[best_article.target].text, index.articles[best_article.target],
-                     related, score=article_score)
+        related = tuple(index.articles[c.target] for c in articles[1 : MAX_SUGGESTIONS + 1] if c.score >= RELATED_SCORE)
+        return Reply(
+            "answer",
+            index.articles[best_article.target].text,
+            index.articles[best_article.target],
+            related,
+            score=article_score,
+        )
     if article_score >= CLARIFY_SCORE:
         close = [c for c in articles if c.score >= article_score - CLARIFY_BAND][:MAX_SUGGESTIONS]
         if len(close) == 1:
             close = articles[:2]
-        return Reply("clarify", CLARIFY_TEXT, None, tuple(index.articles[c.target] for c in close),
-                     score=article_score)
+        return Reply("clarify", CLARIFY_TEXT, None, tuple(index.articles[c.target] for c in close), score=article_score)
     return _fallback(index, article_score)
 
 

@@ -42,12 +42,12 @@ class ArticleRef:
 class StemFacts(NamedTuple):
     """What the index knows of one stem, in one place: a question's stem is looked up once, not in five maps."""
 
-    weight: float                  # how much the word counts in a question (rare question words most)
-    entries: tuple[int, ...]       # the entries (phrasings) that contain it
+    weight: float  # how much the word counts in a question (rare question words most)
+    entries: tuple[int, ...]  # the entries (phrasings) that contain it
     common: frozenset[int] | None  # the same entries as a set when the word is so common that it only adds
     #                                to entries found through rarer words; None for a rarer word
-    strong: tuple[int, ...]        # numbers of the targets whose questions use it
-    weak: tuple[int, ...]          # numbers of the targets whose page text only uses it
+    strong: tuple[int, ...]  # numbers of the targets whose questions use it
+    weak: tuple[int, ...]  # numbers of the targets whose page text only uses it
 
 
 # A stem the knowledge never uses.
@@ -60,15 +60,15 @@ class Index:
     replies: Mapping[str, str]
     lexicon: Lexicon
     idf: Mapping[str, float]
-    targets: tuple[str, ...]                     # per entry: article id, "@operator", "@smalltalk:thanks", ...
-    target_ids: tuple[str, ...]                  # every target once, sorted: a target's number is its place here
-    target_numbers: Mapping[str, int]            # target -> its number
-    target_number: tuple[int, ...]               # per entry: its target's number
+    targets: tuple[str, ...]  # per entry: article id, "@operator", "@smalltalk:thanks", ...
+    target_ids: tuple[str, ...]  # every target once, sorted: a target's number is its place here
+    target_numbers: Mapping[str, int]  # target -> its number
+    target_number: tuple[int, ...]  # per entry: its target's number
     entry_stems: tuple[frozenset[str], ...]
-    entry_norm: tuple[float, ...]                # (sum of the entry's stem weights) ** -RECALL_POWER
-    out_of_scope: frozenset[str]                 # stems that mark another company's business
-    smalltalk: Mapping[str, frozenset[str]]      # kind of small talk -> words it is made of
-    chatter: frozenset[str]                      # every small-talk word and stopword: a message of these only
+    entry_norm: tuple[float, ...]  # (sum of the entry's stem weights) ** -RECALL_POWER
+    out_of_scope: frozenset[str]  # stems that mark another company's business
+    smalltalk: Mapping[str, frozenset[str]]  # kind of small talk -> words it is made of
+    chatter: frozenset[str]  # every small-talk word and stopword: a message of these only
     # stem -> its weight, entries and targets; a stem not here (never in the knowledge) is UNKNOWN_STEM.
     # Rare question words weigh most, page-only words less.
     stems: Mapping[str, StemFacts]
@@ -76,8 +76,7 @@ class Index:
 
 def index_from_data(data: Mapping[str, Any]) -> Index:
     lex = data["lexicon"]
-    lexicon = Lexicon.create(lex["words"], lex["stems"],
-                             {tuple(k): tuple(v) for k, v in lex["synonyms"]}, STOPWORDS)
+    lexicon = Lexicon.create(lex["words"], lex["stems"], {tuple(k): tuple(v) for k, v in lex["synonyms"]}, STOPWORDS)
     idf: dict[str, float] = data["idf"]
     targets = tuple(str(t) for t, _ in data["entries"])
     entry_stems = tuple(frozenset(stems) for _, stems in data["entries"])
@@ -96,18 +95,25 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
                 bags[strong].setdefault(s, []).append(numbers[target])
     common_limit = max(COMMON_POSTINGS, len(targets) // 50)
     question_stems = frozenset(s for b in data["bags"].values() for s in b["strong"])
-    weights = {s: value if s in question_stems else min(value, UNKNOWN_WEIGHT) * PAGE_ONLY_WEIGHT
-               for s, value in idf.items()}
+    weights = {
+        s: value if s in question_stems else min(value, UNKNOWN_WEIGHT) * PAGE_ONLY_WEIGHT for s, value in idf.items()
+    }
     stems: dict[str, StemFacts] = {}
     for s in sorted({*weights, *postings, *bags[True], *bags[False]}):
         entries = tuple(postings.get(s, ()))
-        stems[s] = StemFacts(weights.get(s, UNKNOWN_WEIGHT), entries,
-                             frozenset(entries) if len(entries) > common_limit else None,
-                             tuple(bags[True].get(s, ())), tuple(bags[False].get(s, ())))
+        stems[s] = StemFacts(
+            weights.get(s, UNKNOWN_WEIGHT),
+            entries,
+            frozenset(entries) if len(entries) > common_limit else None,
+            tuple(bags[True].get(s, ())),
+            tuple(bags[False].get(s, ())),
+        )
     smalltalk = {kind: frozenset(words) for kind, words in data.get("smalltalk", {}).items()}
     return Index(
-        articles={a["id"]: ArticleRef(a["id"], a["title"], a["section"], a["url"], a["text"], tuple(a["links"]))
-                  for a in data["articles"]},
+        articles={
+            a["id"]: ArticleRef(a["id"], a["title"], a["section"], a["url"], a["text"], tuple(a["links"]))
+            for a in data["articles"]
+        },
         replies=dict(data["replies"]),
         lexicon=lexicon,
         idf=idf,
@@ -116,7 +122,7 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
         target_numbers=numbers,
         target_number=tuple(numbers[t] for t in targets),
         entry_stems=entry_stems,
-        entry_norm=tuple(m ** -RECALL_POWER for m in entry_mass),
+        entry_norm=tuple(m**-RECALL_POWER for m in entry_mass),
         out_of_scope=frozenset(data.get("out_of_scope_stems", ())),
         stems=stems,
         smalltalk=smalltalk,

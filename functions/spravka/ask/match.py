@@ -17,10 +17,10 @@ GUESSED_WORD = 0.6
 
 
 class Candidate(NamedTuple):  # a tuple: eight of them are made per question
-    target: str        # article id or "@intent"
-    score: float       # 0–100
-    coverage: float    # share of the question's weight that the target's vocabulary explains
-    entry: int         # the best entry of that target (-1: matched by its page text only)
+    target: str  # article id or "@intent"
+    score: float  # 0–100
+    coverage: float  # share of the question's weight that the target's vocabulary explains
+    entry: int  # the best entry of that target (-1: matched by its page text only)
 
 
 def query_weights(stems: frozenset[str], index: Index, guessed: frozenset[str] = frozenset()) -> dict[str, float]:
@@ -73,8 +73,9 @@ def _overlaps(rare: list[Posting], common: list[Posting]) -> dict[int, float]:
     return overlap
 
 
-def rank(stems: frozenset[str], index: Index, *, guessed: frozenset[str] = frozenset(),
-         limit: int = 5) -> list[Candidate]:
+def rank(
+    stems: frozenset[str], index: Index, *, guessed: frozenset[str] = frozenset(), limit: int = 5
+) -> list[Candidate]:
     """Targets ordered by score; empty when nothing shares a word.
 
     The entry score (common/entry)^R · (common/question)^P is computed as
@@ -115,7 +116,7 @@ def rank(stems: frozenset[str], index: Index, *, guessed: frozenset[str] = froze
         number = target_of[entry]
         if score > best[number]:
             best[number], best_at[number] = score, entry
-    entry_scale = ENTRY_SHARE * 100.0 * query_mass ** -PRECISION_POWER
+    entry_scale = ENTRY_SHARE * 100.0 * query_mass**-PRECISION_POWER
     cover_scale = (1 - ENTRY_SHARE) * 100.0 / query_mass
     scores = [entry_scale * b + cover_scale * c for b, c in zip(best, covered)]
     # Numbers sorted by score, best first; the sort is stable, so ties stay by number (= by target id).
@@ -124,8 +125,11 @@ def rank(stems: frozenset[str], index: Index, *, guessed: frozenset[str] = froze
     ranked: list[Candidate] = []
     for number in sorted(range(size), key=scores.__getitem__, reverse=True)[:limit]:
         if covered[number]:
-            ranked.append(_candidate(Candidate, (target_ids[number], scores[number], covered[number] / query_mass,
-                                                 best_at[number])))
+            ranked.append(
+                _candidate(
+                    Candidate, (target_ids[number], scores[number], covered[number] / query_mass, best_at[number])
+                )
+            )
     return ranked
 
 

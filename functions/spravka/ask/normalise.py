@@ -28,15 +28,53 @@ LAYOUT = str.maketrans(_QWERTY, _JCUKEN)
 
 # Translit, longest sequence first; several readings where people write both.
 _TRANSLIT: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("shch", ("щ",)), ("sch", ("сч", "щ")), ("zh", ("ж",)), ("kh", ("х",)), ("ch", ("ч",)),
-    ("sh", ("ш",)), ("ts", ("ц", "тс")), ("tz", ("ц",)), ("yu", ("ю",)), ("ju", ("ю",)),
-    ("ya", ("я",)), ("ja", ("я",)), ("yo", ("ё", "йо")), ("jo", ("ё",)), ("ye", ("е",)),
-    ("je", ("е",)), ("iy", ("ий",)), ("yy", ("ый",)), ("ij", ("ий",)), ("ii", ("ии",)),
-    ("a", ("а",)), ("b", ("б",)), ("v", ("в",)), ("g", ("г",)), ("d", ("д",)), ("e", ("е", "э")),
-    ("z", ("з",)), ("i", ("и",)), ("j", ("й",)), ("k", ("к",)), ("l", ("л",)), ("m", ("м",)),
-    ("n", ("н",)), ("o", ("о",)), ("p", ("п",)), ("r", ("р",)), ("s", ("с",)), ("t", ("т",)),
-    ("u", ("у",)), ("f", ("ф",)), ("h", ("х",)), ("c", ("ц", "к")), ("y", ("ы", "й")),
-    ("w", ("в",)), ("x", ("кс",)), ("q", ("к",)), ("'", ("ь",)),
+    ("shch", ("щ",)),
+    ("sch", ("сч", "щ")),
+    ("zh", ("ж",)),
+    ("kh", ("х",)),
+    ("ch", ("ч",)),
+    ("sh", ("ш",)),
+    ("ts", ("ц", "тс")),
+    ("tz", ("ц",)),
+    ("yu", ("ю",)),
+    ("ju", ("ю",)),
+    ("ya", ("я",)),
+    ("ja", ("я",)),
+    ("yo", ("ё", "йо")),
+    ("jo", ("ё",)),
+    ("ye", ("е",)),
+    ("je", ("е",)),
+    ("iy", ("ий",)),
+    ("yy", ("ый",)),
+    ("ij", ("ий",)),
+    ("ii", ("ии",)),
+    ("a", ("а",)),
+    ("b", ("б",)),
+    ("v", ("в",)),
+    ("g", ("г",)),
+    ("d", ("д",)),
+    ("e", ("е", "э")),
+    ("z", ("з",)),
+    ("i", ("и",)),
+    ("j", ("й",)),
+    ("k", ("к",)),
+    ("l", ("л",)),
+    ("m", ("м",)),
+    ("n", ("н",)),
+    ("o", ("о",)),
+    ("p", ("п",)),
+    ("r", ("р",)),
+    ("s", ("с",)),
+    ("t", ("т",)),
+    ("u", ("у",)),
+    ("f", ("ф",)),
+    ("h", ("х",)),
+    ("c", ("ц", "к")),
+    ("y", ("ы", "й")),
+    ("w", ("в",)),
+    ("x", ("кс",)),
+    ("q", ("к",)),
+    ("'", ("ь",)),
 )
 _MAX_VARIANTS = 32
 
@@ -91,10 +129,10 @@ def translit_variants(chunk: str) -> list[str]:
 class Lexicon:
     """What the index knows about words: vocabulary, synonyms and words to ignore."""
 
-    words: frozenset[str]                               # folded words seen in the knowledge
-    stems: frozenset[str]                               # their stems (after synonyms)
+    words: frozenset[str]  # folded words seen in the knowledge
+    stems: frozenset[str]  # their stems (after synonyms)
     synonyms: Mapping[tuple[str, ...], tuple[str, ...]]  # variant stems -> canonical stems
-    stopwords: frozenset[str]                           # folded words that carry no topic
+    stopwords: frozenset[str]  # folded words that carry no topic
     by_length: Mapping[int, tuple[str, ...]] = dataclasses.field(default_factory=dict)
     # First stem of a variant -> the lengths of the variants it starts, longest first.
     synonym_sizes: Mapping[str, tuple[int, ...]] = dataclasses.field(default_factory=dict)
@@ -104,8 +142,13 @@ class Lexicon:
     _readings: dict[str, "ChunkReading"] = dataclasses.field(default_factory=dict, repr=False)
 
     @classmethod
-    def create(cls, words: Iterable[str], stems: Iterable[str],
-               synonyms: Mapping[tuple[str, ...], tuple[str, ...]], stopwords: Iterable[str]) -> "Lexicon":
+    def create(
+        cls,
+        words: Iterable[str],
+        stems: Iterable[str],
+        synonyms: Mapping[tuple[str, ...], tuple[str, ...]],
+        stopwords: Iterable[str],
+    ) -> "Lexicon":
         words = frozenset(words)
         by_length: dict[int, list[str]] = {}
         for word in sorted(words):
@@ -114,20 +157,25 @@ class Lexicon:
         sizes: dict[str, set[int]] = {}
         for variant in synonyms:
             sizes.setdefault(variant[0], set()).add(len(variant))
-        return cls(words, frozenset(stems), dict(synonyms), frozenset(stopwords),
-                   {n: tuple(ws) for n, ws in by_length.items()},
-                   {head: tuple(sorted(ns, reverse=True)) for head, ns in sizes.items()})
+        return cls(
+            words,
+            frozenset(stems),
+            dict(synonyms),
+            frozenset(stopwords),
+            {n: tuple(ws) for n, ws in by_length.items()},
+            {head: tuple(sorted(ns, reverse=True)) for head, ns in sizes.items()},
+        )
 
     def knows(self, word: str) -> bool:
         return word in self.words or stem(word) in self.stems
 
 
 class Analysis(NamedTuple):  # a tuple: one is made per question, cheaper than a frozen dataclass
-    words: tuple[str, ...]      # folded words after layout/translit/typo fixes
-    stems: tuple[str, ...]      # canonical stems, stopwords dropped, synonyms applied
-    numbers: tuple[str, ...]    # digit runs as typed (readings, account numbers)
-    unknown: tuple[str, ...]    # words the knowledge never uses (after corrections)
-    corrected: int              # how many words were typo-corrected
+    words: tuple[str, ...]  # folded words after layout/translit/typo fixes
+    stems: tuple[str, ...]  # canonical stems, stopwords dropped, synonyms applied
+    numbers: tuple[str, ...]  # digit runs as typed (readings, account numbers)
+    unknown: tuple[str, ...]  # words the knowledge never uses (after corrections)
+    corrected: int  # how many words were typo-corrected
     guessed: frozenset[str] = frozenset()  # stems that come from a typo correction only
 
 
@@ -158,8 +206,9 @@ def analyse(text: str, lexicon: Lexicon) -> Analysis:
             if guess is not None:
                 guessed.add(guess)
     canonical = apply_synonyms(stems, lexicon)
-    return Analysis(tuple(fixed), canonical, tuple(numbers), tuple(unknown), len(guessed),
-                    frozenset(guessed & set(canonical)))
+    return Analysis(
+        tuple(fixed), canonical, tuple(numbers), tuple(unknown), len(guessed), frozenset(guessed & set(canonical))
+    )
 
 
 _DIGIT = re.compile(r"\d")
@@ -222,7 +271,7 @@ def apply_synonyms(stems: list[str], lexicon: Lexicon) -> tuple[str, ...]:
     i = 0
     while i < len(stems):
         for size in sizes.get(stems[i], ()):  # only the lengths of variants that start with this stem
-            key = tuple(stems[i:i + size])
+            key = tuple(stems[i : i + size])
             if len(key) == size and key in synonyms:
                 out.extend(synonyms[key])
                 i += size

@@ -27,6 +27,7 @@ def answer_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
     reply = answer(asked.question, get_index())
     body = reply.to_json(settings.site_url)
     # Logged after answering: only queued here, redacted before it is stored (spravka.questions.recorder).
-    body["question_id"] = record_question(asked.question, reply, settings=settings, session=asked.session,
-                                          visitor=asked.visitor)
+    body["question_id"] = record_question(
+        asked.question, reply, settings=settings, session=asked.session, visitor=asked.visitor
+    )
     return body

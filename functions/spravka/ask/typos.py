@@ -35,8 +35,13 @@ def _correct_cached(word: str, lexicon: Lexicon) -> str | None:
     if close:
         return min(close)
     max_edits = 1 if len(word) < 8 else 2
-    found = process.extract(word, words_of_length(lexicon, len(word) - max_edits, len(word) + max_edits),
-                            scorer=OSA.distance, score_cutoff=max_edits, limit=None)
+    found = process.extract(
+        word,
+        words_of_length(lexicon, len(word) - max_edits, len(word) + max_edits),
+        scorer=OSA.distance,
+        score_cutoff=max_edits,
+        limit=None,
+    )
     if not found:
         return None
     return min(found, key=lambda hit: (hit[1], hit[0][0] != word[0], hit[0]))[0]
@@ -58,19 +63,20 @@ def one_edit_words(lexicon: Lexicon, word: str) -> list[str]:
             if length >= 5:
                 for known_word in known:
                     for i in range(length):
-                        built.setdefault(known_word[:i] + known_word[i + 1:], []).append(known_word)
+                        built.setdefault(known_word[:i] + known_word[i + 1 :], []).append(known_word)
         deletions.update(built)  # two threads building at once file the same lists
     found = set(deletions.get(word, ()))
     for i in range(len(word)):
-        shorter = word[:i] + word[i + 1:]
+        shorter = word[:i] + word[i + 1 :]
         if shorter in lexicon.words:
             found.add(shorter)
         found.update(deletions.get(shorter, ()))
     for i in range(len(word) - 1):
-        swapped = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
         if swapped in lexicon.words:
             found.add(swapped)
     return [w for w in found if w[0] == word[0] and OSA.distance(word, w) == 1]
+
 
 def words_of_length(lexicon: Lexicon, shortest: int, longest: int) -> list[str]:
     """Known words of these lengths: the typo corrector's pools, built once each."""

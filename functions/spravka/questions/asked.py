@@ -44,9 +44,17 @@ class Asked(NamedTuple):
         reply = self.reply
         session = self.session
         return QuestionRecord(
-            self.id, self.at, _utf8(redact(self.question)), reply.kind, reply.article.id if reply.article else None,
-            reply.action, reply.shown_score(), tuple([a.id for a in reply.suggestions]),
-            session, self.visitor)
+            self.id,
+            self.at,
+            _utf8(redact(self.question)),
+            reply.kind,
+            reply.article.id if reply.article else None,
+            reply.action,
+            reply.shown_score(),
+            tuple([a.id for a in reply.suggestions]),
+            session,
+            self.visitor,
+        )
 
 
 Queued = Record | Asked

@@ -39,8 +39,9 @@ def logging_on(settings: Settings) -> bool:
     return settings.question_log and not _paused.get()
 
 
-def record_question(question: str, reply: Reply, *, settings: Settings, session: str | None = None,
-                    visitor: str | None = None) -> str | None:
+def record_question(
+    question: str, reply: Reply, *, settings: Settings, session: str | None = None, visitor: str | None = None
+) -> str | None:
     """Queue the question with the reply it got; its id, or None when logging is off or it was dropped.
 
     Redacted by the writer before it is stored (Asked.record), never here: see the module's doc.

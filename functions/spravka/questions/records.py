@@ -41,7 +41,7 @@ class _Randomness:
                 self._pool, self._at = os.urandom(max(_POOL_BYTES, count)), 0
             start = self._at
             self._at += count
-            return self._pool[start:self._at]
+            return self._pool[start : self._at]
 
 
 _randomness = _Randomness()
@@ -72,15 +72,31 @@ class QuestionRecord(NamedTuple):  # a tuple: one is made per answer, cheaper th
     visitor: str | None = None
 
     def to_doc(self) -> dict[str, Any]:
-        return {"q": self.q, "kind": self.kind, "article": self.article, "action": self.action,
-                "score": self.score, "suggestions": list(self.suggestions), "session": self.session,
-                "visitor": self.visitor}
+        return {
+            "q": self.q,
+            "kind": self.kind,
+            "article": self.article,
+            "action": self.action,
+            "score": self.score,
+            "suggestions": list(self.suggestions),
+            "session": self.session,
+            "visitor": self.visitor,
+        }
 
     @classmethod
     def from_doc(cls, id: str, at: datetime.datetime, doc: Mapping[str, Any]) -> "QuestionRecord":
-        return cls(id, at, str(doc.get("q", "")), str(doc.get("kind", "")), doc.get("article"), doc.get("action"),
-                   float(doc.get("score") or 0.0), tuple(doc.get("suggestions") or ()), doc.get("session"),
-                   doc.get("visitor"))
+        return cls(
+            id,
+            at,
+            str(doc.get("q", "")),
+            str(doc.get("kind", "")),
+            doc.get("article"),
+            doc.get("action"),
+            float(doc.get("score") or 0.0),
+            tuple(doc.get("suggestions") or ()),
+            doc.get("session"),
+            doc.get("visitor"),
+        )
 
 
 class EventRecord(NamedTuple):
@@ -96,13 +112,27 @@ class EventRecord(NamedTuple):
     question_id: str | None = None
 
     def to_doc(self) -> dict[str, Any]:
-        return {"visitor": self.visitor, "type": self.type, "article": self.article, "url": self.url,
-                "value": self.value, "question_id": self.question_id}
+        return {
+            "visitor": self.visitor,
+            "type": self.type,
+            "article": self.article,
+            "url": self.url,
+            "value": self.value,
+            "question_id": self.question_id,
+        }
 
     @classmethod
     def from_doc(cls, id: str, at: datetime.datetime, doc: Mapping[str, Any]) -> "EventRecord":
-        return cls(id, at, str(doc.get("visitor", "")), str(doc.get("type", "")), doc.get("article"),
-                   doc.get("url"), doc.get("value"), doc.get("question_id"))
+        return cls(
+            id,
+            at,
+            str(doc.get("visitor", "")),
+            str(doc.get("type", "")),
+            doc.get("article"),
+            doc.get("url"),
+            doc.get("value"),
+            doc.get("question_id"),
+        )
 
 
 Record = QuestionRecord | EventRecord

@@ -28,8 +28,10 @@ PLACEHOLDERS = (ACCOUNT, PHONE, EMAIL, CARD, NAME, NUMBER, ADDRESS)
 
 # Soft hyphen, zero-width spaces and joiners, direction marks, word joiner, BOM: they split a
 # number or a word for the eye of a pattern but not for a reader.
-_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
-                        "\u2060-\u2064\u206a-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u206a-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+)
 _ODD_SPACE = re.compile("[\u2028\u2029\u0085\u000b\u000c]")
 
 _EMAIL = re.compile(
@@ -37,7 +39,8 @@ _EMAIL = re.compile(
     r"\s*@\s*[\w-]+(?:\.[\w-]+)*"  # ivan@mail.ru, ivan @ mail.ru, ivan@localhost
     r"|(?:\s*(?:\(at\)|\[at\]|\(собака\)|\[собака\]|\(@\))\s*|\s+(?:at|собака)\s+)"  # spelled out: needs a dot too
     r"[\w-]+(?:(?:\.|\s*(?:\(dot\)|\[dot\]|\(точка\)|\[точка\])\s*|\s+(?:dot|точка)\s+)[\w-]+)+)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 # Dashes of every kind, brackets, dots, slashes, underscores and spaces between digits.
 _DIGIT_GAP = r"[\s\-‐‑‒–—―−()./\\_]"
@@ -49,10 +52,14 @@ _PREFIXED_LOCAL = re.compile(r"\D\d{3}[\s\-.]\d{2}[\s\-.]\d{2}$")
 # Words just before a number that make it a phone: "тел89161234567", "номер 1234567".
 _PHONE_CUE = re.compile(r"(?:тел|phone|моб|сот|звон|номер|whatsapp|вотсап|ватсап|viber|вайбер)\w*\W{0,3}$")
 
-_STREET_WORDS = (r"улиц[аеуы]|ул|проспект[аеу]?|пр-т|просп|пр|переул(?:ок|ка|ке)|пер|бульвар[аеу]?|б-р|"
-                 r"шоссе|ш|площад[ьи]|пл|набережн(?:ая|ой|ую)|наб|проезд[аеу]?|пр-д|микрорайон[аеу]?|мкр|тупик[аеу]?")
-_HOUSE = (r"(?:д\.?|дом)?\s*\d+(?:\s?[а-яё](?![а-яё]))?(?:\s*/\s*\d+)?"
-          r"(?:[\s,]*(?:к|корп|корпус|стр|строение)\.?\s*\d+)?(?:[\s,\-]*(?:кв\.?|квартира)?\s*\d+)?")
+_STREET_WORDS = (
+    r"улиц[аеуы]|ул|проспект[аеу]?|пр-т|просп|пр|переул(?:ок|ка|ке)|пер|бульвар[аеу]?|б-р|"
+    r"шоссе|ш|площад[ьи]|пл|набережн(?:ая|ой|ую)|наб|проезд[аеу]?|пр-д|микрорайон[аеу]?|мкр|тупик[аеу]?"
+)
+_HOUSE = (
+    r"(?:д\.?|дом)?\s*\d+(?:\s?[а-яё](?![а-яё]))?(?:\s*/\s*\d+)?"
+    r"(?:[\s,]*(?:к|корп|корпус|стр|строение)\.?\s*\d+)?(?:[\s,\-]*(?:кв\.?|квартира)?\s*\d+)?"
+)
 # A street and what follows it ("ул. Ленина, д. 5, кв. 12", "проспект Мира 10-3"), a house or a
 # flat on its own ("д. 5 кв. 12", "квартира 7"), and whatever comes after «по адресу».
 _ADDRESS = re.compile(
@@ -63,44 +70,56 @@ _ADDRESS = re.compile(
     rf"(?:[\s,]*(?:к|корп|корпус|стр|строение)\.?\s*\d+)?(?:[\s,\-]*(?:кв\.?|квартира)\s*\d+)?"
     rf"|(?<![\w-])(?:кв\.?|квартир[аеуы])\s*№?\s*\d+"
     rf"|(?<![\w-])(?:по\s+)?адрес[уа]?\s*:?\s*[^?!\n]{{0,80}}\d[\w/]*",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 # Words after which a name follows. Strong cues take any word ("меня зовут иван"); weak ones only
 # capitalised words ("я Петрова Анна", not "я хочу"; "абонент Смирнов Алексей").
-_STRONG_CUES = (r"меня\s+зовут|зовут\s+меня|мо[яеё]\s+имя|мо[яеё]\s+фамилия|мои\s+фио|мо[её]\s+фио|фио|"
-                r"с\s+уважением|на\s+имя|имя\s+и\s+фамилия|фамилия\s+имя\s+отчество|my\s+name\s+is|"
-                r"full\s+name|regards|sincerely")
-_WEAK_CUES = (r"я\s*[—–-]|я|абонент(?:ка)?|потребитель(?:ница)?|собственни(?:к|ца)|владел(?:ец|ица)|"
-              r"плательщи(?:к|ца)|фамилия|имя|i\s+am|i'm|this\s+is")
+_STRONG_CUES = (
+    r"меня\s+зовут|зовут\s+меня|мо[яеё]\s+имя|мо[яеё]\s+фамилия|мои\s+фио|мо[её]\s+фио|фио|"
+    r"с\s+уважением|на\s+имя|имя\s+и\s+фамилия|фамилия\s+имя\s+отчество|my\s+name\s+is|"
+    r"full\s+name|regards|sincerely"
+)
+_WEAK_CUES = (
+    r"я\s*[—–-]|я|абонент(?:ка)?|потребитель(?:ница)?|собственни(?:к|ца)|владел(?:ец|ица)|"
+    r"плательщи(?:к|ца)|фамилия|имя|i\s+am|i'm|this\s+is"
+)
 _NAME_CUE = re.compile(
     rf"(?P<cue>(?<!\w)(?:{_STRONG_CUES}|{_WEAK_CUES})(?!\w)[\s:,\-—–]*)(?P<name>[^\W\d_]+(?:[\s\-][^\W\d_]+){{0,2}})",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _WEAK_CUE = re.compile(rf"(?:{_WEAK_CUES})(?!\w)[\s:,\-—–]*$", re.IGNORECASE)
 # Words that end a name: the question goes on ("меня зовут Иван как передать показания").
-_NOT_NAME = frozenset("""
+_NOT_NAME = frozenset(
+    """
 а и но или да нет не ни же ли бы вот это этот эта как где куда когда почему зачем что чем сколько какой какая
 какие кто можно нужно надо хочу хотел хотела хотим подскажите скажите помогите пожалуйста прошу спасибо
 здравствуйте добрый день вечер утро у я мне меня мой моя мое моё мои по на в во с со за для из от до о об про
 живу проживаю пишу звоню обращаюсь являюсь вопрос счет счёт лицевой показания оплата оплатил оплатила
 не передал передала хотел хотела могу можете уже тоже ещё еще
-""".split())
+""".split()
+)
 # Patronymics name a person even without a cue: "Петров Иван Сергеевич", "Анна Петровна", "Ivan Sergeevich".
 _PATRONYMIC = re.compile(
     r"\b(?:[А-ЯЁ][а-яё]+[\s]+){1,2}[А-ЯЁ][а-яё]+(?:ович|евич|ьич|овна|евна|ична|инична)\b"
     r"(?:\s+[А-ЯЁ][а-яё]+(?:ов|ев|ин|ын|ова|ева|ина|ына|ский|ская|ко|ук|юк)\b)?"
-    r"|\b(?:[A-Z][a-z]+\s+){1,2}[A-Z][a-z]+(?:ovich|evich|ovna|evna|ichna)\b(?:\s+[A-Z][a-z]+)?")
+    r"|\b(?:[A-Z][a-z]+\s+){1,2}[A-Z][a-z]+(?:ovich|evich|ovna|evna|ichna)\b(?:\s+[A-Z][a-z]+)?"
+)
 # A surname with initials: "Иванов И.И.", "Иванов И. И.", "И.И. Иванов", "Ivanov I.I.".
 _INITIALS = re.compile(
     r"\b[А-ЯЁA-Z][а-яёa-z]+(?:-[А-ЯЁA-Z][а-яёa-z]+)?\s*[А-ЯЁA-Z]\.\s?[А-ЯЁA-Z]\.?"
-    r"|\b[А-ЯЁA-Z]\.\s?[А-ЯЁA-Z]\.\s?[А-ЯЁA-Z][а-яёa-z]+")
+    r"|\b[А-ЯЁA-Z]\.\s?[А-ЯЁA-Z]\.\s?[А-ЯЁA-Z][а-яёa-z]+"
+)
 
 # Substrings without which a pattern cannot match (checked on the lowercased text, the
 # capitalised patterns' on the text as typed): most questions have none, and a substring test
 # costs a fraction of a pattern's scan.
 _EMAIL_HINT = re.compile(r"@|\bat\b|собака")
 _ADDRESS_HINT = re.compile(r"ул|пр|пер|б-р|бульв|шоссе|ш[.\s]|пл|наб|мкр|микрор|тупик|д\.|дом|кв|адрес")
-_NAME_CUE_HINT = re.compile(r"зовут|имя|фамили|фио|уважением|\bя\b|абонент|потребител|собственни|владел|"
-                            r"плательщи|name|regards|sincerely|\bi\b|this")
+_NAME_CUE_HINT = re.compile(
+    r"зовут|имя|фамили|фио|уважением|\bя\b|абонент|потребител|собственни|владел|"
+    r"плательщи|name|regards|sincerely|\bi\b|this"
+)
 _PATRONYMIC_HINT = re.compile(r"вич|ьич|вна|ична|vich|vna|ichna")
 _INITIALS_HINT = re.compile(r"[А-ЯЁA-Z]\.")
 
@@ -128,7 +147,7 @@ def _classify_digits(match: re.Match[str]) -> str:
     raw = match.group(0)
     digits = re.sub(r"\D", "", raw)
     count = len(digits)
-    cued = bool(_PHONE_CUE.search(match.string[max(0, match.start() - 20):match.start()].lower()))
+    cued = bool(_PHONE_CUE.search(match.string[max(0, match.start() - 20) : match.start()].lower()))
     if raw.startswith("+") and count >= 7:
         return PHONE
     if count == 8 and _PREFIXED_LOCAL.search(raw):
@@ -165,7 +184,7 @@ def _name(match: re.Match[str]) -> str:
     if not kept:
         return match.group(0)
     taken = "".join(words[: 2 * len(kept) - 1])
-    return cue + NAME + name[len(taken):]
+    return cue + NAME + name[len(taken) :]
 
 
 _Replacement = str | Callable[[re.Match[str]], str]

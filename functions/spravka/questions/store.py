@@ -25,13 +25,15 @@ class LogStore(Protocol):
         """Store the records (each expires retention_days after its time); raises on a store fault."""
         ...
 
-    def questions(self, since: datetime.datetime | None = None,
-                  until: datetime.datetime | None = None) -> list[QuestionRecord]:
+    def questions(
+        self, since: datetime.datetime | None = None, until: datetime.datetime | None = None
+    ) -> list[QuestionRecord]:
         """Questions with since <= at < until, oldest first."""
         ...
 
-    def events(self, since: datetime.datetime | None = None,
-               until: datetime.datetime | None = None) -> list[EventRecord]:
+    def events(
+        self, since: datetime.datetime | None = None, until: datetime.datetime | None = None
+    ) -> list[EventRecord]:
         """Widget events with since <= at < until, oldest first."""
         ...
 
@@ -39,8 +41,7 @@ class LogStore(Protocol):
         """Delete what expired before now; how many records went (Firestore's TTL does this itself: 0)."""
         ...
 
-    def close(self) -> None:
-        ...
+    def close(self) -> None: ...
 
 
 def expiry(at: datetime.datetime, retention_days: int) -> datetime.datetime:

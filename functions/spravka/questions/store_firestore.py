@@ -30,14 +30,13 @@ class FirestoreLogStore:
         # Plain creates in batches: records are never updated, and a random id never collides.
         for start in range(0, len(records), BATCH_LIMIT):
             batch = self.client.batch()
-            for record in records[start:start + BATCH_LIMIT]:
+            for record in records[start : start + BATCH_LIMIT]:
                 collection = QUESTIONS if isinstance(record, QuestionRecord) else EVENTS
                 doc = {**record.to_doc(), "at": record.at, TTL_FIELD: expiry(record.at, retention_days)}
                 batch.set(self.client.collection(collection).document(record.id), doc)
             batch.commit(**CALL)
 
-    def _read(self, collection: str, since: datetime.datetime | None,
-              until: datetime.datetime | None) -> list[Any]:
+    def _read(self, collection: str, since: datetime.datetime | None, until: datetime.datetime | None) -> list[Any]:
         query: Any = self.client.collection(collection)
         if since:
             query = query.where(filter=FieldFilter("at", ">=", since))
@@ -46,12 +45,14 @@ class FirestoreLogStore:
         snapshots = list(query.order_by("at").stream(timeout=60.0))
         return snapshots
 
-    def questions(self, since: datetime.datetime | None = None,
-                  until: datetime.datetime | None = None) -> list[QuestionRecord]:
+    def questions(
+        self, since: datetime.datetime | None = None, until: datetime.datetime | None = None
+    ) -> list[QuestionRecord]:
         return [QuestionRecord.from_doc(s.id, s.get("at"), s.to_dict()) for s in self._read(QUESTIONS, since, until)]
 
-    def events(self, since: datetime.datetime | None = None,
-               until: datetime.datetime | None = None) -> list[EventRecord]:
+    def events(
+        self, since: datetime.datetime | None = None, until: datetime.datetime | None = None
+    ) -> list[EventRecord]:
         return [EventRecord.from_doc(s.id, s.get("at"), s.to_dict()) for s in self._read(EVENTS, since, until)]
 
     def purge(self, now: datetime.datetime) -> int:

@@ -20,10 +20,12 @@ from spravka.store.sqlite_schema import connect, write_transaction
 # writes a few pages to the WAL, not one per row; reads by time need no other index.
 TABLE = """CREATE TABLE IF NOT EXISTS {table} (id TEXT NOT NULL, at TEXT NOT NULL, expire_at TEXT NOT NULL,
     doc TEXT NOT NULL, PRIMARY KEY (at, id)) WITHOUT ROWID"""
-SCHEMA = "".join(f"{TABLE.format(table=table)};\nCREATE INDEX IF NOT EXISTS {table}_expire_at ON {table} (expire_at);\n"
-                 for table in (QUESTIONS, EVENTS))
+SCHEMA = "".join(
+    f"{TABLE.format(table=table)};\nCREATE INDEX IF NOT EXISTS {table}_expire_at ON {table} (expire_at);\n"
+    for table in (QUESTIONS, EVENTS)
+)
 PURGE_EVERY = 3600.0  # seconds between purges done by the writer
-INSERT_CHUNK = 64     # rows per INSERT at most (a power of two; 256 values, far under SQLite's limit)
+INSERT_CHUNK = 64  # rows per INSERT at most (a power of two; 256 values, far under SQLite's limit)
 
 
 def _stamp(moment: datetime.datetime) -> str:
@@ -46,9 +48,11 @@ def _insert(db: sqlite3.Connection, table: str, rows: list[tuple[str, str, str, 
     while at < len(rows):
         while at + size > len(rows):
             size //= 2
-        chunk = rows[at:at + size]
-        db.execute(f"INSERT OR IGNORE INTO {table} VALUES " + ",".join(("(?, ?, ?, ?)",) * size),
-                   [value for row in chunk for value in row])
+        chunk = rows[at : at + size]
+        db.execute(
+            f"INSERT OR IGNORE INTO {table} VALUES " + ",".join(("(?, ?, ?, ?)",) * size),
+            [value for row in chunk for value in row],
+        )
         at += size
 
 
@@ -69,8 +73,9 @@ def _migrate(db: sqlite3.Connection) -> None:
     with write_transaction(db):  # one process migrates; another opening the file waits, then finds it done
         for table in _old_tables(db):
             db.execute(TABLE.format(table=f"{table}_new"))
-            db.execute(f"INSERT OR IGNORE INTO {table}_new (id, at, expire_at, doc) "
-                       f"SELECT id, at, expire_at, doc FROM {table}")
+            db.execute(
+                f"INSERT OR IGNORE INTO {table}_new (id, at, expire_at, doc) SELECT id, at, expire_at, doc FROM {table}"
+            )
             db.execute(f"DROP TABLE {table}")  # its indexes go with it
             db.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
 
@@ -101,8 +106,14 @@ class SqliteLogStore:
         rows: dict[str, list[tuple[str, str, str, str]]] = {QUESTIONS: [], EVENTS: []}
         for record in records:
             table = QUESTIONS if isinstance(record, QuestionRecord) else EVENTS
-            rows[table].append((record.id, _stamp(record.at), _stamp(expiry(record.at, retention_days)),
-                                compact_json.dumps(record.to_doc()).decode("utf-8")))
+            rows[table].append(
+                (
+                    record.id,
+                    _stamp(record.at),
+                    _stamp(expiry(record.at, retention_days)),
+                    compact_json.dumps(record.to_doc()).decode("utf-8"),
+                )
+            )
         with self._lock:
             with write_transaction(self._db()) as db:
                 for table, values in rows.items():
@@ -110,30 +121,41 @@ class SqliteLogStore:
         if time.monotonic() - self._last_purge > PURGE_EVERY:
             self.purge(clock.now())
 
-    def _read(self, table: str, since: datetime.datetime | None,
-              until: datetime.datetime | None) -> list[tuple[str, str, str]]:
+    def _read(
+        self, table: str, since: datetime.datetime | None, until: datetime.datetime | None
+    ) -> list[tuple[str, str, str]]:
         low = _stamp(since) if since else ""
         high = _stamp(until) if until else "~"
         with self._lock:
-            return self._db().execute(f"SELECT id, at, doc FROM {table} WHERE at >= ? AND at < ? ORDER BY at, id",
-                                      (low, high)).fetchall()
+            return (
+                self._db()
+                .execute(f"SELECT id, at, doc FROM {table} WHERE at >= ? AND at < ? ORDER BY at, id", (low, high))
+                .fetchall()
+            )
 
-    def questions(self, since: datetime.datetime | None = None,
-                  until: datetime.datetime | None = None) -> list[QuestionRecord]:
-        return [QuestionRecord.from_doc(id, _parse(at), json.loads(doc)) for id, at, doc in
-                self._read(QUESTIONS, since, until)]
+    def questions(
+        self, since: datetime.datetime | None = None, until: datetime.datetime | None = None
+    ) -> list[QuestionRecord]:
+        return [
+            QuestionRecord.from_doc(id, _parse(at), json.loads(doc))
+            for id, at, doc in self._read(QUESTIONS, since, until)
+        ]
 
-    def events(self, since: datetime.datetime | None = None,
-               until: datetime.datetime | None = None) -> list[EventRecord]:
-        return [EventRecord.from_doc(id, _parse(at), json.loads(doc)) for id, at, doc in
-                self._read(EVENTS, since, until)]
+    def events(
+        self, since: datetime.datetime | None = None, until: datetime.datetime | None = None
+    ) -> list[EventRecord]:
+        return [
+            EventRecord.from_doc(id, _parse(at), json.loads(doc)) for id, at, doc in self._read(EVENTS, since, until)
+        ]
 
     def purge(self, now: datetime.datetime) -> int:
         self._last_purge = time.monotonic()
         with self._lock:
             db = self._db()
-            removed = sum(db.execute(f"DELETE FROM {table} WHERE expire_at < ?", (_stamp(now),)).rowcount
-                          for table in (QUESTIONS, EVENTS))
+            removed = sum(
+                db.execute(f"DELETE FROM {table} WHERE expire_at < ?", (_stamp(now),)).rowcount
+                for table in (QUESTIONS, EVENTS)
+            )
         return removed
 
     def close(self) -> None:

@@ -25,10 +25,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_QUEUE = 20_000     # records waiting at most; beyond that new ones are dropped (a stalled store)
-BATCH = 400            # records per write at most
-LINGER = 0.2           # seconds between the writer's looks at the queue: records gather into a batch
-MIN_LINGER = 0.01      # a writer told not to linger still sleeps between looks (no busy loop)
+MAX_QUEUE = 20_000  # records waiting at most; beyond that new ones are dropped (a stalled store)
+BATCH = 400  # records per write at most
+LINGER = 0.2  # seconds between the writer's looks at the queue: records gather into a batch
+MIN_LINGER = 0.01  # a writer told not to linger still sleeps between looks (no busy loop)
 
 
 class LogWriter:
@@ -39,8 +39,15 @@ class LogWriter:
     seconds and writes what gathered, in batches. `flush` and `close` wake it at once.
     """
 
-    def __init__(self, open_store: Callable[[], LogStore], *, retention_days: int,
-                 max_queue: int = MAX_QUEUE, batch: int = BATCH, linger: float = LINGER) -> None:
+    def __init__(
+        self,
+        open_store: Callable[[], LogStore],
+        *,
+        retention_days: int,
+        max_queue: int = MAX_QUEUE,
+        batch: int = BATCH,
+        linger: float = LINGER,
+    ) -> None:
         self._open_store = open_store
         self._store: LogStore | None = None
         self.retention_days = retention_days
@@ -48,7 +55,7 @@ class LogWriter:
         self.batch = batch
         self.linger = max(linger, MIN_LINGER)
         self._queue: collections.deque[Queued] = collections.deque()
-        self._in_flight = 0               # records taken from the queue and not yet written or dropped
+        self._in_flight = 0  # records taken from the queue and not yet written or dropped
         self._done = threading.Condition()
         self._hurry = threading.Event()
         self._stop = threading.Event()
@@ -127,8 +134,13 @@ class LogWriter:
                 except Exception as error:  # a bug in redaction loses this question, never the batch or the writer
                     # Where it failed, not the message: a message might quote the question, not yet redacted.
                     frame = traceback.extract_tb(error.__traceback__)[-1]
-                    log.error("question log: question %s dropped: %s in %s:%d", item.id, type(error).__name__,
-                              frame.filename, frame.lineno)
+                    log.error(
+                        "question log: question %s dropped: %s in %s:%d",
+                        item.id,
+                        type(error).__name__,
+                        frame.filename,
+                        frame.lineno,
+                    )
                     continue
             records.append(item)  # type: ignore[arg-type]
         return records

@@ -27,9 +27,9 @@ MIN_HISTORY = 3  # readings of history needed before comparing with it
 MIN_DAYS_COMPARED = 7  # a reading a day after the last is compared with a week of usual usage
 REVIEW_MESSAGES = {
     "above_history": "Расход заметно больше обычного для этого счётчика. Показания приняты и будут проверены "
-                     "специалистом; если ошиблись в цифрах, передайте показания ещё раз.",
+    "специалистом; если ошиблись в цифрах, передайте показания ещё раз.",
     "above_cap": "Расход больше, чем бывает у бытового счётчика. Показания приняты и будут проверены "
-                 "специалистом; если ошиблись в цифрах, передайте показания ещё раз.",
+    "специалистом; если ошиблись в цифрах, передайте показания ещё раз.",
 }
 
 
@@ -52,8 +52,11 @@ def zone_consumption(zone: str, new: Decimal, previous: Decimal, digits: int) ->
     capacity = Decimal(10) ** digits
     if previous >= capacity * (1 - ROLLOVER_MARGIN) and new < capacity * ROLLOVER_MARGIN:
         return capacity - previous + new, True
-    raise Conflict("below_previous", f"Показание {zone} меньше предыдущего. Проверьте цифры до запятой; "
-                                     "если счётчик заменили, обратитесь к специалисту.")
+    raise Conflict(
+        "below_previous",
+        f"Показание {zone} меньше предыдущего. Проверьте цифры до запятой; "
+        "если счётчик заменили, обратитесь к специалисту.",
+    )
 
 
 def compute(state: MeterState, *, submission: Submission, context: Context) -> Outcome:
@@ -69,13 +72,27 @@ def compute(state: MeterState, *, submission: Submission, context: Context) -> O
     days = elapsed_days(last.taken_at, context.taken_at)
     total = sum(consumption.values(), Decimal(0))
     reason = review_reason(meter.resource, total, days, state.recent)
-    flags = tuple(flag for flag, on in (("rollover", rolled_over), ("high_consumption", reason),
-                                        ("outside_window", context.timing)) if on)
+    flags = tuple(
+        flag
+        for flag, on in (("rollover", rolled_over), ("high_consumption", reason), ("outside_window", context.timing))
+        if on
+    )
     reading = Reading(
-        reading_id=context.reading_id, account=meter.account, meter=meter.meter, seq=last.seq + 1,
-        period=context.period, values=dict(submission.values), consumption=consumption, since=last.date,
-        date=context.date.isoformat(), taken_at=context.taken_at.isoformat(), source=submission.source,
-        resource=meter.resource, unit=meter.unit, flags=flags, review_reason=reason,
+        reading_id=context.reading_id,
+        account=meter.account,
+        meter=meter.meter,
+        seq=last.seq + 1,
+        period=context.period,
+        values=dict(submission.values),
+        consumption=consumption,
+        since=last.date,
+        date=context.date.isoformat(),
+        taken_at=context.taken_at.isoformat(),
+        source=submission.source,
+        resource=meter.resource,
+        unit=meter.unit,
+        flags=flags,
+        review_reason=reason,
     )
     new_last = LastReading(reading.reading_id, reading.values, reading.date, reading.taken_at, reading.seq)
     recent = (*state.recent, Usage(round(days, 4), total))[-RECENT_KEPT:]
@@ -84,7 +101,7 @@ def compute(state: MeterState, *, submission: Submission, context: Context) -> O
 
 
 def review_reason(resource: str, total: Decimal, days: float, recent: Sequence[Usage]) -> str | None:
-    """"above_cap", "above_history" or None (plausible) for a total consumption over `days` days."""
+    """ "above_cap", "above_history" or None (plausible) for a total consumption over `days` days."""
     covered = Decimal(str(round(days, 4)))
     if total > MONTHLY_CAP[resource] * max(covered / MONTH_DAYS, Decimal(1)):
         return "above_cap"
@@ -98,23 +115,39 @@ def review_reason(resource: str, total: Decimal, days: float, recent: Sequence[U
     return None
 
 
-def make_receipt(reading: Reading, *, rolled_over: Sequence[str], timing: str | None,
-                 window: tuple[int, int]) -> dict[str, object]:
+def make_receipt(
+    reading: Reading, *, rolled_over: Sequence[str], timing: str | None, window: tuple[int, int]
+) -> dict[str, object]:
     """The contract's receipt: reading_id, meter, period, consumption, unit, since, flags."""
     flags: list[dict[str, object]] = []
     if rolled_over:
-        flags.append({"code": "rollover", "zones": list(rolled_over),
-                      "message": f"Счётчик (зона {', '.join(rolled_over)}) прошёл через ноль — "
-                                 "расход посчитан с учётом перехода."})
+        flags.append(
+            {
+                "code": "rollover",
+                "zones": list(rolled_over),
+                "message": f"Счётчик (зона {', '.join(rolled_over)}) прошёл через ноль — "
+                "расход посчитан с учётом перехода.",
+            }
+        )
     if reading.review_reason:
-        flags.append({"code": "high_consumption", "reason": reading.review_reason,
-                      "message": REVIEW_MESSAGES[reading.review_reason]})
+        flags.append(
+            {
+                "code": "high_consumption",
+                "reason": reading.review_reason,
+                "message": REVIEW_MESSAGES[reading.review_reason],
+            }
+        )
     if timing:
         first, last = window
         when = "до начала" if timing == "early" else "после окончания"
-        flags.append({"code": "outside_window", "timing": timing,
-                      "message": f"Показания переданы {when} срока приёма (с {first} по {last} число) — "
-                                 f"они учтены в расчётном периоде {reading.period}."})
+        flags.append(
+            {
+                "code": "outside_window",
+                "timing": timing,
+                "message": f"Показания переданы {when} срока приёма (с {first} по {last} число) — "
+                f"они учтены в расчётном периоде {reading.period}.",
+            }
+        )
     return {
         "reading_id": reading.reading_id,
         "meter": reading.meter,

@@ -10,9 +10,22 @@ from typing import TextIO
 
 from spravka.store.model import ZONES, Reading, to_number
 
-COLUMNS = ("account", "meter", "resource", "unit", "period", "reading_id", "date", "taken_at", "source",
-           "readings", *(f"value_{zone}" for zone in ZONES), *(f"consumption_{zone}" for zone in ZONES),
-           "flags", "review")
+COLUMNS = (
+    "account",
+    "meter",
+    "resource",
+    "unit",
+    "period",
+    "reading_id",
+    "date",
+    "taken_at",
+    "source",
+    "readings",
+    *(f"value_{zone}" for zone in ZONES),
+    *(f"consumption_{zone}" for zone in ZONES),
+    "flags",
+    "review",
+)
 
 
 def export_rows(readings: Iterable[Reading]) -> list[dict[str, object]]:
@@ -29,10 +42,18 @@ def export_rows(readings: Iterable[Reading]) -> list[dict[str, object]]:
         flags = sorted({flag for r in chain for flag in r.flags})
         reviews = sorted({r.review_reason for r in chain if r.review_reason})
         row: dict[str, object] = {
-            "account": account, "meter": meter, "resource": latest.resource, "unit": latest.unit,
-            "period": latest.period, "reading_id": latest.reading_id, "date": latest.date,
-            "taken_at": latest.taken_at, "source": latest.source, "readings": len(chain),
-            "flags": ";".join(flags), "review": ";".join(reviews),
+            "account": account,
+            "meter": meter,
+            "resource": latest.resource,
+            "unit": latest.unit,
+            "period": latest.period,
+            "reading_id": latest.reading_id,
+            "date": latest.date,
+            "taken_at": latest.taken_at,
+            "source": latest.source,
+            "readings": len(chain),
+            "flags": ";".join(flags),
+            "review": ";".join(reviews),
         }
         for zone in ZONES:
             row[f"value_{zone}"] = to_number(latest.values[zone]) if zone in latest.values else ""

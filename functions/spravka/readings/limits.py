@@ -101,8 +101,9 @@ class Charge:
             self.store.count_attempts([refund])
 
 
-def enforce_limits(store: ReadingStore, *, account: str, client: str | None, settings: Settings,
-                   now: datetime.datetime) -> Charge:
+def enforce_limits(
+    store: ReadingStore, *, account: str, client: str | None, settings: Settings, now: datetime.datetime
+) -> Charge:
     """Charge this request to the account and the client; 429 with Retry-After past either limit.
 
     The client is charged the cost of an unknown account in the same atomic increment the check
@@ -119,11 +120,13 @@ def enforce_limits(store: ReadingStore, *, account: str, client: str | None, set
     by_account, *by_client = store.count_attempts(counters)
     if by_client and by_client[0] > settings.client_limit_per_hour:
         log.info("client limit reached (account %s)", mask_accounts(account))
-        raise TooManyRequests("client_rate_limited", CLIENT_LIMITED,
-                              retry_after=CLIENT_WINDOW_SECONDS - second % CLIENT_WINDOW_SECONDS)
+        raise TooManyRequests(
+            "client_rate_limited", CLIENT_LIMITED, retry_after=CLIENT_WINDOW_SECONDS - second % CLIENT_WINDOW_SECONDS
+        )
     if by_account > settings.rate_limit_per_minute:
         charge.account_exists()  # refused before the lookup: the client is charged 1, as before
         log.info("attempt limit reached for account %s", mask_accounts(account))
-        raise TooManyRequests("too_many_attempts", ACCOUNT_LIMITED,
-                              retry_after=ACCOUNT_WINDOW_SECONDS - second % ACCOUNT_WINDOW_SECONDS)
+        raise TooManyRequests(
+            "too_many_attempts", ACCOUNT_LIMITED, retry_after=ACCOUNT_WINDOW_SECONDS - second % ACCOUNT_WINDOW_SECONDS
+        )
     return charge

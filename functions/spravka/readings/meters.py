@@ -27,8 +27,14 @@ def account_meters(store: ReadingStore, account: str, charge: Charge) -> list[Me
     return states
 
 
-def list_meters(store: ReadingStore, payload: Mapping[str, Any], *, settings: Settings,
-                client: str | None = None, now: datetime.datetime | None = None) -> dict[str, object]:
+def list_meters(
+    store: ReadingStore,
+    payload: Mapping[str, Any],
+    *,
+    settings: Settings,
+    client: str | None = None,
+    now: datetime.datetime | None = None,
+) -> dict[str, object]:
     """The contract's meter list: id, resource, unit, zones, serial_tail, last_date, last_values; the account masked.
 
     `client` is the caller's address for the per-client limit; None outside HTTP (no client limit).

@@ -18,8 +18,9 @@ from spravka.readings.meters import list_meters
 from spravka.readings.submit import submit
 from spravka.store import get_store
 
-MOVED = ("Список счётчиков запрашивается методом POST /readings/meters: номер лицевого счёта "
-         "не передаётся в адресе запроса.")
+MOVED = (
+    "Список счётчиков запрашивается методом POST /readings/meters: номер лицевого счёта не передаётся в адресе запроса."
+)
 
 
 def handle(request: flask.Request) -> Any:

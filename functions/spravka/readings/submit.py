@@ -43,8 +43,14 @@ def choose_meter(store: ReadingStore, submission: Submission, charge: Charge) ->
     return states[0].meter.meter
 
 
-def submit(store: ReadingStore, payload: Mapping[str, Any], *, settings: Settings, client: str | None = None,
-           now: datetime.datetime | None = None) -> tuple[Mapping[str, object], int]:
+def submit(
+    store: ReadingStore,
+    payload: Mapping[str, Any],
+    *,
+    settings: Settings,
+    client: str | None = None,
+    now: datetime.datetime | None = None,
+) -> tuple[Mapping[str, object], int]:
     """(receipt, 201) for a new reading, (the first receipt, 200) for a resent one.
 
     `client` is the caller's address for the per-client limit; None outside HTTP (no client limit).
@@ -56,8 +62,14 @@ def submit(store: ReadingStore, payload: Mapping[str, Any], *, settings: Setting
     day = local_date(now, settings.timezone)
     period, timing = billing_period(day, settings.readings_window)
     key = record_key(submission, meter, period)
-    context = Context(reading_id=stable_id("reading", key.idempotency_id), taken_at=now.astimezone(datetime.UTC),
-                      date=day, period=period, timing=timing, window=settings.readings_window)
+    context = Context(
+        reading_id=stable_id("reading", key.idempotency_id),
+        taken_at=now.astimezone(datetime.UTC),
+        date=day,
+        period=period,
+        timing=timing,
+        window=settings.readings_window,
+    )
     try:
         recorded = store.record(key, functools.partial(compute, submission=submission, context=context))
     except NotFound:
@@ -66,7 +78,13 @@ def submit(store: ReadingStore, payload: Mapping[str, Any], *, settings: Setting
     charge.account_exists()
     receipt = recorded.receipt
     flags = cast("list[Mapping[str, object]]", receipt.get("flags", []))
-    log.info("reading %s account=%s meter=%s period=%s source=%s flags=%s",
-             "accepted" if recorded.created else "replayed", mask_accounts(submission.account), meter,
-             receipt.get("period"), submission.source, [flag["code"] for flag in flags])
+    log.info(
+        "reading %s account=%s meter=%s period=%s source=%s flags=%s",
+        "accepted" if recorded.created else "replayed",
+        mask_accounts(submission.account),
+        meter,
+        receipt.get("period"),
+        submission.source,
+        [flag["code"] for flag in flags],
+    )
     return receipt, 201 if recorded.created else 200

@@ -52,10 +52,14 @@ def parse_submission(payload: Mapping[str, Any]) -> Submission:
     account = parse_account(payload.get("account"))
     meter = payload.get("meter")
     if meter is not None and not (isinstance(meter, str) and METER_ID.fullmatch(meter)):
-        raise BadRequest("meter_invalid", "Счётчик (meter) указан неверно: нужен его идентификатор из списка счётчиков.")
+        raise BadRequest(
+            "meter_invalid", "Счётчик (meter) указан неверно: нужен его идентификатор из списка счётчиков."
+        )
     key = payload.get("idempotency_key")
     if key is not None and not (isinstance(key, str) and 0 < len(key) <= MAX_KEY_CHARS and key.isprintable()):
-        raise BadRequest("idempotency_key_invalid", "Ключ повтора (idempotency_key) должен быть строкой до 128 символов.")
+        raise BadRequest(
+            "idempotency_key_invalid", "Ключ повтора (idempotency_key) должен быть строкой до 128 символов."
+        )
     source = payload.get("source", "widget")
     if source not in HTTP_SOURCES:
         raise BadRequest("source_invalid", "Источник (source) может быть только widget или bot.")
@@ -107,10 +111,16 @@ def check_values(values: Values, meter: Meter) -> None:
     """Every zone of the meter given, no other zone, and no more whole digits than the meter has."""
     for zone in values:
         if zone not in meter.zones:
-            raise BadRequest("zone_unknown", f"Неизвестная зона: {zone}. У этого счётчика зоны: {', '.join(meter.zones)}.")
+            raise BadRequest(
+                "zone_unknown", f"Неизвестная зона: {zone}. У этого счётчика зоны: {', '.join(meter.zones)}."
+            )
     for zone in meter.zones:
         if zone not in values:
-            raise BadRequest("zone_missing", f"Не указано показание зоны {zone}: счётчик передаёт зоны {', '.join(meter.zones)}.")
+            raise BadRequest(
+                "zone_missing", f"Не указано показание зоны {zone}: счётчик передаёт зоны {', '.join(meter.zones)}."
+            )
         if values[zone] >= Decimal(10) ** meter.digits:
-            raise BadRequest("value_too_large",
-                             f"Показание {zone} длиннее, чем может показать счётчик: не больше {meter.digits} цифр до запятой.")
+            raise BadRequest(
+                "value_too_large",
+                f"Показание {zone} длиннее, чем может показать счётчик: не больше {meter.digits} цифр до запятой.",
+            )

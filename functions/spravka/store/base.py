@@ -76,8 +76,9 @@ class ReadingStore(Protocol):
 
 
 METER_UNKNOWN = "Счётчик (meter) не найден на этом лицевом счёте."
-KEY_REUSED = ("Ключ повтора (idempotency_key) уже использован для других показаний. "
-              "Для новых показаний нужен новый ключ.")
+KEY_REUSED = (
+    "Ключ повтора (idempotency_key) уже использован для других показаний. Для новых показаний нужен новый ключ."
+)
 
 
 def replay(key: RecordKey, fingerprint: str, receipt: Mapping[str, object]) -> Recorded:

@@ -28,8 +28,14 @@ LOCK_STRIPES = 64
 class FirestoreStore:
     """A ReadingStore over Cloud Firestore (or its emulator when FIRESTORE_EMULATOR_HOST is set)."""
 
-    def __init__(self, client: firestore.Client | None = None, *, project: str | None = None,
-                 attempts: int = 3, contention_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        client: firestore.Client | None = None,
+        *,
+        project: str | None = None,
+        attempts: int = 3,
+        contention_timeout: float = 10.0,
+    ) -> None:
         self.client = client or firestore.Client(project=project)
         self.attempts = attempts
         self.contention_timeout = contention_timeout
@@ -63,8 +69,10 @@ class FirestoreStore:
             reading = outcome.reading
             transaction.create(meter_ref.collection("readings").document(reading.reading_id), reading_to_doc(reading))
             transaction.set(meter_ref, meter_state_to_doc(outcome.state))
-            transaction.create(idempotency_ref, {"fingerprint": key.fingerprint, "reading_id": reading.reading_id,
-                                                 "receipt": dict(outcome.receipt)})
+            transaction.create(
+                idempotency_ref,
+                {"fingerprint": key.fingerprint, "reading_id": reading.reading_id, "receipt": dict(outcome.receipt)},
+            )
             return Recorded(outcome.receipt, created=True)
 
         lock = self._locks[zlib.crc32(meter_ref.path.encode()) % LOCK_STRIPES]
@@ -91,7 +99,9 @@ class FirestoreStore:
         refs = {key: self._meter_ref(*key) for key in updates}
 
         def body(transaction: Any) -> int:
-            by_path = {snapshot.reference.path: snapshot for snapshot in transaction.get_all(list(refs.values()), **CALL)}
+            by_path = {
+                snapshot.reference.path: snapshot for snapshot in transaction.get_all(list(refs.values()), **CALL)
+            }
             changed = 0
             for key, update in updates.items():
                 snapshot = by_path[refs[key].path]
@@ -100,8 +110,9 @@ class FirestoreStore:
                     continue
                 if change.baseline is not None:
                     baseline = change.baseline
-                    transaction.set(refs[key].collection("readings").document(baseline.reading_id),
-                                    reading_to_doc(baseline))
+                    transaction.set(
+                        refs[key].collection("readings").document(baseline.reading_id), reading_to_doc(baseline)
+                    )
                 transaction.set(refs[key], meter_state_to_doc(change.state))
                 changed += 1
             return changed

@@ -23,12 +23,17 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CALL_TIMEOUT = 5.0  # seconds, per RPC
-TRANSIENT = (exceptions.ServiceUnavailable, exceptions.DeadlineExceeded, exceptions.InternalServerError,
-             exceptions.ResourceExhausted)
+TRANSIENT = (
+    exceptions.ServiceUnavailable,
+    exceptions.DeadlineExceeded,
+    exceptions.InternalServerError,
+    exceptions.ResourceExhausted,
+)
 # The library's defaults retry for 60-300 s, which an HTTP function cannot wait for; 3 s rides out a
 # blip (gRPC reconnects within that) and then the caller gets 503 and may retry safely.
-CALL_RETRY = retries.Retry(predicate=retries.if_exception_type(*TRANSIENT), initial=0.1, maximum=1.0,
-                           multiplier=2.0, timeout=3.0)
+CALL_RETRY = retries.Retry(
+    predicate=retries.if_exception_type(*TRANSIENT), initial=0.1, maximum=1.0, multiplier=2.0, timeout=3.0
+)
 CALL: dict[str, Any] = {"retry": CALL_RETRY, "timeout": CALL_TIMEOUT}
 # Failures after which nothing was written and a retry may succeed: the contract's 503.
 UNAVAILABLE = (*TRANSIENT, exceptions.Aborted, exceptions.Unknown, exceptions.Cancelled, exceptions.RetryError)
@@ -47,7 +52,9 @@ class BoundedTransaction(Transaction):
             raise ValueError(f"The transaction has already begun. Current transaction ID: {self._id!r}.")
         response = self._client._firestore_api.begin_transaction(
             request={"database": self._client._database_string, "options": self._options_protobuf(retry_id)},
-            metadata=self._client._rpc_metadata, **CALL)
+            metadata=self._client._rpc_metadata,
+            **CALL,
+        )
         self._id = response.transaction
 
     def _commit(self) -> list[Any]:
@@ -55,7 +62,9 @@ class BoundedTransaction(Transaction):
             raise ValueError("The transaction has no transaction ID, so it cannot be committed.")
         response = self._client._firestore_api.commit(
             request={"database": self._client._database_string, "writes": self._write_pbs, "transaction": self._id},
-            metadata=self._client._rpc_metadata, **CALL)
+            metadata=self._client._rpc_metadata,
+            **CALL,
+        )
         self._clean_up()
         self.write_results = list(response.write_results)
         self.commit_time = response.commit_time
@@ -84,8 +93,12 @@ _abandoned_lock = threading.Lock()
 
 
 def _roll_back(client: Any, transaction_id: bytes) -> None:
-    client._firestore_api.rollback(request={"database": client._database_string, "transaction": transaction_id},
-                                   metadata=client._rpc_metadata, retry=None, timeout=CALL_TIMEOUT)
+    client._firestore_api.rollback(
+        request={"database": client._database_string, "transaction": transaction_id},
+        metadata=client._rpc_metadata,
+        retry=None,
+        timeout=CALL_TIMEOUT,
+    )
 
 
 def release_abandoned(client: Any) -> None:

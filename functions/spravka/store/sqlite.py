@@ -71,13 +71,16 @@ class SqliteStore:
             return [json.loads(doc) for (doc,) in db.execute(query, parameters).fetchall()]
 
     def meters(self, account: str) -> list[MeterState]:
-        return [meter_state_from_doc(doc) for doc in
-                self._documents("SELECT doc FROM meters WHERE account = ? ORDER BY meter", account)]
+        return [
+            meter_state_from_doc(doc)
+            for doc in self._documents("SELECT doc FROM meters WHERE account = ? ORDER BY meter", account)
+        ]
 
     def record(self, key: RecordKey, compute: Compute) -> Recorded:
         with self._transaction() as db:
-            known = db.execute("SELECT fingerprint, receipt FROM idempotency WHERE id = ?",
-                               (key.idempotency_id,)).fetchone()
+            known = db.execute(
+                "SELECT fingerprint, receipt FROM idempotency WHERE id = ?", (key.idempotency_id,)
+            ).fetchone()
             if known is not None:
                 return replay(key, known[0], json.loads(known[1]))
             state = stored_meter(db, key.account, key.meter)
@@ -86,8 +89,10 @@ class SqliteStore:
             outcome = compute(state)
             write_reading(db, outcome.reading)
             write_meter(db, outcome.state)
-            db.execute("INSERT INTO idempotency (id, fingerprint, reading_id, receipt) VALUES (?, ?, ?, ?)",
-                       (key.idempotency_id, key.fingerprint, outcome.reading.reading_id, dumps(outcome.receipt)))
+            db.execute(
+                "INSERT INTO idempotency (id, fingerprint, reading_id, receipt) VALUES (?, ?, ?, ?)",
+                (key.idempotency_id, key.fingerprint, outcome.reading.reading_id, dumps(outcome.receipt)),
+            )
         return Recorded(outcome.receipt, created=True)
 
     def count_attempts(self, counters: Sequence[Counter]) -> list[int]:
@@ -99,7 +104,8 @@ class SqliteStore:
                 (count,) = db.execute(
                     "INSERT INTO attempts (key, window, count) VALUES (?, ?, ?) "
                     "ON CONFLICT (key, window) DO UPDATE SET count = count + excluded.count RETURNING count",
-                    (counter.key, start, counter.amount)).fetchone()
+                    (counter.key, start, counter.amount),
+                ).fetchone()
                 if count == counter.amount:  # first of its window: forget windows that ended long ago
                     db.execute("DELETE FROM attempts WHERE window < ?", (start - ATTEMPTS_KEPT_SECONDS,))
                 counts.append(int(count))
@@ -118,12 +124,18 @@ class SqliteStore:
         return changed
 
     def readings(self, period: str) -> list[Reading]:
-        return [reading_from_doc(doc) for doc in self._documents(
-            "SELECT doc FROM readings WHERE period = ? ORDER BY account, meter, seq", period)]
+        return [
+            reading_from_doc(doc)
+            for doc in self._documents("SELECT doc FROM readings WHERE period = ? ORDER BY account, meter, seq", period)
+        ]
 
     def history(self, account: str, meter: str) -> list[Reading]:
-        return [reading_from_doc(doc) for doc in self._documents(
-            "SELECT doc FROM readings WHERE account = ? AND meter = ? ORDER BY seq", account, meter)]
+        return [
+            reading_from_doc(doc)
+            for doc in self._documents(
+                "SELECT doc FROM readings WHERE account = ? AND meter = ? ORDER BY seq", account, meter
+            )
+        ]
 
     def close(self) -> None:
         with self._lock:

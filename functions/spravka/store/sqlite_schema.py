@@ -65,13 +65,23 @@ def stored_meter(db: sqlite3.Connection, account: str, meter: str) -> MeterState
 
 def write_reading(db: sqlite3.Connection, reading: Reading) -> None:
     """Insert a reading (its id and (meter, seq) are unique)."""
-    db.execute("INSERT INTO readings (reading_id, account, meter, seq, period, doc) VALUES (?, ?, ?, ?, ?, ?)",
-               (reading.reading_id, reading.account, reading.meter, reading.seq, reading.period,
-                dumps(reading_to_doc(reading))))
+    db.execute(
+        "INSERT INTO readings (reading_id, account, meter, seq, period, doc) VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            reading.reading_id,
+            reading.account,
+            reading.meter,
+            reading.seq,
+            reading.period,
+            dumps(reading_to_doc(reading)),
+        ),
+    )
 
 
 def write_meter(db: sqlite3.Connection, state: MeterState) -> None:
     """Insert or replace a meter's document."""
-    db.execute("INSERT INTO meters (account, meter, doc) VALUES (?, ?, ?) "
-               "ON CONFLICT (account, meter) DO UPDATE SET doc = excluded.doc",
-               (state.meter.account, state.meter.meter, dumps(meter_state_to_doc(state))))
+    db.execute(
+        "INSERT INTO meters (account, meter, doc) VALUES (?, ?, ?) "
+        "ON CONFLICT (account, meter) DO UPDATE SET doc = excluded.doc",
+        (state.meter.account, state.meter.meter, dumps(meter_state_to_doc(state))),
+    )
