@@ -98,6 +98,12 @@
   function formatNumber(value) {
     return typeof value === "number" ? value.toLocaleString("ru-RU", { maximumFractionDigits: 3 }) : String(value);
   }
+  var MONTHS = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
+    "ноябрь", "декабрь"];
+  function formatPeriod(period) {
+    var m = /^(\d{4})-(\d{2})$/.exec(period || "");
+    return m && MONTHS[Number(m[2]) - 1] ? MONTHS[Number(m[2]) - 1] + " " + m[1] : (period || "");
+  }
   function unitName(unit) { return UNITS[String(unit || "").toLowerCase()] || unit || ""; }
   function zoneLabel(zone, count) {
     if (count <= 1) return "Показание";
@@ -455,6 +461,20 @@
     function thank() {
       box.textContent = "";
       box.appendChild(el("p", { className: "spw-note", text: "Спасибо за отзыв!" }));
+      if (message.helpful !== false) return;
+      // A «Нет» is not the end: the way on — other words, a person, a written appeal.
+      var ways = el("p", { className: "spw-note" }, ["Попробуйте спросить другими словами"]);
+      if (config.phone) {
+        ways.appendChild(document.createTextNode(", позвоните специалистам: "));
+        ways.appendChild(link("tel:" + config.phone.replace(/[^\d+]/g, ""), config.phone));
+        if (config.hours) ways.appendChild(document.createTextNode(" (" + config.hours + ")"));
+      }
+      if (config.reception) {
+        ways.appendChild(document.createTextNode(" или напишите в "));
+        ways.appendChild(link(config.reception, "виртуальную приёмную"));
+      }
+      ways.appendChild(document.createTextNode("."));
+      box.appendChild(ways);
     }
     if (message.helpful === true || message.helpful === false) { thank(); return box; }
     function answer(value) {
@@ -489,9 +509,10 @@
       items.push(el("li", {}, ["Виртуальная приёмная: ", link(config.reception, "написать обращение")]));
     }
     if (config.phone) {
-      var phone = el("li", {}, ["Колл-центр: ", link("tel:" + config.phone.replace(/[^\d+]/g, ""), config.phone)]);
-      if (config.phoneNote) phone.appendChild(document.createTextNode(" (" + config.phoneNote + ")"));
-      if (config.hours) phone.appendChild(document.createTextNode(", часы работы: " + config.hours));
+      // One set of contacts (knowledge/facts.yml): the line round the clock, its specialists in their hours.
+      var phone = el("li", {}, ["Горячая линия: ", link("tel:" + config.phone.replace(/[^\d+]/g, ""), config.phone)]);
+      var notes = [config.phoneNote, config.hours ? "специалисты отвечают " + config.hours : ""].filter(Boolean);
+      if (notes.length) phone.appendChild(document.createTextNode(" (" + notes.join("; ") + ")"));
       items.push(phone);
     }
     if (!items.length) return null;
@@ -706,18 +727,21 @@
     f.valuesBox.textContent = "";
     f.inputs = {};
     var zones = Array.isArray(meter.zones) && meter.zones.length ? meter.zones : ["t1"];
+    var previous = meter.last_values || {};
     if (meter.last_date) {
-      f.valuesBox.appendChild(el("p", { className: "spw-note", text: "Предыдущие показания — от " + formatDate(meter.last_date) + "." }));
+      f.valuesBox.appendChild(el("p", { className: "spw-note", text: "Предыдущие показания приняты " + formatDate(meter.last_date) + "." }));
     }
     zones.forEach(function (zone) {
       var id = uid + "-value-" + zone;
       var field = el("input", { id: id, className: "spw-input", type: "text", inputmode: "decimal", autocomplete: "off",
         maxlength: "20", "aria-describedby": id + "-hint" });
       var hint = el("p", { id: id + "-hint", className: "spw-hint", "aria-live": "polite" });
+      field.unit = meter.unit;
       field.addEventListener("input", function () { checkValue(field, hint); });
       f.inputs[zone] = { field: field, hint: hint };
       f.valuesBox.appendChild(el("div", { className: "spw-field" }, [
-        el("label", { "for": id, text: zoneLabel(zone, zones.length) + ", " + unitName(meter.unit) }), field, hint
+        el("label", { "for": id, text: zoneLabel(zone, zones.length) + ", " + unitName(meter.unit) +
+          (typeof previous[zone] === "number" ? " (предыдущее: " + formatNumber(previous[zone]) + ")" : "") }), field, hint
       ]));
     });
     f.submit.hidden = false;
@@ -728,10 +752,17 @@
     var compact = String(text).replace(/[\s\u00a0\u202f']/g, "").replace(",", ".");
     return /^\d+(\.\d+)?$/.test(compact) ? Number(compact) : null;
   }
+  // One rule with the article «Как снять показания со счётчика»: electricity is read to the comma
+  // (the digits after it may be left out); heat (Gcal) and water (m³) keep their decimals.
+  function valueHint(unit) {
+    return String(unit || "").toLowerCase() === "kwh"
+      ? "Введите число с табло счётчика, например 12345 или 12 345 — цифры после запятой можно не вводить."
+      : "Введите число с табло счётчика вместе с цифрами после запятой, например 123,456.";
+  }
   function checkValue(field, hint) {
     var value = field.value.trim();
     var ok = !value || parseValue(value) !== null;
-    hint.textContent = ok ? "" : "Введите число с табло счётчика, например 12345 или 12 345,6.";
+    hint.textContent = ok ? "" : valueHint(field.unit);
     field.setAttribute("aria-invalid", ok ? "false" : "true");
     return ok && value !== "";
   }
@@ -777,6 +808,8 @@
         receipt.labels = {};
         Object.keys(f.inputs).forEach(function (zone) { receipt.labels[zone] = zoneLabel(zone, Object.keys(f.inputs).length); });
         receipt.meterName = meterName(f.meter);
+        receipt.typed = values;
+        receipt.previous = f.meter.last_values || {};
         receipt.replayed = result.status === 200;
         closeReadings(true);
         addMessage({ who: "bot", kind: "readings-result", receipt: receipt });
@@ -795,6 +828,19 @@
     });
   }
 
+  // "250 кВт·ч (1 250 − 1 000)": the arithmetic a customer can check, when it is plain subtraction
+  // (not after a counter rollover, and not for a resent receipt whose previous value has moved on).
+  function consumptionText(receipt, zone, unit) {
+    var used = (receipt.consumption || {})[zone];
+    var text = formatNumber(used) + " " + unit;
+    var typed = (receipt.typed || {})[zone], previous = (receipt.previous || {})[zone];
+    if (!receipt.replayed && typeof typed === "number" && typeof previous === "number" &&
+        Math.abs(typed - previous - used) < 0.0005) {
+      text += " (" + formatNumber(typed) + " − " + formatNumber(previous) + ")";
+    }
+    return text;
+  }
+
   function renderReceipt(bubble, receipt) {
     bubble.appendChild(el("p", { className: "spw-strong",
       text: receipt.replayed ? "Эти показания уже приняты." : "Показания приняты." }));
@@ -802,12 +848,15 @@
     var unit = unitName(receipt.unit);
     var consumption = receipt.consumption || {};
     var zones = Object.keys(consumption);
-    if (zones.length) {
-      bubble.appendChild(el("p", { text: receipt.since ? "Расход с " + formatDate(receipt.since) + ":" : "Расход:" }));
+    var since = receipt.since ? " с " + formatDate(receipt.since) : "";
+    if (zones.length === 1) {
+      bubble.appendChild(el("p", { text: "Расход" + since + ": " + consumptionText(receipt, zones[0], unit) }));
+    } else if (zones.length) {
+      bubble.appendChild(el("p", { text: "Расход" + since + ":" }));
       var list = el("ul", { className: "spw-consumption" });
       zones.forEach(function (zone) {
         var label = (receipt.labels && receipt.labels[zone]) || zoneLabel(zone, zones.length);
-        list.appendChild(el("li", { text: label + ": " + formatNumber(consumption[zone]) + " " + unit }));
+        list.appendChild(el("li", { text: label + ": " + consumptionText(receipt, zone, unit) }));
       });
       bubble.appendChild(list);
     }
@@ -817,7 +866,7 @@
       var text = (flag && flag.message) || FLAGS[code] || "Отметка к показаниям: " + code + ".";
       bubble.appendChild(el("p", { className: "spw-flag", text: text }));
     });
-    if (receipt.period) bubble.appendChild(el("p", { className: "spw-note", text: "Расчётный период: " + receipt.period + "." }));
+    if (receipt.period) bubble.appendChild(el("p", { className: "spw-note", text: "Расчётный период: " + formatPeriod(receipt.period) + "." }));
     return bubble;
   }
 

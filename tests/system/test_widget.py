@@ -131,7 +131,8 @@ def test_fallback_shows_the_contacts_and_user_text_stays_text(page: Any, served:
         "href", "https://example.ru/reception"
     )
     expect(reply.get_by_role("link", name="8 800 000-00-00")).to_have_attribute("href", "tel:88000000000")
-    expect(reply).to_contain_text("часы работы: пн–сб 8:00–20:00")
+    expect(reply).to_contain_text("специалисты отвечают пн–сб 8:00–20:00")
+    expect(reply).not_to_contain_text("Колл-центр")
     expect(dialog.locator(".spw-msg-user").last).to_have_text(re.compile(re.escape(question)))
     assert dialog.locator("img, .spw-msg-user b").count() == 0
 
@@ -155,13 +156,18 @@ def test_readings_for_a_demo_account_show_the_consumption_and_a_retry_is_not_dou
     page.keyboard.press("Enter")
     value = dialog.get_by_label("Показание, кВт·ч")
     expect(value).to_be_focused()
-    expect(dialog.get_by_text("Предыдущие показания — от 20.10.2026.")).to_be_visible()
+    expect(dialog.get_by_text("Предыдущие показания приняты 20.10.2026.")).to_be_visible()
+    # The previous value beside the field, to compare with what is typed.
+    expect(dialog.get_by_label(re.compile(r"Показание, кВт·ч \(предыдущее: 1\s000\)"))).to_be_visible()
     page.keyboard.type("1 120")
     page.keyboard.press("Enter")
     receipt = last_reply(dialog)
     expect(receipt).to_contain_text("Показания приняты.")
-    expect(receipt).to_contain_text("Расход с 20.10.2026:")
-    expect(receipt).to_contain_text("Показание: 120 кВт·ч")
+    # The consumption, labelled so, with the arithmetic the customer can check; the period in words.
+    expect(receipt).to_contain_text(re.compile(r"Расход с 20\.10\.2026: 120 кВт·ч \(1\s120 − 1\s000\)"))
+    expect(receipt).not_to_contain_text("Показание:")
+    expect(receipt).to_contain_text(re.compile(
+        r"Расчётный период: (январь|февраль|март|апрель|май|июнь|июль|август|сентябрь|октябрь|ноябрь|декабрь) \d{4}\."))
     expect(dialog.get_by_label("Ваш вопрос")).to_be_focused()
 
     # The answer to the next submission is lost on the way back: the reading is
@@ -192,7 +198,7 @@ def test_readings_for_a_demo_account_show_the_consumption_and_a_retry_is_not_dou
     submit.click()
     receipt = last_reply(dialog)
     expect(receipt).to_contain_text("Эти показания уже приняты.")
-    expect(receipt).to_contain_text("Показание: 130,5 кВт·ч")
+    expect(receipt).to_contain_text(re.compile(r"Расход с \d\d\.\d\d\.\d{4}: 130,5 кВт·ч"))
     assert len(keys) == 2 and keys[0] == keys[1]
     assert stored[0]["consumption"] == {"t1": 130.5}
 
@@ -246,7 +252,7 @@ def test_readings_offer_a_choice_of_meters_and_explain_flags(page: Any, served: 
     expect(value).to_be_focused()
     value.fill("240,1")
     value.press("Enter")
-    expect(last_reply(dialog)).to_contain_text("Показание: 5,533 м³")
+    expect(last_reply(dialog)).to_contain_text(re.compile(r"Расход с 20\.10\.2026: 5,533 м³ \(240,1 − 234,567\)"))
 
     dialog.get_by_role("button", name="Передать показания").click()
     account.fill("000000000005")  # a five-digit display at 99950
@@ -254,7 +260,8 @@ def test_readings_offer_a_choice_of_meters_and_explain_flags(page: Any, served: 
     dialog.get_by_label("Показание, кВт·ч").fill("30")
     dialog.get_by_label("Показание, кВт·ч").press("Enter")
     receipt = last_reply(dialog)
-    expect(receipt).to_contain_text("Показание: 80 кВт·ч")
+    expect(receipt).to_contain_text("Расход с 20.10.2026: 80 кВт·ч")
+    expect(receipt).not_to_contain_text("−")  # through zero: the subtraction would not be the consumption
     expect(receipt.locator(".spw-flag")).to_contain_text("прошёл через ноль")
 
 

@@ -89,6 +89,12 @@
   function formatNumber(value) {
     return typeof value === "number" ? value.toLocaleString("ru-RU", { maximumFractionDigits: 3 }) : String(value);
   }
+  var MONTHS = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
+    "ноябрь", "декабрь"];
+  function formatPeriod(period) {
+    var m = /^(\d{4})-(\d{2})$/.exec(period || "");
+    return m && MONTHS[Number(m[2]) - 1] ? MONTHS[Number(m[2]) - 1] + " " + m[1] : (period || "");
+  }
   function unitName(unit) { return UNITS[String(unit || "").toLowerCase()] || unit || ""; }
   function zoneLabel(zone, count) {
     if (count <= 1) return "Показание";

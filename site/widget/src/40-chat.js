@@ -169,6 +169,20 @@
     function thank() {
       box.textContent = "";
       box.appendChild(el("p", { className: "spw-note", text: "Спасибо за отзыв!" }));
+      if (message.helpful !== false) return;
+      // A «Нет» is not the end: the way on — other words, a person, a written appeal.
+      var ways = el("p", { className: "spw-note" }, ["Попробуйте спросить другими словами"]);
+      if (config.phone) {
+        ways.appendChild(document.createTextNode(", позвоните специалистам: "));
+        ways.appendChild(link("tel:" + config.phone.replace(/[^\d+]/g, ""), config.phone));
+        if (config.hours) ways.appendChild(document.createTextNode(" (" + config.hours + ")"));
+      }
+      if (config.reception) {
+        ways.appendChild(document.createTextNode(" или напишите в "));
+        ways.appendChild(link(config.reception, "виртуальную приёмную"));
+      }
+      ways.appendChild(document.createTextNode("."));
+      box.appendChild(ways);
     }
     if (message.helpful === true || message.helpful === false) { thank(); return box; }
     function answer(value) {
@@ -203,9 +217,10 @@
       items.push(el("li", {}, ["Виртуальная приёмная: ", link(config.reception, "написать обращение")]));
     }
     if (config.phone) {
-      var phone = el("li", {}, ["Колл-центр: ", link("tel:" + config.phone.replace(/[^\d+]/g, ""), config.phone)]);
-      if (config.phoneNote) phone.appendChild(document.createTextNode(" (" + config.phoneNote + ")"));
-      if (config.hours) phone.appendChild(document.createTextNode(", часы работы: " + config.hours));
+      // One set of contacts (knowledge/facts.yml): the line round the clock, its specialists in their hours.
+      var phone = el("li", {}, ["Горячая линия: ", link("tel:" + config.phone.replace(/[^\d+]/g, ""), config.phone)]);
+      var notes = [config.phoneNote, config.hours ? "специалисты отвечают " + config.hours : ""].filter(Boolean);
+      if (notes.length) phone.appendChild(document.createTextNode(" (" + notes.join("; ") + ")"));
       items.push(phone);
     }
     if (!items.length) return null;

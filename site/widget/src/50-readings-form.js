@@ -150,18 +150,21 @@
     f.valuesBox.textContent = "";
     f.inputs = {};
     var zones = Array.isArray(meter.zones) && meter.zones.length ? meter.zones : ["t1"];
+    var previous = meter.last_values || {};
     if (meter.last_date) {
-      f.valuesBox.appendChild(el("p", { className: "spw-note", text: "Предыдущие показания — от " + formatDate(meter.last_date) + "." }));
+      f.valuesBox.appendChild(el("p", { className: "spw-note", text: "Предыдущие показания приняты " + formatDate(meter.last_date) + "." }));
     }
     zones.forEach(function (zone) {
       var id = uid + "-value-" + zone;
       var field = el("input", { id: id, className: "spw-input", type: "text", inputmode: "decimal", autocomplete: "off",
         maxlength: "20", "aria-describedby": id + "-hint" });
       var hint = el("p", { id: id + "-hint", className: "spw-hint", "aria-live": "polite" });
+      field.unit = meter.unit;
       field.addEventListener("input", function () { checkValue(field, hint); });
       f.inputs[zone] = { field: field, hint: hint };
       f.valuesBox.appendChild(el("div", { className: "spw-field" }, [
-        el("label", { "for": id, text: zoneLabel(zone, zones.length) + ", " + unitName(meter.unit) }), field, hint
+        el("label", { "for": id, text: zoneLabel(zone, zones.length) + ", " + unitName(meter.unit) +
+          (typeof previous[zone] === "number" ? " (предыдущее: " + formatNumber(previous[zone]) + ")" : "") }), field, hint
       ]));
     });
     f.submit.hidden = false;
@@ -172,10 +175,17 @@
     var compact = String(text).replace(/[\s\u00a0\u202f']/g, "").replace(",", ".");
     return /^\d+(\.\d+)?$/.test(compact) ? Number(compact) : null;
   }
+  // One rule with the article «Как снять показания со счётчика»: electricity is read to the comma
+  // (the digits after it may be left out); heat (Gcal) and water (m³) keep their decimals.
+  function valueHint(unit) {
+    return String(unit || "").toLowerCase() === "kwh"
+      ? "Введите число с табло счётчика, например 12345 или 12 345 — цифры после запятой можно не вводить."
+      : "Введите число с табло счётчика вместе с цифрами после запятой, например 123,456.";
+  }
   function checkValue(field, hint) {
     var value = field.value.trim();
     var ok = !value || parseValue(value) !== null;
-    hint.textContent = ok ? "" : "Введите число с табло счётчика, например 12345 или 12 345,6.";
+    hint.textContent = ok ? "" : valueHint(field.unit);
     field.setAttribute("aria-invalid", ok ? "false" : "true");
     return ok && value !== "";
   }
@@ -221,6 +231,8 @@
         receipt.labels = {};
         Object.keys(f.inputs).forEach(function (zone) { receipt.labels[zone] = zoneLabel(zone, Object.keys(f.inputs).length); });
         receipt.meterName = meterName(f.meter);
+        receipt.typed = values;
+        receipt.previous = f.meter.last_values || {};
         receipt.replayed = result.status === 200;
         closeReadings(true);
         addMessage({ who: "bot", kind: "readings-result", receipt: receipt });
@@ -239,6 +251,19 @@
     });
   }
 
+  // "250 кВт·ч (1 250 − 1 000)": the arithmetic a customer can check, when it is plain subtraction
+  // (not after a counter rollover, and not for a resent receipt whose previous value has moved on).
+  function consumptionText(receipt, zone, unit) {
+    var used = (receipt.consumption || {})[zone];
+    var text = formatNumber(used) + " " + unit;
+    var typed = (receipt.typed || {})[zone], previous = (receipt.previous || {})[zone];
+    if (!receipt.replayed && typeof typed === "number" && typeof previous === "number" &&
+        Math.abs(typed - previous - used) < 0.0005) {
+      text += " (" + formatNumber(typed) + " − " + formatNumber(previous) + ")";
+    }
+    return text;
+  }
+
   function renderReceipt(bubble, receipt) {
     bubble.appendChild(el("p", { className: "spw-strong",
       text: receipt.replayed ? "Эти показания уже приняты." : "Показания приняты." }));
@@ -246,12 +271,15 @@
     var unit = unitName(receipt.unit);
     var consumption = receipt.consumption || {};
     var zones = Object.keys(consumption);
-    if (zones.length) {
-      bubble.appendChild(el("p", { text: receipt.since ? "Расход с " + formatDate(receipt.since) + ":" : "Расход:" }));
+    var since = receipt.since ? " с " + formatDate(receipt.since) : "";
+    if (zones.length === 1) {
+      bubble.appendChild(el("p", { text: "Расход" + since + ": " + consumptionText(receipt, zones[0], unit) }));
+    } else if (zones.length) {
+      bubble.appendChild(el("p", { text: "Расход" + since + ":" }));
       var list = el("ul", { className: "spw-consumption" });
       zones.forEach(function (zone) {
         var label = (receipt.labels && receipt.labels[zone]) || zoneLabel(zone, zones.length);
-        list.appendChild(el("li", { text: label + ": " + formatNumber(consumption[zone]) + " " + unit }));
+        list.appendChild(el("li", { text: label + ": " + consumptionText(receipt, zone, unit) }));
       });
       bubble.appendChild(list);
     }
@@ -261,6 +289,6 @@
       var text = (flag && flag.message) || FLAGS[code] || "Отметка к показаниям: " + code + ".";
       bubble.appendChild(el("p", { className: "spw-flag", text: text }));
     });
-    if (receipt.period) bubble.appendChild(el("p", { className: "spw-note", text: "Расчётный период: " + receipt.period + "." }));
+    if (receipt.period) bubble.appendChild(el("p", { className: "spw-note", text: "Расчётный период: " + formatPeriod(receipt.period) + "." }));
     return bubble;
   }
