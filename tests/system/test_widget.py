@@ -166,8 +166,11 @@ def test_readings_for_a_demo_account_show_the_consumption_and_a_retry_is_not_dou
     # The consumption, labelled so, with the arithmetic the customer can check; the period in words.
     expect(receipt).to_contain_text(re.compile(r"Расход с 20\.10\.2026: 120 кВт·ч \(1\s120 − 1\s000\)"))
     expect(receipt).not_to_contain_text("Показание:")
-    expect(receipt).to_contain_text(re.compile(
-        r"Расчётный период: (январь|февраль|март|апрель|май|июнь|июль|август|сентябрь|октябрь|ноябрь|декабрь) \d{4}\."))
+    expect(receipt).to_contain_text(
+        re.compile(
+            r"Расчётный период: (январь|февраль|март|апрель|май|июнь|июль|август|сентябрь|октябрь|ноябрь|декабрь) \d{4}\."
+        )
+    )
     expect(dialog.get_by_label("Ваш вопрос")).to_be_focused()
 
     # The answer to the next submission is lost on the way back: the reading is
