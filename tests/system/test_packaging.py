@@ -6,7 +6,8 @@ import tomllib
 
 from spravka.paths import REPO_DIR
 
-TEST_ONLY = {"pytest", "hypothesis", "schemathesis", "playwright"}
+# Only the tests and the checks of `make test` use these; `spravka` runs without them.
+TEST_ONLY = {"pytest", "hypothesis", "schemathesis", "playwright", "axe-playwright-python", "ruff", "mypy"}
 
 
 def _requirement_lines(text: str) -> list[str]:
