@@ -7,20 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-LABELS = {
-    "items": "вопросов",
-    "in_scope_top1": "статья с первого ответа (top-1)",
-    "in_scope_top3": "статья среди трёх (top-3)",
-    "deferral": "честное «не знаю» на чужие вопросы",
-    "action_accuracy": "действия (показания, оператор, личные данные)",
-    "smalltalk_accuracy": "приветствия и благодарности",
-    "wrong_answer_rate": "неверная статья (доля всех вопросов)",
-    "clarify_rate": "уточняющий вопрос (доля всех вопросов)",
-    "clarify_hit": "уточнения, где среди вариантов есть верная статья",
-    "overall": "итого верно",
-    "latency_p50_ms": "задержка p50, мс",
-    "latency_p99_ms": "задержка p99, мс",
-}
+from spravka_tools.eval.labels import LABELS, is_share, shown
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -76,23 +63,12 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     for key, value in figures.items():
-        print(f"{LABELS[key]:<48} {_shown(key, value)}")
+        print(f"{LABELS[key]:<48} {shown(key, value)}")
     if args.errors:
         print(f"\nПромахи ({len(misses)}):")
         for o in misses[: args.errors]:
             print(f"  ожидалось {o.expect:<26} получено {o.got:<40} «{o.question}»")
     return 0
-
-
-def _is_share(key: str, value: float | int) -> bool:
-    """A figure shown in per cent (every float but the latencies)."""
-    return isinstance(value, float) and not key.startswith("latency")
-
-
-def _shown(key: str, value: float | int) -> str:
-    if _is_share(key, value):
-        return f"{value:.1%}"
-    return f"{value:.2f}" if isinstance(value, float) else str(value)
 
 
 def run_compare(args: argparse.Namespace) -> int:
@@ -132,11 +108,11 @@ def run_compare(args: argparse.Namespace) -> int:
     for key in result.after:
         before, after = result.before[key], result.after[key]
         delta = after - before
-        if _is_share(key, after):
+        if is_share(key, after):
             shown_delta = f"{100 * delta:+.1f} п.п."
         else:
             shown_delta = f"{delta:+.2f}" if isinstance(delta, float) else f"{delta:+d}"
-        print(f"{LABELS[key]:<48} {_shown(key, before):>16} {_shown(key, after):>10} {shown_delta:>9}")
+        print(f"{LABELS[key]:<48} {shown(key, before):>16} {shown(key, after):>10} {shown_delta:>9}")
     verdicts = [c.verdict for c in result.changes]
     print(
         f"\nИзменили исход: {len(result.changes)} (лучше: {verdicts.count('лучше')}, "

@@ -1,4 +1,4 @@
-"""`spravka eval --cv K`: cross-validation over the knowledge's own phrasings (knowledge/cv.py)."""
+"""`spravka eval --cv K`: cross-validation over the knowledge's own phrasings (eval/cv.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import argparse
 import json
 import time
 
-from spravka_tools.cli.eval import LABELS, _shown
+from spravka_tools.eval.labels import LABELS, shown
 
 
 def run_cv(args: argparse.Namespace) -> int:
     from spravka.paths import KNOWLEDGE_DIR
-    from spravka_tools.knowledge import cv
+    from spravka_tools.eval import cv
     from spravka_tools.knowledge.build_index import read_knowledge
 
     if args.cv < 2:
@@ -42,7 +42,7 @@ def run_cv(args: argparse.Namespace) -> int:
     )
     for key, value in figures.items():
         if key in LABELS:
-            print(f"{LABELS[key]:<48} {_shown(key, value)}")
+            print(f"{LABELS[key]:<48} {shown(key, value)}")
     print(f"\n{'вариант':<10} {'вопросов':>8} {'top-1':>7} {'неверно':>8} {'«не знаю»':>10} {'итого':>7}")
     for variant, v in figures["variants"].items():
         print(

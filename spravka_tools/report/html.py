@@ -6,7 +6,7 @@ import datetime
 from html import escape
 
 from spravka import clock
-from spravka.plural import OF_ANSWERS, plural
+from spravka_tools.plural import OF_ANSWERS, plural
 from spravka_tools.report.build import Report
 from spravka_tools.report.charts import all_charts
 from spravka_tools.report.figures import KIND_LABELS

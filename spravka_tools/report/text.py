@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spravka.plural import OF_ANSWERS, QUESTIONS, plural
+from spravka_tools.plural import OF_ANSWERS, QUESTIONS, plural
 from spravka_tools.report.build import Report
 from spravka_tools.report.figures import KIND_LABELS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spravka.plural import OF_ANSWERS, QUESTIONS, plural
+from spravka_tools.plural import OF_ANSWERS, QUESTIONS, plural
 
 
 @pytest.mark.parametrize(

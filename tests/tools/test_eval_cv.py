@@ -12,7 +12,7 @@ import pytest
 
 from spravka.paths import KNOWLEDGE_DIR
 from spravka_tools.cli import main as cli
-from spravka_tools.knowledge import cv
+from spravka_tools.eval import cv
 from spravka_tools.knowledge.build_index import read_knowledge
 
 

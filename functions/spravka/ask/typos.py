@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Protocol
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-if TYPE_CHECKING:
-    from spravka.ask.normalise import Lexicon
+
+class Lexicon(Protocol):
+    """What typo correction reads of ask.normalise.Lexicon (a protocol, so this module imports nothing of it)."""
+
+    @property
+    def words(self) -> frozenset[str]: ...
+    @property
+    def by_length(self) -> Mapping[int, tuple[str, ...]]: ...
+    @property
+    def _pools(self) -> dict[tuple[int, int], list[str]]: ...
+    @property
+    def _deletions(self) -> dict[str, list[str]]: ...
+    def __hash__(self) -> int: ...
 
 
 def forget_corrections() -> None:

@@ -1,6 +1,6 @@
 """Seeded copies of a phrasing as customers mistype it: a typo, the wrong keyboard layout, translit, a story around it.
 
-Cross-validation (knowledge/cv.py) asks these copies of the held-out phrasings too, so
+Cross-validation (eval/cv.py) asks these copies of the held-out phrasings too, so
 the measure covers how people write, not only what the editors wrote.
 """
 

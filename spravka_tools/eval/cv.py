@@ -18,8 +18,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from spravka_tools.eval import evaluate
+from spravka_tools.eval.perturb import KINDS, perturb
 from spravka_tools.knowledge.build_index import SMALLTALK, Knowledge, index_data
-from spravka_tools.knowledge.perturb import KINDS, perturb
 
 PLAIN = "plain"
 
