@@ -92,7 +92,10 @@ def test_flags_carry_reasons_in_russian() -> None:
     flags = {flag["code"]: flag for flag in outcome.receipt["flags"]}  # type: ignore[attr-defined]
     assert flags["rollover"]["zones"] == ["t1"] and "через ноль" in flags["rollover"]["message"]
     assert flags["high_consumption"]["reason"] == "above_cap"
-    assert "2026-12" in flags["outside_window"]["message"] and "после окончания" in flags["outside_window"]["message"]
+    assert (
+        "за декабрь 2026" in flags["outside_window"]["message"]
+        and "после окончания" in flags["outside_window"]["message"]
+    )
 
 
 def test_history_is_kept_short() -> None:

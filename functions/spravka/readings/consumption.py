@@ -45,6 +45,28 @@ class Context:
     window: tuple[int, int]
 
 
+# The billing period as a customer reads it: "2026-12" -> "декабрь 2026" («учтены … за декабрь 2026»).
+MONTHS = (
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+)
+
+
+def period_in_words(period: str) -> str:
+    year, _, month = period.partition("-")
+    return f"{MONTHS[int(month) - 1]} {year}" if month.isdigit() and 1 <= int(month) <= 12 else period
+
+
 def zone_consumption(zone: str, new: Decimal, previous: Decimal, digits: int) -> tuple[Decimal, bool]:
     """(consumption, rolled over) for one zone; 409 when the value went down without a rollover."""
     if new >= previous:
@@ -145,7 +167,7 @@ def make_receipt(
                 "code": "outside_window",
                 "timing": timing,
                 "message": f"Показания переданы {when} срока приёма (с {first} по {last} число) — "
-                f"они учтены в расчётном периоде {reading.period}.",
+                f"они учтены в расчётном периоде за {period_in_words(reading.period)}.",
             }
         )
     return {
