@@ -17,8 +17,8 @@ import re
 import sys
 
 from spravka import compact_json
+from spravka.masking import mask_accounts
 
-_ACCOUNT_LIKE = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
 _TRACE = re.compile(r"[0-9a-f]{32}")
 SEVERITY = {"DEBUG": "DEBUG", "INFO": "INFO", "WARNING": "WARNING", "ERROR": "ERROR", "CRITICAL": "CRITICAL"}
 
@@ -45,7 +45,7 @@ class CloudFormatter(logging.Formatter):
             message = f"{message}\n{self.formatException(record.exc_info)}"
         entry: dict[str, object] = {
             "severity": SEVERITY.get(record.levelname, "DEFAULT"),
-            "message": _ACCOUNT_LIKE.sub(lambda m: "*" * 8 + m.group()[-4:], message),
+            "message": mask_accounts(message),
             "logger": record.name,
             "time": datetime.datetime.fromtimestamp(record.created, datetime.UTC).isoformat(),
         }
