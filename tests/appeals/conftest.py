@@ -109,3 +109,38 @@ def appeals_app(
     yield AppealsApp(functions_framework.create_app("appeals", str(MAIN)).test_client(), store)
     store.close()
     get_appeal_store.cache_clear()
+
+
+class Inbox:
+    """What a real SMTP server (aiosmtpd) received: one entry per message accepted."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.messages: list[Any] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+        import email
+        import email.policy
+
+        with self.lock:
+            self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[str, Inbox]]:
+    """A real SMTP server on a free port: (SMTP_URL, its inbox)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield f"smtp://127.0.0.1:{port}", inbox
+    controller.stop()
