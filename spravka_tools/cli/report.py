@@ -6,6 +6,7 @@ import argparse
 import datetime
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def _date(text: str) -> datetime.date:
@@ -77,4 +78,27 @@ def run(args: argparse.Namespace) -> int:
         print(f"{args.html}: отчёт за {first:%d.%m.%Y}–{last:%d.%m.%Y}, вопросов {report.figures.total}")
         return 0
     sys.stdout.write(render_text(report, max_groups=args.groups))
+    sys.stdout.write(_appeals_section(first, last, settings))
     return 0
+
+
+def _appeals_section(first: datetime.date, last: datetime.date, settings: Any) -> str:
+    """The appeals' figures of the period (counts only), or a line saying the store could not be read."""
+    from spravka import clock
+    from spravka.appeals.categories import load_categories
+    from spravka.appeals.store import open_appeal_store
+    from spravka.errors import StoreUnavailable
+    from spravka_tools.report.appeals import compute_appeals, render_appeals_text
+
+    store = open_appeal_store(settings.readings_store)
+    try:
+        appeals = store.appeals()
+    except StoreUnavailable:
+        return "\nОбращения: хранилище недоступно.\n"
+    finally:
+        store.close()
+    titles = {c.id: c.title for c in load_categories().values()}
+    figures = compute_appeals(
+        appeals, first_day=first, last_day=last, timezone=settings.timezone, titles=titles, now=clock.now()
+    )
+    return render_appeals_text(figures)
