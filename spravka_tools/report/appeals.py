@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import html
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -135,3 +136,34 @@ def render_appeals_text(f: AppealFigures) -> str:
     lines += ["", "Обращения по дням:"]
     lines += [f"  {day:%d.%m.%Y}  {count:>4}" for day, count in f.by_day.items()]
     return "\n".join(lines) + "\n"
+
+
+def render_appeals_html(f: AppealFigures) -> str:
+    """The report page's appeals section: the main figures and a table by category."""
+
+    def percent(count: int) -> str:
+        share = f.share(count)
+        return "—" if share is None else f"{share:.1%}".replace(".", ",")
+
+    def number(value: float | None, unit: str) -> str:
+        return "—" if value is None else f"{value:.1f} {unit}".replace(".", ",")
+
+    items = [
+        ("обращений", str(f.total)),
+        ("медиана до первого действия", number(f.review_hours_median, "ч")),
+        ("медиана до ответа", number(f.decision_days_median, "дн.")),
+        ("рассмотрены позже 48 часов", f"{f.review_late} ({percent(f.review_late)})"),
+        ("ответ позже срока", f"{f.decision_late} ({percent(f.decision_late)})"),
+        (f"повторные (за {REPEAT_DAYS} дней)", f"{f.repeated} ({percent(f.repeated)})"),
+    ]
+    figures = "".join(f"<tr><th>{html.escape(label)}</th><td>{html.escape(value)}</td></tr>" for label, value in items)
+    repeats = {c: n for c, _, n in f.repeated_by_category}
+    rows = "".join(
+        f"<tr><td>{html.escape(title)}</td><td>{count}</td><td>{repeats.get(c, 0)}</td></tr>"
+        for c, title, count in f.by_category
+    )
+    return (
+        '<section aria-labelledby="appeals"><h2 id="appeals">Обращения в виртуальную приёмную</h2>'
+        f"<table>{figures}</table>"
+        f"<table><tr><th>тема</th><th>обращений</th><th>повторных</th></tr>{rows}</table></section>"
+    )

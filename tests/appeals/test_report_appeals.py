@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -65,7 +66,7 @@ def test_figures(appeals: Any) -> None:
 
 
 def test_the_report_carries_no_text_or_contact(
-    appeals: Any, settings: Any, monkeypatch: Any, capsys: Any, clock: Any
+    appeals: Any, settings: Any, monkeypatch: Any, capsys: Any, clock: Any, tmp_path: Path
 ) -> None:
     # 20 December 2026: the default period (30 days up to today, from November 21) has three of the four.
     clock.set(at(20, 12))
@@ -77,8 +78,12 @@ def test_the_report_carries_no_text_or_contact(
     assert main(["report"]) == 0
     out = capsys.readouterr().out
     assert "Обращения в виртуальную приёмную: 3" in out and "Повторные (тот же счёт или контакт за 30 дней): 2" in out
+    page_file = tmp_path / "report.html"
+    assert main(["report", "--html", str(page_file)]) == 0
+    page = page_file.read_text(encoding="utf-8")
+    assert "Обращения в виртуальную приёмную</h2>" in page and page.rstrip().endswith("</section></main></body></html>")
     for private in ("ivanova@example.ru", "+79001234567", "счёте за ноябрь", "горячей воды"):
-        assert private not in out
+        assert private not in out and private not in page
 
 
 def test_an_empty_period(settings: Any) -> None:
