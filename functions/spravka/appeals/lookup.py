@@ -31,4 +31,4 @@ def look_up(
         raise NotFound("appeal_not_found", NOT_FOUND)
     if charge is not None:
         charge.found()
-    return appeal.public()
+    return {**appeal.public(), "secret": secret}  # the same shape as the 201 (contract §7: "the appeal as above")
