@@ -45,7 +45,7 @@ def handle(request: flask.Request, path: str) -> Any:
     parts = [part for part in path.split("/") if part]
     if not parts:
         _only(request, "GET")
-        status = request.args.get("status") or None
+        status = request.args.get("status")  # "" is not a status: 400, as any other unknown one
         overdue_flag = request.args.get("overdue", "0")
         if overdue_flag not in ("0", "1"):
             raise BadRequest("overdue_invalid", "Параметр overdue — 0 или 1.")
