@@ -69,7 +69,7 @@ def test_one_mail_per_event_through_smtp(appeal_store: Any, smtp_settings: Any, 
         html = message.get_body(("html",)).get_content()
         assert link in plain and f'href="{link}"' in html
     first = inbox.messages[0].get_body(("plain",)).get_content()
-    assert "до 6 декабря 2026, 15:00" in first and "не позднее 18 декабря 2026" in first
+    assert "до 6 декабря 2026 года, 15:00" in first and "не позднее 18 декабря 2026 года." in first
     assert "Комментарий специалиста: Проверяем начисления" in inbox.messages[1].get_body(("plain",)).get_content()
     assert "1 234,56 ₽" in inbox.messages[2].get_body(("plain",)).get_content()
 

@@ -33,7 +33,7 @@ def message_id(mail: Mail, mail_from: str) -> str:
 
 
 def _date(day: datetime.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year} года"
 
 
 def _moment(iso: str, timezone: str) -> str:
