@@ -46,12 +46,22 @@ def on_nav(nav: Any, config: Any, files: Any) -> Any:
             folder = _section_folder(item)
             if folder in sections:
                 item.title = sections[folder]
+            _lift_lone_pages(item)
     nav.items.sort(
         key=lambda item: order.index(_section_folder(item)) + 1
         if item.is_section and _section_folder(item) in order
         else 0
     )
     return nav
+
+
+def _lift_lone_pages(section: Any) -> None:
+    """A sub-folder that holds one page shows as that page, under its own title (appeals/status/)."""
+    for position, child in enumerate(section.children):
+        if child.is_section and len(child.children) == 1 and child.children[0].is_page:
+            page = child.children[0]
+            page.parent = section
+            section.children[position] = page
 
 
 def _section_folder(section: Any) -> str:

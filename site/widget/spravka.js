@@ -20,6 +20,10 @@
     askUrl: resolve(data.ask || "ask", apiUrl),
     readingsUrl: resolve(data.readings || "readings", apiUrl),
     eventsUrl: resolve(data.events || "events", apiUrl),
+    appealsUrl: resolve(data.appeals || "appeals", apiUrl),
+    // The help site's appeal status page (it reads the number and the code after "#") and personal-data page.
+    statusPage: resolve(data.appealStatus || "appeals/status/", siteUrl),
+    privacy: resolve(data.privacy || "service/personal-data/", siteUrl),
     title: data.title || "Справка",
     button: data.button || "Помощь",
     phone: data.phone || "",
@@ -103,6 +107,18 @@
   function formatPeriod(period) {
     var m = /^(\d{4})-(\d{2})$/.exec(period || "");
     return m && MONTHS[Number(m[2]) - 1] ? MONTHS[Number(m[2]) - 1] + " " + m[1] : (period || "");
+  }
+  var MONTHS_OF = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+    "октября", "ноября", "декабря"];
+  // "2026-12-05…" -> "5 декабря" (with the year when it is not this one's): the date as the server wrote it.
+  function formatDay(iso, year) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+    if (!m || !MONTHS_OF[Number(m[2]) - 1]) return iso || "";
+    return Number(m[3]) + " " + MONTHS_OF[Number(m[2]) - 1] + (m[1] !== String(year || "") ? " " + m[1] : "");
+  }
+  function formatMoment(iso) {
+    var time = /T(\d{2}:\d{2})/.exec(iso || "");
+    return formatDay(iso) + (time ? ", " + time[1] : "");
   }
   function unitName(unit) { return UNITS[String(unit || "").toLowerCase()] || unit || ""; }
   function zoneLabel(zone, count) {
@@ -316,14 +332,21 @@
     type: "button", className: "spw-tool", text: "Передать показания", onclick: function () { openReadings(); }
   });
   var readingsBox = el("div", { className: "spw-readings", hidden: true });
+  var appealButton = el("button", {
+    type: "button", className: "spw-tool", text: "Написать обращение", onclick: function () { openAppeal({}); }
+  });
+  var checkButton = el("button", {
+    type: "button", className: "spw-tool", text: "Проверить обращение", onclick: function () { openAppealCheck(); }
+  });
+  var appealsBox = el("div", { className: "spw-readings spw-appeals", hidden: true });
   var panel = el("section", {
     id: uid + "-panel", className: "spw-panel", role: "dialog", "aria-labelledby": uid + "-title", hidden: true
   }, [
     el("header", { className: "spw-head" }, [
       el("h2", { id: uid + "-title", className: "spw-title", text: config.title }), closeButton
     ]),
-    log, status, readingsBox, composer,
-    el("div", { className: "spw-tools" }, [readingsButton])
+    log, status, readingsBox, appealsBox, composer,
+    el("div", { className: "spw-tools" }, [readingsButton, appealButton, checkButton])
   ]);
   root.appendChild(panel);
   root.appendChild(launcher);
@@ -412,6 +435,8 @@
     bubble.appendChild(el("span", { className: "spw-sr", text: "Справка: " }));
     if (message.kind === "unreachable") return renderUnreachable(bubble, message);
     if (message.kind === "readings-result") return renderReceipt(bubble, message.receipt);
+    if (message.kind === "appeal-receipt") return renderAppealReceipt(bubble, message.appeal);
+    if (message.kind === "appeal-status") return renderAppealStatus(bubble, message.appeal);
     if (message.text) bubble.appendChild(renderMarkdown(message.text));
     var reply = message.reply || {};
     if (reply.question_id) bubble.setAttribute("data-question-id", reply.question_id);
@@ -441,9 +466,12 @@
       bubble.appendChild(el("p", {}, [readingsStarter("Открыть форму показаний")]));
       if (fresh) openReadings(true);
     }
-    if (reply.action === "personal") bubble.appendChild(renderPersonal(!message.text));
+    if (reply.action === "personal") bubble.appendChild(renderPersonal(!message.text, message));
+    if (reply.kind === "fallback" || reply.action === "operator") {
+      bubble.appendChild(el("p", { className: "spw-actions" }, [appealStarter(message)]));
+    }
     if (reply.kind === "fallback" || reply.action === "operator" || reply.action === "personal") {
-      bubble.appendChild(renderContacts());
+      bubble.appendChild(renderContacts(false));
     }
     if (reply.kind === "answer" && reply.article) bubble.appendChild(renderHelpful(message));
     return bubble;
@@ -465,16 +493,13 @@
       // A «Нет» is not the end: the way on — other words, a person, a written appeal.
       var ways = el("p", { className: "spw-note" }, ["Попробуйте спросить другими словами"]);
       if (config.phone) {
-        ways.appendChild(document.createTextNode(", позвоните специалистам: "));
+        ways.appendChild(document.createTextNode(" или позвоните специалистам: "));
         ways.appendChild(link("tel:" + config.phone.replace(/[^\d+]/g, ""), config.phone));
         if (config.hours) ways.appendChild(document.createTextNode(" (" + config.hours + ")"));
       }
-      if (config.reception) {
-        ways.appendChild(document.createTextNode(" или напишите в "));
-        ways.appendChild(link(config.reception, "виртуальную приёмную"));
-      }
-      ways.appendChild(document.createTextNode("."));
+      ways.appendChild(document.createTextNode(". Можно и написать обращение — ответим письменно."));
       box.appendChild(ways);
+      box.appendChild(el("p", { className: "spw-actions" }, [appealStarter(message)]));
     }
     if (message.helpful === true || message.helpful === false) { thank(); return box; }
     function answer(value) {
@@ -503,9 +528,10 @@
     return group;
   }
 
-  function renderContacts() {
+  // withReception: the reception's own page, where the widget cannot offer its appeals form.
+  function renderContacts(withReception) {
     var items = [];
-    if (config.reception) {
+    if (config.reception && withReception) {
       items.push(el("li", {}, ["Виртуальная приёмная: ", link(config.reception, "написать обращение")]));
     }
     if (config.phone) {
@@ -521,7 +547,7 @@
     ]);
   }
 
-  function renderPersonal(explain) {
+  function renderPersonal(explain, message) {
     // The reply's text explains; this says it only when the text is missing.
     var box = el("div", { className: "spw-personal" }, [
       explain ? el("p", { text: "Начисления, платежи и задолженность по вашему лицевому счёту видны только вам — " +
@@ -530,6 +556,7 @@
     var actions = el("p", { className: "spw-actions" });
     if (config.lk) actions.appendChild(link(config.lk, "Открыть личный кабинет", "spw-button-link"));
     actions.appendChild(readingsStarter("Передать показания"));
+    actions.appendChild(appealStarter(message));
     box.appendChild(actions);
     return box;
   }
@@ -543,7 +570,7 @@
       "Попробуйте ещё раз через минуту." }));
     var search = resolve("?q=" + encodeURIComponent(message.q || ""), siteUrl);
     bubble.appendChild(el("p", {}, ["Ответ можно найти самостоятельно: ", link(search, "поиск по справке"), "."]));
-    var contacts = renderContacts();
+    var contacts = renderContacts(true);
     if (contacts) bubble.appendChild(contacts);
     return bubble;
   }
@@ -565,7 +592,7 @@
         addMessage({ who: "bot", kind: "unreachable", q: question });
       } else if (result.ok && result.body) {
         var reply = result.body;
-        addMessage({ who: "bot", kind: reply.kind, text: reply.text, reply: reply, chosen: chosen || undefined });
+        addMessage({ who: "bot", kind: reply.kind, text: reply.text, reply: reply, chosen: chosen || undefined, q: question });
       } else {
         addMessage({ who: "bot", kind: "error", text: errorMessage(result) });
       }
@@ -580,6 +607,7 @@
   var form = null;
 
   function openReadings(focus) {
+    closeAppealsBox();
     if (!form) form = buildReadingsForm();
     state.readings = state.readings || {};
     state.readings.open = true;
@@ -870,6 +898,450 @@
     return bubble;
   }
 
+  /* ---------- the appeals form: a written appeal to the virtual reception (contract §7) ---------- */
+
+  var appeal = null; // the open appeals form (or status check) in the chat panel
+  var categoriesLoad = null; // GET <appeals>/categories, once per page
+  var APPEAL_TEXT_MIN = 10;
+  var APPEAL_TEXT_MAX = 4000;
+
+  // «Написать обращение» under a reply: the form, with the customer's question as its text.
+  function appealStarter(message) {
+    return el("button", { type: "button", className: "spw-tool", text: "Написать обращение", onclick: function () {
+      openAppeal({ text: (message && message.q) || "", question_id: message && message.reply && message.reply.question_id });
+    } });
+  }
+
+  function openAppeal(prefill) {
+    if (form) closeReadings(false);
+    closeAppealsBox();
+    state.appeal = { open: "form", draft: { text: prefill.text || "" }, question_id: prefill.question_id || null };
+    saveState();
+    showAppealsBox(buildAppealForm(appealsBox, "chat", state.appeal));
+  }
+  function showAppealsBox(built) {
+    appeal = built;
+    appealsBox.hidden = false;
+    appealButton.hidden = true;
+    checkButton.hidden = true;
+    if (panel.hidden) openPanel(false);
+    built.first.focus();
+  }
+  function closeAppealsBox(focusInput) {
+    if (!appeal && appealsBox.hidden) return;
+    appealsBox.hidden = true;
+    appealsBox.textContent = "";
+    appealButton.hidden = false;
+    checkButton.hidden = false;
+    appeal = null;
+    state.appeal = null;
+    saveState();
+    if (focusInput) input.focus();
+  }
+  // After navigation: the form as it was left, with what was typed.
+  function restoreAppealsBox() {
+    if (!state.appeal || !state.appeal.open) return;
+    var built = state.appeal.open === "check" ? buildCheckForm(appealsBox, "chat", onChatCheck) :
+      buildAppealForm(appealsBox, "chat", state.appeal);
+    appeal = built;
+    appealsBox.hidden = false;
+    appealButton.hidden = true;
+    checkButton.hidden = true;
+  }
+
+  function loadCategories() {
+    if (!categoriesLoad) {
+      categoriesLoad = requestJson("GET", config.appealsUrl + "/categories").then(function (result) {
+        if (result.ok && result.body && Array.isArray(result.body.categories)) return result.body.categories;
+        throw new Error(errorMessage(result));
+      });
+      categoriesLoad.catch(function () { categoriesLoad = null; }); // the next form asks again
+    }
+    return categoriesLoad;
+  }
+
+  // One labelled field: the control, a hint and the error for it, both read with the control.
+  function appealField(f, name, label, control, hintText) {
+    var hint = hintText ? el("p", { id: control.id + "-hint", className: "spw-hint", text: hintText }) : null;
+    var error = el("p", { id: control.id + "-error", className: "spw-field-error" });
+    control.setAttribute("aria-describedby", (hint ? hint.id + " " : "") + error.id);
+    f.fields[name] = { control: control, error: error };
+    return el("div", { className: "spw-field" }, [el("label", { "for": control.id, text: label }), control, hint, error]);
+  }
+  function setFieldError(f, name, message) {
+    var field = f.fields[name];
+    field.error.textContent = message || "";
+    field.control.setAttribute("aria-invalid", message ? "true" : "false");
+  }
+
+  function buildAppealForm(container, place, saved) {
+    var id = uid + "-" + place + "-appeal";
+    var draft = saved.draft || {};
+    var f = { fields: {}, pending: null, saved: saved, place: place };
+    f.category = el("select", { id: id + "-category", className: "spw-input" }, [
+      el("option", { value: "", text: "Загружаю темы…" })
+    ]);
+    f.text = el("textarea", { id: id + "-text", className: "spw-input spw-textarea", rows: "4",
+      maxlength: String(APPEAL_TEXT_MAX) });
+    f.email = el("input", { id: id + "-email", className: "spw-input", type: "email", autocomplete: "email",
+      inputmode: "email" });
+    f.phone = el("input", { id: id + "-phone", className: "spw-input", type: "tel", autocomplete: "tel" });
+    f.account = el("input", { id: id + "-account", className: "spw-input", type: "text", inputmode: "numeric",
+      autocomplete: "off", maxlength: "20" });
+    f.consent = el("input", { id: id + "-consent", type: "checkbox" });
+    f.error = el("p", { className: "spw-error", role: "alert" });
+    f.submit = el("button", { type: "submit", className: "spw-send", text: "Отправить обращение" });
+    ["text", "email", "phone", "account"].forEach(function (name) { f[name].value = draft[name] || ""; });
+    f.first = f.category;
+    var consentField = el("div", { className: "spw-field" }, [
+      el("div", { className: "spw-check" }, [f.consent,
+        el("label", { "for": f.consent.id, text: "Согласен на обработку персональных данных для ответа на обращение" })]),
+      el("p", { id: f.consent.id + "-hint", className: "spw-hint" }, [
+        link(config.privacy, "Как мы обрабатываем персональные данные")]),
+      el("p", { id: f.consent.id + "-error", className: "spw-field-error" })
+    ]);
+    f.consent.setAttribute("aria-describedby", f.consent.id + "-hint " + f.consent.id + "-error");
+    f.fields.consent = { control: f.consent, error: consentField.lastChild };
+    var head = el("div", { className: "spw-form-head" }, [
+      el("h3", { id: id + "-title", className: "spw-subtitle", text: "Обращение в виртуальную приёмную" }),
+      place === "chat" ? el("button", { type: "button", className: "spw-close spw-close-small",
+        "aria-label": "Закрыть форму обращения", text: "×", onclick: function () { closeAppealsBox(true); } }) : null
+    ]);
+    f.node = el("form", { className: "spw-form", novalidate: true, "aria-labelledby": id + "-title",
+      onsubmit: function (event) { event.preventDefault(); sendAppeal(f, container); } }, [
+      head,
+      el("p", { className: "spw-hint", text: "Ответим письменно. Обращению присвоим номер — по нему можно следить, что с ним." }),
+      appealField(f, "category", "Тема обращения", f.category),
+      appealField(f, "text", "Текст обращения", f.text,
+        "Что случилось и чего вы просите — от " + APPEAL_TEXT_MIN + " до " + APPEAL_TEXT_MAX + " символов."),
+      appealField(f, "email", "E-mail", f.email, "Сюда придут номер обращения и ответ."),
+      appealField(f, "phone", "Телефон", f.phone, "Укажите e-mail, телефон или оба."),
+      appealField(f, "account", "Лицевой счёт (необязательно)", f.account,
+        ACCOUNT_DIGITS + " цифр, указан в верхней части квитанции."),
+      consentField, f.error, f.submit
+    ]);
+    f.node.addEventListener("input", function () { saveDraft(f); });
+    container.appendChild(f.node);
+    fillCategories(f, draft.category);
+    return f;
+  }
+
+  function saveDraft(f) {
+    f.saved.draft = { category: f.category.value, text: f.text.value, email: f.email.value, phone: f.phone.value,
+      account: f.account.value };
+    if (f.place === "chat") saveState();
+  }
+
+  function fillCategories(f, chosen) {
+    loadCategories().then(function (categories) {
+      f.category.textContent = "";
+      f.category.appendChild(el("option", { value: "", text: "Выберите тему" }));
+      categories.forEach(function (c) {
+        f.category.appendChild(el("option", { value: c.id, text: c.title, selected: c.id === chosen }));
+      });
+      setFieldError(f, "category", "");
+    }, function (error) {
+      f.category.textContent = "";
+      f.category.appendChild(el("option", { value: "", text: "Темы не загрузились" }));
+      setFieldError(f, "category", error.message === "timeout" || error.message === "unreachable" ||
+        !/[а-яё]/i.test(error.message) ? "Не удалось загрузить темы: нет связи с сервисом. Попробуйте позже." : error.message);
+    });
+  }
+
+  function onlyDigits(text) { return String(text || "").replace(/[\s\u00a0()+-]/g, ""); }
+
+  // The checks a customer can fix before sending; the server checks again and its message wins.
+  function checkAppeal(f) {
+    var text = f.text.value.trim(), email = f.email.value.trim(), phone = f.phone.value.trim();
+    var account = onlyDigits(f.account.value);
+    var problems = {
+      category: f.category.value ? "" : "Выберите тему обращения.",
+      text: text.length < APPEAL_TEXT_MIN ? "Опишите вопрос подробнее — не меньше " + APPEAL_TEXT_MIN + " символов." :
+        text.length > APPEAL_TEXT_MAX ? "Текст длиннее " + APPEAL_TEXT_MAX + " символов: сократите его." : "",
+      email: !email && !phone ? "Укажите e-mail или телефон — иначе мы не сможем ответить." :
+        email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? "Проверьте e-mail: он пишется так — name@example.ru." : "",
+      phone: phone && !/^\d{10,11}$/.test(onlyDigits(phone)) ? "Проверьте телефон: 10 или 11 цифр, например +7 900 000-00-00." : "",
+      account: account && !new RegExp("^\\d{" + ACCOUNT_DIGITS + "}$").test(account) ?
+        "Номер лицевого счёта — " + ACCOUNT_DIGITS + " цифр. Если не знаете его, оставьте поле пустым." : "",
+      consent: f.consent.checked ? "" : "Без согласия на обработку персональных данных мы не можем принять обращение."
+    };
+    var first = null;
+    Object.keys(f.fields).forEach(function (name) {
+      setFieldError(f, name, problems[name]);
+      if (problems[name] && !first) first = f.fields[name].control;
+    });
+    return first;
+  }
+
+  // Which field a server error belongs to, from its code (category_unknown, contact_missing, email_invalid…).
+  function appealErrorField(code) {
+    var rules = [["categor", "category"], ["consent", "consent"], ["email", "email"], ["phone", "phone"],
+      ["contact", "email"], ["account", "account"], ["text", "text"]];
+    for (var i = 0; i < rules.length; i++) if (String(code || "").indexOf(rules[i][0]) >= 0) return rules[i][1];
+    return null;
+  }
+
+  function sendAppeal(f, container) {
+    if (f.sending) return;
+    f.error.textContent = "";
+    var bad = checkAppeal(f);
+    if (bad) { f.error.textContent = "Исправьте ошибки в форме — они указаны под полями."; bad.focus(); return; }
+    var contact = {};
+    if (f.email.value.trim()) contact.email = f.email.value.trim();
+    if (f.phone.value.trim()) contact.phone = f.phone.value.trim();
+    var body = { category: f.category.value, text: f.text.value.trim(), contact: contact, consent: true };
+    if (onlyDigits(f.account.value)) body.account = onlyDigits(f.account.value);
+    if (f.saved.question_id) body.question_id = f.saved.question_id;
+    // One key per submission: a retry after a lost answer gets the same appeal, not a second one.
+    var signature = JSON.stringify(body);
+    if (!f.pending || f.pending.signature !== signature) f.pending = { signature: signature, key: newId() };
+    body.idempotency_key = f.pending.key;
+    f.sending = true;
+    f.submit.disabled = true;
+    setBusy(true, "Отправляю обращение…");
+    requestJson("POST", config.appealsUrl, body).then(function (result) {
+      f.sending = false;
+      f.submit.disabled = false;
+      setBusy(false);
+      if (result.ok && result.body && result.body.number) {
+        var receipt = { number: result.body.number, secret: result.body.secret, status: result.body.status,
+          registered_at: result.body.registered_at, deadlines: result.body.deadlines || {},
+          email: contact.email || "", replayed: result.status === 200 };
+        appealSent(f, container, receipt);
+        return;
+      }
+      var error = (result.body && result.body.error) || {};
+      var field = result.status === 400 ? appealErrorField(error.code) : null;
+      if (result.status !== 429 && result.status !== 503) f.pending = null;
+      if (field) {
+        setFieldError(f, field, errorMessage(result));
+        f.error.textContent = "Исправьте ошибки в форме — они указаны под полями.";
+        f.fields[field].control.focus();
+      } else {
+        f.error.textContent = errorMessage(result);
+      }
+    }, function () {
+      f.sending = false;
+      f.submit.disabled = false;
+      setBusy(false);
+      f.error.textContent = "Нет связи с сервисом обращений. Введённое сохранено — нажмите «Отправить обращение» ещё раз." +
+        (config.phone ? " Если не получится, позвоните по телефону " + config.phone + "." : "");
+    });
+  }
+
+  // The form folds away; the number, the deadlines and the status link take its place.
+  function appealSent(f, container, receipt) {
+    if (f.place === "chat") {
+      closeAppealsBox(false);
+      addMessage({ who: "bot", kind: "appeal-receipt", appeal: receipt });
+      var bubble = log.lastChild;
+      bubble.setAttribute("tabindex", "-1");
+      bubble.focus();
+      return;
+    }
+    container.textContent = "";
+    var box = renderAppealReceipt(el("div", { className: "spw-receipt", tabindex: "-1" }), receipt);
+    box.appendChild(el("p", {}, [el("button", { type: "button", className: "spw-tool", text: "Написать ещё одно обращение",
+      onclick: function () { container.textContent = ""; buildAppealForm(container, f.place, { draft: {} }).first.focus(); } })]));
+    container.appendChild(box);
+    box.focus();
+  }
+
+  function statusLink(number, secret) {
+    return config.statusPage.split("#")[0] + "#number=" + encodeURIComponent(number) + "&secret=" + encodeURIComponent(secret);
+  }
+
+  // «Рассмотрим до 5 декабря, ответим до 17 декабря.»
+  function deadlinesText(appealData, reviewToo) {
+    var deadlines = appealData.deadlines || {};
+    var year = /^\d{4}/.exec(appealData.registered_at || "");
+    year = year ? year[0] : "";
+    var parts = [];
+    if (reviewToo && deadlines.review_by) parts.push("рассмотрим до " + formatDay(deadlines.review_by, year));
+    if (deadlines.decision_by) parts.push("ответим до " + formatDay(deadlines.decision_by, year));
+    if (!parts.length) return "";
+    var text = parts.join(", ") + ".";
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  function renderAppealReceipt(box, receipt) {
+    box.appendChild(el("p", { className: "spw-strong",
+      text: receipt.replayed ? "Это обращение уже зарегистрировано." : "Обращение зарегистрировано." }));
+    box.appendChild(el("p", {}, ["Номер обращения: ", el("strong", { className: "spw-code", text: receipt.number })]));
+    var deadlines = deadlinesText(receipt, true);
+    if (deadlines) box.appendChild(el("p", { text: deadlines }));
+    if (receipt.secret) {
+      box.appendChild(el("p", {}, ["Код для проверки: ", el("strong", { className: "spw-code", text: receipt.secret })]));
+      box.appendChild(el("p", {}, [link(statusLink(receipt.number, receipt.secret), "Страница обращения")]));
+    }
+    box.appendChild(el("p", { className: "spw-note", text: "Сохраните номер, код и ссылку: по ним видно, что с обращением, " +
+      "там же появится ответ." + (receipt.email ? " Письмо с ними придёт на " + receipt.email + "." : "") }));
+    return box;
+  }
+
+  /* ---------- «Проверить обращение»: the status by number and code; the help site's appeal pages ---------- */
+
+  var STATUSES = {
+    registered: "Зарегистрировано", in_review: "На рассмотрении", waiting_customer: "Ждём уточнений от вас",
+    answered: "Дан ответ", closed: "Закрыто"
+  };
+
+  function openAppealCheck() {
+    if (form) closeReadings(false);
+    closeAppealsBox();
+    state.appeal = { open: "check" };
+    saveState();
+    showAppealsBox(buildCheckForm(appealsBox, "chat", onChatCheck));
+  }
+  function onChatCheck(appealData) {
+    closeAppealsBox(false);
+    addMessage({ who: "bot", kind: "appeal-status", appeal: appealData });
+    var bubble = log.lastChild;
+    bubble.setAttribute("tabindex", "-1");
+    bubble.focus();
+  }
+
+  function buildCheckForm(container, place, onFound) {
+    var id = uid + "-" + place + "-check";
+    var f = { fields: {} };
+    f.number = el("input", { id: id + "-number", className: "spw-input", type: "text", autocomplete: "off",
+      autocapitalize: "characters", spellcheck: "false", maxlength: "40" });
+    f.secret = el("input", { id: id + "-secret", className: "spw-input", type: "text", autocomplete: "off",
+      spellcheck: "false", maxlength: "200" });
+    f.error = el("p", { className: "spw-error", role: "alert" });
+    f.submit = el("button", { type: "submit", className: "spw-send", text: "Проверить" });
+    f.first = f.number;
+    f.node = el("form", { className: "spw-form", novalidate: true, "aria-labelledby": id + "-title",
+      onsubmit: function (event) { event.preventDefault(); checkStatus(f, onFound); } }, [
+      el("div", { className: "spw-form-head" }, [
+        el("h3", { id: id + "-title", className: "spw-subtitle", text: "Проверить обращение" }),
+        place === "chat" ? el("button", { type: "button", className: "spw-close spw-close-small",
+          "aria-label": "Закрыть проверку обращения", text: "×", onclick: function () { closeAppealsBox(true); } }) : null
+      ]),
+      appealField(f, "number", "Номер обращения", f.number),
+      appealField(f, "secret", "Код для проверки", f.secret, "Номер и код — в письме о регистрации обращения."),
+      f.error, f.submit
+    ]);
+    container.appendChild(f.node);
+    return f;
+  }
+
+  function checkStatus(f, onFound) {
+    if (f.sending) return;
+    f.error.textContent = "";
+    var number = f.number.value.trim(), secret = f.secret.value.trim();
+    setFieldError(f, "number", number ? "" : "Введите номер обращения.");
+    setFieldError(f, "secret", secret ? "" : "Введите код для проверки из письма.");
+    if (!number || !secret) { (number ? f.secret : f.number).focus(); return; }
+    f.sending = true;
+    f.submit.disabled = true;
+    setBusy(true, "Проверяю обращение…");
+    requestJson("POST", config.appealsUrl + "/status", { number: number, secret: secret }).then(function (result) {
+      f.sending = false;
+      f.submit.disabled = false;
+      setBusy(false);
+      if (result.ok && result.body && result.body.number) { onFound(result.body); return; }
+      f.error.textContent = errorMessage(result);
+      f.number.focus();
+    }, function () {
+      f.sending = false;
+      f.submit.disabled = false;
+      setBusy(false);
+      f.error.textContent = "Нет связи с сервисом обращений. Попробуйте ещё раз через минуту.";
+    });
+  }
+
+  // The answer comes as text or as {"text": …}; both are shown as safe Markdown.
+  function answerText(appealData) {
+    var answer = appealData.answer;
+    if (answer && typeof answer === "object") answer = answer.text;
+    return typeof answer === "string" ? answer : (typeof appealData.answer_text === "string" ? appealData.answer_text : "");
+  }
+
+  function renderAppealStatus(box, appealData) {
+    var status = STATUSES[appealData.status] || appealData.status || "";
+    box.appendChild(el("p", { className: "spw-strong" }, ["Обращение ", el("span", { className: "spw-code",
+      text: appealData.number })]));
+    if (appealData.category_title || appealData.title) {
+      box.appendChild(el("p", { text: "Тема: " + (appealData.category_title || appealData.title) }));
+    }
+    box.appendChild(el("p", {}, ["Статус: ", el("strong", { text: status })]));
+    if (appealData.status !== "answered" && appealData.status !== "closed") {
+      var deadlines = deadlinesText(appealData, appealData.status === "registered");
+      if (deadlines) box.appendChild(el("p", { text: deadlines }));
+    }
+    var text = answerText(appealData);
+    if (text) {
+      box.appendChild(el("p", { className: "spw-strong", text: "Ответ" }));
+      box.appendChild(el("div", { className: "spw-answer" }, [renderMarkdown(text)]));
+    }
+    var history = Array.isArray(appealData.history) ? appealData.history : [];
+    if (history.length) {
+      box.appendChild(el("p", { className: "spw-note", text: "История:" }));
+      var list = el("ul", { className: "spw-history" });
+      history.forEach(function (entry) {
+        var line = formatMoment(entry.at) + " — " + (STATUSES[entry.status] || entry.status || "");
+        list.appendChild(el("li", { text: line + (entry.note ? ". " + entry.note : "") }));
+      });
+      box.appendChild(list);
+    }
+    return box;
+  }
+
+  /* ---------- on the help site: the reception page's form and the status page ---------- */
+
+  // "#number=…&secret=…": after "#", so neither reaches a server's log (contract §7).
+  function readFragment(hash) {
+    var text = String(hash || "").replace(/^#/, "");
+    var params = new URLSearchParams(text);
+    var number = params.get("number") || params.get("n"), secret = params.get("secret") || params.get("s");
+    if (!number && /^[^=&]+[/:][^=&]+$/.test(text)) {
+      var parts = text.split(/[/:]/).map(function (part) {
+        try { return decodeURIComponent(part); } catch (e) { return part; }
+      });
+      number = parts[0];
+      secret = parts[1];
+    }
+    return number && secret ? { number: number.trim(), secret: secret.trim() } : null;
+  }
+
+  function mountAppealPages() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-spravka-appeals]"), function (host, i) {
+      host.textContent = "";
+      host.classList.add("spw", "spw-page");
+      if (host.getAttribute("data-spravka-appeals") === "status") mountStatusPage(host, "page" + i);
+      else buildAppealForm(host, "page" + i, { draft: {} });
+    });
+  }
+
+  function mountStatusPage(host, place) {
+    var result = el("div", { className: "spw-receipt", tabindex: "-1", "aria-live": "polite" });
+    var again = el("button", { type: "button", className: "spw-tool", text: "Проверить другое обращение", hidden: true,
+      onclick: function () { showForm(); f.number.value = ""; f.secret.value = ""; f.number.focus(); } });
+    var f = buildCheckForm(host, place, function (appealData) { show(appealData, true); });
+    host.appendChild(result);
+    host.appendChild(el("p", {}, [again]));
+    function show(appealData, focus) {
+      result.textContent = "";
+      renderAppealStatus(result, appealData);
+      f.node.hidden = true;
+      again.hidden = false;
+      if (focus) result.focus();
+    }
+    function showForm() { f.node.hidden = false; again.hidden = true; result.textContent = ""; }
+    // A link from the e-mail: the status at once, without a click (the focus stays where the page put it).
+    function fromFragment() {
+      var found = readFragment(location.hash);
+      if (!found) return;
+      showForm();
+      f.number.value = found.number;
+      f.secret.value = found.secret;
+      checkStatus(f, function (appealData) { show(appealData, false); });
+    }
+    window.addEventListener("hashchange", fromFragment);
+    fromFragment();
+  }
+
   /* ---------- start: mount the widget once the page has a body ---------- */
 
   function mount() {
@@ -887,6 +1359,8 @@
       readingsBox.hidden = false;
       readingsButton.hidden = true;
     }
+    restoreAppealsBox();
+    mountAppealPages();
     if (state.open) openPanel(false);
   }
 

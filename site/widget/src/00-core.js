@@ -11,6 +11,10 @@
     askUrl: resolve(data.ask || "ask", apiUrl),
     readingsUrl: resolve(data.readings || "readings", apiUrl),
     eventsUrl: resolve(data.events || "events", apiUrl),
+    appealsUrl: resolve(data.appeals || "appeals", apiUrl),
+    // The help site's appeal status page (it reads the number and the code after "#") and personal-data page.
+    statusPage: resolve(data.appealStatus || "appeals/status/", siteUrl),
+    privacy: resolve(data.privacy || "service/personal-data/", siteUrl),
     title: data.title || "Справка",
     button: data.button || "Помощь",
     phone: data.phone || "",
@@ -94,6 +98,18 @@
   function formatPeriod(period) {
     var m = /^(\d{4})-(\d{2})$/.exec(period || "");
     return m && MONTHS[Number(m[2]) - 1] ? MONTHS[Number(m[2]) - 1] + " " + m[1] : (period || "");
+  }
+  var MONTHS_OF = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+    "октября", "ноября", "декабря"];
+  // "2026-12-05…" -> "5 декабря" (with the year when it is not this one's): the date as the server wrote it.
+  function formatDay(iso, year) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+    if (!m || !MONTHS_OF[Number(m[2]) - 1]) return iso || "";
+    return Number(m[3]) + " " + MONTHS_OF[Number(m[2]) - 1] + (m[1] !== String(year || "") ? " " + m[1] : "");
+  }
+  function formatMoment(iso) {
+    var time = /T(\d{2}:\d{2})/.exec(iso || "");
+    return formatDay(iso) + (time ? ", " + time[1] : "");
   }
   function unitName(unit) { return UNITS[String(unit || "").toLowerCase()] || unit || ""; }
   function zoneLabel(zone, count) {
