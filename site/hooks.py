@@ -31,6 +31,8 @@ def on_config(config: Any) -> Any:
         config["site_url"] = os.environ["SITE_URL"].strip().rstrip("/") + "/"
     if os.environ.get("SPRAVKA_FUNCTIONS_URL", "").strip():
         config["extra"]["widget_api"] = os.environ["SPRAVKA_FUNCTIONS_URL"].strip()
+    if os.environ.get("SPRAVKA_TIMEZONE", "").strip():  # the functions' zone: appeal times read as in the e-mails
+        config["extra"]["timezone"] = os.environ["SPRAVKA_TIMEZONE"].strip()
     knowledge_dir = Path(config["docs_dir"])
     _state["facts"] = load_facts(knowledge_dir)
     _state["sections"] = load_yaml(knowledge_dir, "sections.yml")

@@ -24,6 +24,8 @@
     // The help site's appeal status page (it reads the number and the code after "#") and personal-data page.
     statusPage: resolve(data.appealStatus || "appeals/status/", siteUrl),
     privacy: resolve(data.privacy || "service/personal-data/", siteUrl),
+    // Appeal times are instants in UTC; they are shown in the company's time, as its e-mails show them.
+    timezone: data.timezone || "Europe/Moscow",
     title: data.title || "Справка",
     button: data.button || "Помощь",
     phone: data.phone || "",
@@ -110,15 +112,31 @@
   }
   var MONTHS_OF = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
     "октября", "ноября", "декабря"];
-  // "2026-12-05…" -> "5 декабря" (with the year when it is not this one's): the date as the server wrote it.
+  // A date ("2026-12-17") is the day it names; an instant ("2026-12-05T07:15:00Z") is read in config.timezone.
+  function dateParts(iso) {
+    var text = String(iso || "");
+    if (/T.*(Z|[+-]\d{2}:?\d{2})$/.test(text) && !isNaN(new Date(text))) {
+      var parts = {};
+      try {
+        new Intl.DateTimeFormat("ru-RU", { timeZone: config.timezone, year: "numeric", month: "numeric", day: "numeric",
+          hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date(text)).forEach(function (p) {
+          parts[p.type] = p.value;
+        });
+        return { year: parts.year, month: Number(parts.month), day: Number(parts.day), time: parts.hour + ":" + parts.minute };
+      } catch (e) { /* an unknown time zone: the instant as written */ }
+    }
+    var m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}))?/.exec(text);
+    return m ? { year: m[1], month: Number(m[2]), day: Number(m[3]), time: m[4] || "" } : null;
+  }
+  // "5 декабря" (with the year when it is not `year`); formatMoment adds the year and the time.
   function formatDay(iso, year) {
-    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
-    if (!m || !MONTHS_OF[Number(m[2]) - 1]) return iso || "";
-    return Number(m[3]) + " " + MONTHS_OF[Number(m[2]) - 1] + (m[1] !== String(year || "") ? " " + m[1] : "");
+    var d = dateParts(iso);
+    if (!d || !MONTHS_OF[d.month - 1]) return iso || "";
+    return d.day + " " + MONTHS_OF[d.month - 1] + (d.year !== String(year || "") ? " " + d.year : "");
   }
   function formatMoment(iso) {
-    var time = /T(\d{2}:\d{2})/.exec(iso || "");
-    return formatDay(iso) + (time ? ", " + time[1] : "");
+    var d = dateParts(iso);
+    return formatDay(iso) + (d && d.time ? ", " + d.time : "");
   }
   function unitName(unit) { return UNITS[String(unit || "").toLowerCase()] || unit || ""; }
   function zoneLabel(zone, count) {
@@ -922,8 +940,7 @@
   function showAppealsBox(built) {
     appeal = built;
     appealsBox.hidden = false;
-    appealButton.hidden = true;
-    checkButton.hidden = true;
+    root.classList.add("spw-is-writing");
     if (panel.hidden) openPanel(false);
     built.first.focus();
   }
@@ -931,8 +948,7 @@
     if (!appeal && appealsBox.hidden) return;
     appealsBox.hidden = true;
     appealsBox.textContent = "";
-    appealButton.hidden = false;
-    checkButton.hidden = false;
+    root.classList.remove("spw-is-writing");
     appeal = null;
     state.appeal = null;
     saveState();
@@ -945,8 +961,7 @@
       buildAppealForm(appealsBox, "chat", state.appeal);
     appeal = built;
     appealsBox.hidden = false;
-    appealButton.hidden = true;
-    checkButton.hidden = true;
+    root.classList.add("spw-is-writing");
   }
 
   function loadCategories() {
@@ -962,7 +977,7 @@
 
   // One labelled field: the control, a hint and the error for it, both read with the control.
   function appealField(f, name, label, control, hintText) {
-    var hint = hintText ? el("p", { id: control.id + "-hint", className: "spw-hint", text: hintText }) : null;
+    var hint = hintText ? el("p", { id: control.id + "-hint", className: "spw-hint spw-hint-steady", text: hintText }) : null;
     var error = el("p", { id: control.id + "-error", className: "spw-field-error" });
     control.setAttribute("aria-describedby", (hint ? hint.id + " " : "") + error.id);
     f.fields[name] = { control: control, error: error };
@@ -996,7 +1011,7 @@
     var consentField = el("div", { className: "spw-field" }, [
       el("div", { className: "spw-check" }, [f.consent,
         el("label", { "for": f.consent.id, text: "Согласен на обработку персональных данных для ответа на обращение" })]),
-      el("p", { id: f.consent.id + "-hint", className: "spw-hint" }, [
+      el("p", { id: f.consent.id + "-hint", className: "spw-hint spw-hint-steady" }, [
         link(config.privacy, "Как мы обрабатываем персональные данные")]),
       el("p", { id: f.consent.id + "-error", className: "spw-field-error" })
     ]);
@@ -1059,14 +1074,14 @@
       text: text.length < APPEAL_TEXT_MIN ? "Опишите вопрос подробнее — не меньше " + APPEAL_TEXT_MIN + " символов." :
         text.length > APPEAL_TEXT_MAX ? "Текст длиннее " + APPEAL_TEXT_MAX + " символов: сократите его." : "",
       email: !email && !phone ? "Укажите e-mail или телефон — иначе мы не сможем ответить." :
-        email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? "Проверьте e-mail: он пишется так — name@example.ru." : "",
-      phone: phone && !/^\d{10,11}$/.test(onlyDigits(phone)) ? "Проверьте телефон: 10 или 11 цифр, например +7 900 000-00-00." : "",
+        email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? "Проверьте e-mail: например, ivanova@example.ru." : "",
+      phone: phone && !/^\d{10,15}$/.test(onlyDigits(phone)) ? "Проверьте телефон: нужны 10–15 цифр, например +7 900 123-45-67." : "",
       account: account && !new RegExp("^\\d{" + ACCOUNT_DIGITS + "}$").test(account) ?
         "Номер лицевого счёта — " + ACCOUNT_DIGITS + " цифр. Если не знаете его, оставьте поле пустым." : "",
       consent: f.consent.checked ? "" : "Без согласия на обработку персональных данных мы не можем принять обращение."
     };
     var first = null;
-    Object.keys(f.fields).forEach(function (name) {
+    ["category", "text", "email", "phone", "account", "consent"].forEach(function (name) {
       setFieldError(f, name, problems[name]);
       if (problems[name] && !first) first = f.fields[name].control;
     });
@@ -1147,15 +1162,16 @@
     box.focus();
   }
 
+  // The format of the e-mails' link (docs/appeals.md): "#<number>.<secret>"; neither contains a dot.
   function statusLink(number, secret) {
-    return config.statusPage.split("#")[0] + "#number=" + encodeURIComponent(number) + "&secret=" + encodeURIComponent(secret);
+    return config.statusPage.split("#")[0] + "#" + encodeURIComponent(number) + "." + encodeURIComponent(secret);
   }
 
   // «Рассмотрим до 5 декабря, ответим до 17 декабря.»
   function deadlinesText(appealData, reviewToo) {
     var deadlines = appealData.deadlines || {};
-    var year = /^\d{4}/.exec(appealData.registered_at || "");
-    year = year ? year[0] : "";
+    var registered = dateParts(appealData.registered_at);
+    var year = registered ? registered.year : "";
     var parts = [];
     if (reviewToo && deadlines.review_by) parts.push("рассмотрим до " + formatDay(deadlines.review_by, year));
     if (deadlines.decision_by) parts.push("ответим до " + formatDay(deadlines.decision_by, year));
@@ -1171,7 +1187,7 @@
     var deadlines = deadlinesText(receipt, true);
     if (deadlines) box.appendChild(el("p", { text: deadlines }));
     if (receipt.secret) {
-      box.appendChild(el("p", {}, ["Код для проверки: ", el("strong", { className: "spw-code", text: receipt.secret })]));
+      box.appendChild(el("p", {}, ["Код доступа: ", el("strong", { className: "spw-code", text: receipt.secret })]));
       box.appendChild(el("p", {}, [link(statusLink(receipt.number, receipt.secret), "Страница обращения")]));
     }
     box.appendChild(el("p", { className: "spw-note", text: "Сохраните номер, код и ссылку: по ним видно, что с обращением, " +
@@ -1182,7 +1198,7 @@
   /* ---------- «Проверить обращение»: the status by number and code; the help site's appeal pages ---------- */
 
   var STATUSES = {
-    registered: "Зарегистрировано", in_review: "На рассмотрении", waiting_customer: "Ждём уточнений от вас",
+    registered: "Зарегистрировано", in_review: "На рассмотрении", waiting_customer: "Ждём ответа от вас",
     answered: "Дан ответ", closed: "Закрыто"
   };
 
@@ -1219,7 +1235,7 @@
           "aria-label": "Закрыть проверку обращения", text: "×", onclick: function () { closeAppealsBox(true); } }) : null
       ]),
       appealField(f, "number", "Номер обращения", f.number),
-      appealField(f, "secret", "Код для проверки", f.secret, "Номер и код — в письме о регистрации обращения."),
+      appealField(f, "secret", "Код доступа", f.secret, "Номер и код — в письме о регистрации обращения."),
       f.error, f.submit
     ]);
     container.appendChild(f.node);
@@ -1231,7 +1247,7 @@
     f.error.textContent = "";
     var number = f.number.value.trim(), secret = f.secret.value.trim();
     setFieldError(f, "number", number ? "" : "Введите номер обращения.");
-    setFieldError(f, "secret", secret ? "" : "Введите код для проверки из письма.");
+    setFieldError(f, "secret", secret ? "" : "Введите код доступа из письма.");
     if (!number || !secret) { (number ? f.secret : f.number).focus(); return; }
     f.sending = true;
     f.submit.disabled = true;
@@ -1262,10 +1278,12 @@
     var status = STATUSES[appealData.status] || appealData.status || "";
     box.appendChild(el("p", { className: "spw-strong" }, ["Обращение ", el("span", { className: "spw-code",
       text: appealData.number })]));
-    if (appealData.category_title || appealData.title) {
-      box.appendChild(el("p", { text: "Тема: " + (appealData.category_title || appealData.title) }));
-    }
-    box.appendChild(el("p", {}, ["Статус: ", el("strong", { text: status })]));
+    var statusLine = box.appendChild(el("p", {}, ["Статус: ", el("strong", { text: status })]));
+    // The appeal names its category by id; the title comes from the categories the form lists.
+    loadCategories().then(function (categories) {
+      var found = categories.filter(function (c) { return c.id === appealData.category; })[0];
+      if (found) box.insertBefore(el("p", { text: "Тема: " + found.title }), statusLine);
+    }, function () { /* no title: the status is what matters */ });
     if (appealData.status !== "answered" && appealData.status !== "closed") {
       var deadlines = deadlinesText(appealData, appealData.status === "registered");
       if (deadlines) box.appendChild(el("p", { text: deadlines }));
@@ -1290,13 +1308,14 @@
 
   /* ---------- on the help site: the reception page's form and the status page ---------- */
 
-  // "#number=…&secret=…": after "#", so neither reaches a server's log (contract §7).
+  // "#<number>.<secret>" (docs/appeals.md; also "#number=…&secret=…"): after "#", so neither reaches a
+  // server's log (contract §7).
   function readFragment(hash) {
     var text = String(hash || "").replace(/^#/, "");
     var params = new URLSearchParams(text);
-    var number = params.get("number") || params.get("n"), secret = params.get("secret") || params.get("s");
-    if (!number && /^[^=&]+[/:][^=&]+$/.test(text)) {
-      var parts = text.split(/[/:]/).map(function (part) {
+    var number = params.get("number"), secret = params.get("secret");
+    if (!number && /^[^=&]+[./:][^=&]+$/.test(text)) {
+      var parts = text.split(/[./:]/).map(function (part) {
         try { return decodeURIComponent(part); } catch (e) { return part; }
       });
       number = parts[0];

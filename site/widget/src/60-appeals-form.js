@@ -22,8 +22,7 @@
   function showAppealsBox(built) {
     appeal = built;
     appealsBox.hidden = false;
-    appealButton.hidden = true;
-    checkButton.hidden = true;
+    root.classList.add("spw-is-writing");
     if (panel.hidden) openPanel(false);
     built.first.focus();
   }
@@ -31,8 +30,7 @@
     if (!appeal && appealsBox.hidden) return;
     appealsBox.hidden = true;
     appealsBox.textContent = "";
-    appealButton.hidden = false;
-    checkButton.hidden = false;
+    root.classList.remove("spw-is-writing");
     appeal = null;
     state.appeal = null;
     saveState();
@@ -45,8 +43,7 @@
       buildAppealForm(appealsBox, "chat", state.appeal);
     appeal = built;
     appealsBox.hidden = false;
-    appealButton.hidden = true;
-    checkButton.hidden = true;
+    root.classList.add("spw-is-writing");
   }
 
   function loadCategories() {
@@ -62,7 +59,7 @@
 
   // One labelled field: the control, a hint and the error for it, both read with the control.
   function appealField(f, name, label, control, hintText) {
-    var hint = hintText ? el("p", { id: control.id + "-hint", className: "spw-hint", text: hintText }) : null;
+    var hint = hintText ? el("p", { id: control.id + "-hint", className: "spw-hint spw-hint-steady", text: hintText }) : null;
     var error = el("p", { id: control.id + "-error", className: "spw-field-error" });
     control.setAttribute("aria-describedby", (hint ? hint.id + " " : "") + error.id);
     f.fields[name] = { control: control, error: error };
@@ -96,7 +93,7 @@
     var consentField = el("div", { className: "spw-field" }, [
       el("div", { className: "spw-check" }, [f.consent,
         el("label", { "for": f.consent.id, text: "Согласен на обработку персональных данных для ответа на обращение" })]),
-      el("p", { id: f.consent.id + "-hint", className: "spw-hint" }, [
+      el("p", { id: f.consent.id + "-hint", className: "spw-hint spw-hint-steady" }, [
         link(config.privacy, "Как мы обрабатываем персональные данные")]),
       el("p", { id: f.consent.id + "-error", className: "spw-field-error" })
     ]);
@@ -159,14 +156,14 @@
       text: text.length < APPEAL_TEXT_MIN ? "Опишите вопрос подробнее — не меньше " + APPEAL_TEXT_MIN + " символов." :
         text.length > APPEAL_TEXT_MAX ? "Текст длиннее " + APPEAL_TEXT_MAX + " символов: сократите его." : "",
       email: !email && !phone ? "Укажите e-mail или телефон — иначе мы не сможем ответить." :
-        email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? "Проверьте e-mail: он пишется так — name@example.ru." : "",
-      phone: phone && !/^\d{10,11}$/.test(onlyDigits(phone)) ? "Проверьте телефон: 10 или 11 цифр, например +7 900 000-00-00." : "",
+        email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? "Проверьте e-mail: например, ivanova@example.ru." : "",
+      phone: phone && !/^\d{10,15}$/.test(onlyDigits(phone)) ? "Проверьте телефон: нужны 10–15 цифр, например +7 900 123-45-67." : "",
       account: account && !new RegExp("^\\d{" + ACCOUNT_DIGITS + "}$").test(account) ?
         "Номер лицевого счёта — " + ACCOUNT_DIGITS + " цифр. Если не знаете его, оставьте поле пустым." : "",
       consent: f.consent.checked ? "" : "Без согласия на обработку персональных данных мы не можем принять обращение."
     };
     var first = null;
-    Object.keys(f.fields).forEach(function (name) {
+    ["category", "text", "email", "phone", "account", "consent"].forEach(function (name) {
       setFieldError(f, name, problems[name]);
       if (problems[name] && !first) first = f.fields[name].control;
     });
@@ -247,15 +244,16 @@
     box.focus();
   }
 
+  // The format of the e-mails' link (docs/appeals.md): "#<number>.<secret>"; neither contains a dot.
   function statusLink(number, secret) {
-    return config.statusPage.split("#")[0] + "#number=" + encodeURIComponent(number) + "&secret=" + encodeURIComponent(secret);
+    return config.statusPage.split("#")[0] + "#" + encodeURIComponent(number) + "." + encodeURIComponent(secret);
   }
 
   // «Рассмотрим до 5 декабря, ответим до 17 декабря.»
   function deadlinesText(appealData, reviewToo) {
     var deadlines = appealData.deadlines || {};
-    var year = /^\d{4}/.exec(appealData.registered_at || "");
-    year = year ? year[0] : "";
+    var registered = dateParts(appealData.registered_at);
+    var year = registered ? registered.year : "";
     var parts = [];
     if (reviewToo && deadlines.review_by) parts.push("рассмотрим до " + formatDay(deadlines.review_by, year));
     if (deadlines.decision_by) parts.push("ответим до " + formatDay(deadlines.decision_by, year));
@@ -271,7 +269,7 @@
     var deadlines = deadlinesText(receipt, true);
     if (deadlines) box.appendChild(el("p", { text: deadlines }));
     if (receipt.secret) {
-      box.appendChild(el("p", {}, ["Код для проверки: ", el("strong", { className: "spw-code", text: receipt.secret })]));
+      box.appendChild(el("p", {}, ["Код доступа: ", el("strong", { className: "spw-code", text: receipt.secret })]));
       box.appendChild(el("p", {}, [link(statusLink(receipt.number, receipt.secret), "Страница обращения")]));
     }
     box.appendChild(el("p", { className: "spw-note", text: "Сохраните номер, код и ссылку: по ним видно, что с обращением, " +

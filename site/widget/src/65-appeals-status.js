@@ -1,7 +1,7 @@
   /* ---------- «Проверить обращение»: the status by number and code; the help site's appeal pages ---------- */
 
   var STATUSES = {
-    registered: "Зарегистрировано", in_review: "На рассмотрении", waiting_customer: "Ждём уточнений от вас",
+    registered: "Зарегистрировано", in_review: "На рассмотрении", waiting_customer: "Ждём ответа от вас",
     answered: "Дан ответ", closed: "Закрыто"
   };
 
@@ -38,7 +38,7 @@
           "aria-label": "Закрыть проверку обращения", text: "×", onclick: function () { closeAppealsBox(true); } }) : null
       ]),
       appealField(f, "number", "Номер обращения", f.number),
-      appealField(f, "secret", "Код для проверки", f.secret, "Номер и код — в письме о регистрации обращения."),
+      appealField(f, "secret", "Код доступа", f.secret, "Номер и код — в письме о регистрации обращения."),
       f.error, f.submit
     ]);
     container.appendChild(f.node);
@@ -50,7 +50,7 @@
     f.error.textContent = "";
     var number = f.number.value.trim(), secret = f.secret.value.trim();
     setFieldError(f, "number", number ? "" : "Введите номер обращения.");
-    setFieldError(f, "secret", secret ? "" : "Введите код для проверки из письма.");
+    setFieldError(f, "secret", secret ? "" : "Введите код доступа из письма.");
     if (!number || !secret) { (number ? f.secret : f.number).focus(); return; }
     f.sending = true;
     f.submit.disabled = true;
@@ -81,10 +81,12 @@
     var status = STATUSES[appealData.status] || appealData.status || "";
     box.appendChild(el("p", { className: "spw-strong" }, ["Обращение ", el("span", { className: "spw-code",
       text: appealData.number })]));
-    if (appealData.category_title || appealData.title) {
-      box.appendChild(el("p", { text: "Тема: " + (appealData.category_title || appealData.title) }));
-    }
-    box.appendChild(el("p", {}, ["Статус: ", el("strong", { text: status })]));
+    var statusLine = box.appendChild(el("p", {}, ["Статус: ", el("strong", { text: status })]));
+    // The appeal names its category by id; the title comes from the categories the form lists.
+    loadCategories().then(function (categories) {
+      var found = categories.filter(function (c) { return c.id === appealData.category; })[0];
+      if (found) box.insertBefore(el("p", { text: "Тема: " + found.title }), statusLine);
+    }, function () { /* no title: the status is what matters */ });
     if (appealData.status !== "answered" && appealData.status !== "closed") {
       var deadlines = deadlinesText(appealData, appealData.status === "registered");
       if (deadlines) box.appendChild(el("p", { text: deadlines }));
@@ -109,13 +111,14 @@
 
   /* ---------- on the help site: the reception page's form and the status page ---------- */
 
-  // "#number=…&secret=…": after "#", so neither reaches a server's log (contract §7).
+  // "#<number>.<secret>" (docs/appeals.md; also "#number=…&secret=…"): after "#", so neither reaches a
+  // server's log (contract §7).
   function readFragment(hash) {
     var text = String(hash || "").replace(/^#/, "");
     var params = new URLSearchParams(text);
-    var number = params.get("number") || params.get("n"), secret = params.get("secret") || params.get("s");
-    if (!number && /^[^=&]+[/:][^=&]+$/.test(text)) {
-      var parts = text.split(/[/:]/).map(function (part) {
+    var number = params.get("number"), secret = params.get("secret");
+    if (!number && /^[^=&]+[./:][^=&]+$/.test(text)) {
+      var parts = text.split(/[./:]/).map(function (part) {
         try { return decodeURIComponent(part); } catch (e) { return part; }
       });
       number = parts[0];
