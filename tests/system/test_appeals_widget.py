@@ -318,7 +318,8 @@ def test_at_320px_the_form_and_the_reception_page_fit(browser: Any, served: Serv
         expect(last_reply(dialog)).to_contain_text("Обращение зарегистрировано.")
         assert overflowing(dialog) == []
 
-        # The reception page hosts the same form in the page itself.
+        # The reception page hosts the same form in the page itself (a new tab: the chat closed).
+        page = context.new_page()
         page.goto(served.url + "appeals/")
         hosted = page.locator("[data-spravka-appeals=form]")
         expect(hosted.get_by_label("Тема обращения")).to_be_visible()
