@@ -41,7 +41,15 @@ def events(request: flask.Request) -> Any:
 
 
 @functions_framework.http
-@json_endpoint(methods=("GET",), cors=False)
+@json_endpoint(methods=("GET", "POST"))
+def appeals(request: flask.Request) -> Any:
+    from spravka.appeals import service
+
+    return service.handle(request)
+
+
+@functions_framework.http
+@json_endpoint(methods=("GET", "POST"), cors=False)
 def admin(request: flask.Request) -> Any:
     from spravka import admin as service
 

@@ -38,6 +38,9 @@ class Settings:
     client_limit_per_hour: int = 300
     admin_token: str = ""
     limits_secret: str = ""
+    smtp_url: str = ""
+    mail_from: str = "Городской энергосбыт <noreply@example.ru>"
+    mail_dir: Path = DEFAULT_DATA_DIR / "mail"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -73,6 +76,9 @@ class Settings:
             client_limit_per_hour=int_setting(environ, "CLIENT_LIMIT_PER_HOUR", 300),
             admin_token=admin_token,
             limits_secret=limits_secret,
+            smtp_url=_smtp_url(environ.get("SMTP_URL", "").strip()),
+            mail_from=environ.get("MAIL_FROM", "").strip() or cls.mail_from,
+            mail_dir=data_dir / "mail",  # where e-mails are written as .eml files when SMTP_URL is not set
         )
 
 
@@ -89,6 +95,13 @@ def _origins(raw: str, *, local_dev: bool) -> tuple[str, ...]:
         elif not _ORIGIN.fullmatch(origin):
             raise SettingsError(f"ALLOWED_ORIGINS: expected origins like https://example.ru, got {origin!r}")
     return origins
+
+
+def _smtp_url(raw: str) -> str:
+    """smtp://[user:password@]host[:port] (STARTTLS when the server offers it) or smtps://… (TLS); "" = files."""
+    if raw and not re.fullmatch(r"smtps?://([^@/]+@)?[A-Za-z0-9.-]+(:[0-9]{1,5})?/?", raw):
+        raise SettingsError("SMTP_URL: expected smtp://user:password@host:port or smtps://…")
+    return raw
 
 
 SQLITE_PREFIX = "sqlite:///"

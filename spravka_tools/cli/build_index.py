@@ -21,4 +21,8 @@ def run(args: argparse.Namespace) -> int:
     index = build_index(args.knowledge)
     write_index(index, args.output)
     print(f"{args.output}: {len(index['articles'])} статей, {len(index['entries'])} формулировок")
+    if args.output == INDEX_PATH:  # the appeals' categories and working-day calendar beside the committed index
+        from spravka_tools.knowledge.appeals import write_appeals_data
+
+        print(f"категорий обращений: {write_appeals_data(args.knowledge)}")
     return 0

@@ -37,6 +37,8 @@ FUNCTIONS = (
     # The limiter's HMAC key (docs/security.md): one secret shared by every instance.
     Function("readings", secrets=(("LIMITS_SECRET", "spravka-limits-secret"),)),
     Function("events"),
+    # The virtual reception: appeal secrets are keyed by LIMITS_SECRET too; its e-mails go out through SMTP_URL.
+    Function("appeals", secrets=(("LIMITS_SECRET", "spravka-limits-secret"), ("SMTP_URL", "spravka-smtp-url"))),
     # Billing's export: callers need run.invoker (IAM) AND the token from Secret Manager (docs/security.md).
     Function("admin", public=False, max_instances=2, secrets=(("ADMIN_TOKEN", "spravka-admin-token"),)),
 )
