@@ -1267,7 +1267,7 @@
     });
   }
 
-  // The answer comes as text or as {"text": …}; both are shown as safe Markdown.
+  // The staff's answer is plain text with line breaks (docs/appeals.md): shown as text, never as markup.
   function answerText(appealData) {
     var answer = appealData.answer;
     if (answer && typeof answer === "object") answer = answer.text;
@@ -1276,7 +1276,7 @@
 
   function renderAppealStatus(box, appealData) {
     var status = STATUSES[appealData.status] || appealData.status || "";
-    box.appendChild(el("p", { className: "spw-strong" }, ["Обращение ", el("span", { className: "spw-code",
+    box.appendChild(el("p", { className: "spw-strong" }, ["Обращение № ", el("span", { className: "spw-code",
       text: appealData.number })]));
     var statusLine = box.appendChild(el("p", {}, ["Статус: ", el("strong", { text: status })]));
     // The appeal names its category by id; the title comes from the categories the form lists.
@@ -1291,7 +1291,7 @@
     var text = answerText(appealData);
     if (text) {
       box.appendChild(el("p", { className: "spw-strong", text: "Ответ" }));
-      box.appendChild(el("div", { className: "spw-answer" }, [renderMarkdown(text)]));
+      box.appendChild(el("p", { className: "spw-answer", text: text }));
     }
     var history = Array.isArray(appealData.history) ? appealData.history : [];
     if (history.length) {

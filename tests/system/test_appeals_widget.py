@@ -6,24 +6,18 @@ from __future__ import annotations
 import datetime
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.browser import REPO_DIR, Served
+from spravka.appeals.staff import answer, set_status
+from tests.browser import Served
 from tests.system.test_site_privacy import serious
 from tests.system.test_widget import HELP_PAGE, ask, expect, last_reply, open_widget, widget_dialog
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not (REPO_DIR / "functions" / "spravka" / "appeals").is_dir(), reason="the appeals function is not merged yet"
-    ),
-]
+pytestmark = pytest.mark.browser
 
 UNKNOWN_QUESTION = "фывапролджэ ячсмитьбю"  # nothing in the knowledge is like it: a fallback
 KNOWN_QUESTION = "как оплатить электроэнергию"
@@ -31,6 +25,7 @@ MONTHS = ("января", "февраля", "марта", "апреля", "ма�
           "ноября", "декабря")  # fmt: skip
 NUMBER = re.compile(r"\d{4}-[0-9A-Z]{4}-[0-9A-Z]{2}")
 COMPANY_ZONE = ZoneInfo("Europe/Moscow")  # the widget's default, as the functions' SPRAVKA_TIMEZONE
+HOUR = datetime.timedelta(hours=1)
 
 
 @pytest.fixture(autouse=True)
@@ -84,19 +79,11 @@ def fill_contact_and_consent(form: Any, category: str, email: str = "ivanova@exa
     form.get_by_label("Согласен на обработку персональных данных").check()
 
 
-def spravka(served: Served, *args: str) -> str:
-    """The staff's command line against the store of the running `spravka serve`."""
-    data = served.log_path.parent / "data"
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": str(REPO_DIR / "functions"),
-        "SPRAVKA_DATA_DIR": str(data),
-        "READINGS_STORE": f"sqlite:///{data / 'readings.sqlite3'}",
-    }
-    command = [sys.executable, "-c", "import sys; from spravka_tools.cli import main; sys.exit(main())", *args]
-    result = subprocess.run(command, cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+def served_store(served: Served) -> Any:
+    """The appeals store the running `spravka serve` writes (tests/browser.py start_serve), for the staff's side."""
+    from spravka.appeals.store import open_appeal_store
+
+    return open_appeal_store(f"sqlite:///{served.log_path.parent / 'data' / 'readings.sqlite3'}")
 
 
 def test_fallback_offers_an_appeal_that_is_sent_with_the_question_and_shows_the_number_and_deadlines(
@@ -156,10 +143,10 @@ def test_a_no_on_was_it_helpful_and_the_personal_and_operator_replies_offer_an_a
 ) -> None:
     dialog = open_widget(page, served.url + HELP_PAGE)
     ask(dialog, KNOWN_QUESTION)
-    answer = last_reply(dialog)
-    answer.get_by_role("button", name="Нет").click()
-    expect(answer).to_contain_text("Можно и написать обращение")
-    answer.get_by_role("button", name="Написать обращение").click()
+    reply = last_reply(dialog)
+    reply.get_by_role("button", name="Нет").click()
+    expect(reply).to_contain_text("Можно и написать обращение")
+    reply.get_by_role("button", name="Написать обращение").click()
     expect(appeal_form(dialog).get_by_label("Текст обращения")).to_have_value(KNOWN_QUESTION)
     appeal_form(dialog).get_by_role("button", name="Закрыть форму обращения").click()
     expect(dialog.get_by_label("Ваш вопрос")).to_be_focused()
@@ -229,16 +216,20 @@ def test_the_status_page_reads_the_fragment_and_shows_the_status_history_and_ans
     )
     assert response.status == 201, response.text()
     appeal = response.json()
-    spravka(served, "appeals", "set-status", appeal["number"], "in_review", "--note", "Передано в отдел расчётов")
-    answer_file = served.log_path.parent / "answer.txt"
-    answer_file.write_text("Начисления пересчитаны, сумма уменьшена.\n", encoding="utf-8")
-    spravka(served, "appeals", "answer", appeal["number"], "--text", str(answer_file))
+    # The staff's side (spravka appeals set-status / answer), an hour and a day after registration.
+    registered = datetime.datetime.fromisoformat(appeal["registered_at"].replace("Z", "+00:00"))
+    store = served_store(served)
+    set_status(store, appeal["number"], "in_review", note="Передано в отдел расчётов", now=registered + HOUR)
+    answer(store, appeal["number"], "Начисления пересчитаны, сумма уменьшена.", now=registered + 24 * HOUR)
+    in_review_at = (
+        f"{day_in_words((registered + HOUR).isoformat(), 0)}, {(registered + HOUR).astimezone(COMPANY_ZONE):%H:%M}"
+    )
 
     page.goto(f"{served.url}appeals/status/#{appeal['number']}.{appeal['secret']}")
     status = page.locator("[data-spravka-appeals=status]")
     expect(status).to_contain_text("Статус: Дан ответ")
     expect(status).to_contain_text("Начисления пересчитаны, сумма уменьшена.")
-    expect(status).to_contain_text("На рассмотрении. Передано в отдел расчётов")
+    expect(status).to_contain_text(f"{in_review_at} — На рассмотрении. Передано в отдел расчётов")
     expect(status).to_contain_text(f"Тема: {category['title']}")
     expect(status.get_by_role("listitem")).to_have_count(3)  # registered, in review, answered
     page.screenshot(path=str(artifacts_dir / "appeal-status-page.png"), full_page=True)
