@@ -126,6 +126,8 @@ def test_fallback_offers_an_appeal_that_is_sent_with_the_question_and_shows_the_
     )
     expect(dialog.get_by_label("Ваш вопрос")).to_be_visible()
     page.screenshot(path=str(artifacts_dir / "widget-appeal-receipt.png"))
+    found = serious(page)
+    assert found == [], "\n".join(found)
 
     # The receipt survives navigation; the status link opens the status page without a query string.
     page.reload()
@@ -277,16 +279,60 @@ def test_keyboard_only_from_a_fallback_to_the_number(page: Any, served: Served) 
     expect(form.get_by_role("link", name="Как мы обрабатываем персональные данные")).to_be_focused()
     page.keyboard.press("Tab")
     expect(form.get_by_role("button", name="Отправить обращение")).to_be_focused()
-    page.keyboard.press("Enter")
+    with page.expect_response(re.compile(r"/api/appeals$")) as sent:
+        page.keyboard.press("Enter")
+    appeal = sent.value.json()
     expect(last_reply(dialog)).to_be_focused()
     expect(last_reply(dialog)).to_contain_text("Обращение зарегистрировано.")
 
-    # «Проверить обращение» from the tools row, then Esc back to the button.
+    # «Проверить обращение» from the tools row: the number as people type it, the code, Enter.
     dialog.get_by_role("button", name="Проверить обращение").focus()
     page.keyboard.press("Enter")
     expect(dialog.get_by_label("Номер обращения")).to_be_focused()
+    page.keyboard.type(appeal["number"].lower().replace("-", " "))
+    page.keyboard.press("Tab")
+    page.keyboard.type(appeal["secret"])
+    page.keyboard.press("Enter")
+    status = last_reply(dialog)
+    expect(status).to_be_focused()
+    expect(status).to_contain_text(f"Обращение № {appeal['number']}")
+    expect(status).to_contain_text("Статус: Зарегистрировано")
+    expect(status).to_contain_text(deadlines_in_words(appeal))
     page.keyboard.press("Escape")
     expect(page.get_by_role("button", name="Помощь")).to_be_focused()
+
+
+def test_a_lost_answer_is_sent_again_with_the_same_key_and_gives_the_same_appeal(page: Any, served: Served) -> None:
+    title = categories(page, served)[0]["title"]
+    keys: list[str] = []
+    stored: list[dict[str, Any]] = []
+
+    def lose_the_first_answer(route: Any) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        keys.append(json.loads(route.request.post_data)["idempotency_key"])
+        if stored:
+            route.continue_()
+            return
+        stored.append(route.fetch().json())  # the real function registers it; the answer is lost
+        route.abort("connectionreset")
+
+    page.route(re.compile(r".*/api/appeals$"), lose_the_first_answer)
+    dialog = open_widget(page, served.url + HELP_PAGE)
+    dialog.get_by_role("button", name="Написать обращение").click()
+    form = appeal_form(dialog)
+    form.get_by_label("Текст обращения").fill("Прошу проверить начисление за отопление в ноябре.")
+    form.get_by_label("Телефон").fill("8 900 123-45-67")
+    fill_contact_and_consent(form, title, email="")
+    form.get_by_role("button", name="Отправить обращение").click()
+    expect(form.get_by_role("alert")).to_contain_text("Нет связи с сервисом обращений")
+    expect(form.get_by_label("Текст обращения")).to_have_value("Прошу проверить начисление за отопление в ноябре.")
+    form.get_by_role("button", name="Отправить обращение").click()
+    receipt = last_reply(dialog)
+    expect(receipt).to_contain_text("Это обращение уже зарегистрировано.")
+    expect(receipt).to_contain_text(f"Номер обращения: {stored[0]['number']}")
+    assert len(keys) == 2 and keys[0] == keys[1]
 
 
 def test_at_320px_the_form_and_the_reception_page_fit(browser: Any, served: Served, artifacts_dir: Path) -> None:
