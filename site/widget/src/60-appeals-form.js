@@ -140,8 +140,9 @@
     }, function (error) {
       f.category.textContent = "";
       f.category.appendChild(el("option", { value: "", text: "Темы не загрузились" }));
-      setFieldError(f, "category", error.message === "timeout" || error.message === "unreachable" ||
-        !/[а-яё]/i.test(error.message) ? "Не удалось загрузить темы: нет связи с сервисом. Попробуйте позже." : error.message);
+      // The server's own message when it sent one (in Russian), else the network's fault in words.
+      setFieldError(f, "category", /[а-яё]/i.test(error.message) ? error.message :
+        "Не удалось загрузить темы: нет связи с сервисом обращений. Попробуйте позже.");
     });
   }
 
@@ -169,6 +170,9 @@
     });
     return first;
   }
+
+  // The API's messages name its fields for integrators («согласие (consent)»); a customer reads them without.
+  function plainMessage(result) { return errorMessage(result).replace(/\s*\([a-z_]+\)/g, ""); }
 
   // Which field a server error belongs to, from its code (category_unknown, contact_missing, email_invalid…).
   function appealErrorField(code) {
@@ -211,11 +215,11 @@
       var field = result.status === 400 ? appealErrorField(error.code) : null;
       if (result.status !== 429 && result.status !== 503) f.pending = null;
       if (field) {
-        setFieldError(f, field, errorMessage(result));
+        setFieldError(f, field, plainMessage(result));
         f.error.textContent = "Исправьте ошибки в форме — они указаны под полями.";
         f.fields[field].control.focus();
       } else {
-        f.error.textContent = errorMessage(result);
+        f.error.textContent = plainMessage(result);
       }
     }, function () {
       f.sending = false;

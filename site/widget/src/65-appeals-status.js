@@ -60,7 +60,7 @@
       f.submit.disabled = false;
       setBusy(false);
       if (result.ok && result.body && result.body.number) { onFound(result.body); return; }
-      f.error.textContent = errorMessage(result);
+      f.error.textContent = plainMessage(result);
       f.number.focus();
     }, function () {
       f.sending = false;
