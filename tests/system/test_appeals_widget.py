@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from spravka.appeals.staff import answer, set_status
-from tests.browser import Served
+from tests.browser import REPO_DIR, Served
 from tests.system.test_site_privacy import serious
 from tests.system.test_widget import HELP_PAGE, ask, expect, last_reply, open_widget, widget_dialog
 
@@ -25,7 +27,6 @@ MONTHS = ("января", "февраля", "марта", "апреля", "ма�
           "ноября", "декабря")  # fmt: skip
 NUMBER = re.compile(r"\d{4}-[0-9A-Z]{4}-[0-9A-Z]{2}")
 COMPANY_ZONE = ZoneInfo("Europe/Moscow")  # the widget's default, as the functions' SPRAVKA_TIMEZONE
-HOUR = datetime.timedelta(hours=1)
 
 
 @pytest.fixture(autouse=True)
@@ -59,6 +60,12 @@ def day_in_words(iso: str, year: int) -> str:
     return f"{day.day} {MONTHS[day.month - 1]}" + (f" {day.year}" if day.year != year else "")
 
 
+def moment_in_words(iso: str) -> str:
+    """A history entry's time as the widget writes it: «3 декабря 2026, 16:52» on the company's clock."""
+    moment = datetime.datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(COMPANY_ZONE)
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M}"
+
+
 def deadlines_in_words(appeal: dict[str, Any]) -> str:
     registered = datetime.datetime.fromisoformat(appeal["registered_at"].replace("Z", "+00:00"))
     year = registered.astimezone(COMPANY_ZONE).year
@@ -79,11 +86,19 @@ def fill_contact_and_consent(form: Any, category: str, email: str = "ivanova@exa
     form.get_by_label("Согласен на обработку персональных данных").check()
 
 
-def served_store(served: Served) -> Any:
-    """The appeals store the running `spravka serve` writes (tests/browser.py start_serve), for the staff's side."""
-    from spravka.appeals.store import open_appeal_store
-
-    return open_appeal_store(f"sqlite:///{served.log_path.parent / 'data' / 'readings.sqlite3'}")
+def spravka(served: Served, *args: str) -> str:
+    """The staff's command line on the store of the running `spravka serve` (tests/browser.py start_serve)."""
+    data = served.log_path.parent / "data"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO_DIR / "functions"),
+        "SPRAVKA_DATA_DIR": str(data),
+        "READINGS_STORE": f"sqlite:///{data / 'readings.sqlite3'}",
+    }
+    command = [sys.executable, "-c", "import sys; from spravka_tools.cli import main; sys.exit(main())", *args]
+    result = subprocess.run(command, cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
 
 
 def test_fallback_offers_an_appeal_that_is_sent_with_the_question_and_shows_the_number_and_deadlines(
@@ -218,20 +233,25 @@ def test_the_status_page_reads_the_fragment_and_shows_the_status_history_and_ans
     )
     assert response.status == 201, response.text()
     appeal = response.json()
-    # The staff's side (spravka appeals set-status / answer), an hour and a day after registration.
-    registered = datetime.datetime.fromisoformat(appeal["registered_at"].replace("Z", "+00:00"))
-    store = served_store(served)
-    set_status(store, appeal["number"], "in_review", note="Передано в отдел расчётов", now=registered + HOUR)
-    answer(store, appeal["number"], "Начисления пересчитаны, сумма уменьшена.", now=registered + 24 * HOUR)
-    in_review_at = (
-        f"{day_in_words((registered + HOUR).isoformat(), 0)}, {(registered + HOUR).astimezone(COMPANY_ZONE):%H:%M}"
+    spravka(served, "appeals", "set-status", appeal["number"], "in_review", "--note", "Передано в отдел расчётов")
+    answer_file = served.log_path.parent / f"answer-{appeal['number']}.txt"
+    answer_file.write_text(
+        "Начисления пересчитаны, сумма уменьшена.\nПерерасчёт будет в декабрьской квитанции.\n", encoding="utf-8"
     )
+    spravka(served, "appeals", "answer", appeal["number"], "--text", str(answer_file))
+    history = page.request.post(
+        served.url + "api/appeals/status",
+        data=json.dumps({"number": appeal["number"], "secret": appeal["secret"]}),
+        headers={"Content-Type": "application/json"},
+    ).json()["history"]
 
     page.goto(f"{served.url}appeals/status/#{appeal['number']}.{appeal['secret']}")
     status = page.locator("[data-spravka-appeals=status]")
     expect(status).to_contain_text("Статус: Дан ответ")
-    expect(status).to_contain_text("Начисления пересчитаны, сумма уменьшена.")
-    expect(status).to_contain_text(f"{in_review_at} — На рассмотрении. Передано в отдел расчётов")
+    expect(status.locator(".spw-answer")).to_have_text(
+        "Начисления пересчитаны, сумма уменьшена.\nПерерасчёт будет в декабрьской квитанции."
+    )
+    expect(status).to_contain_text(f"{moment_in_words(history[1]['at'])} — На рассмотрении. Передано в отдел расчётов")
     expect(status).to_contain_text(f"Тема: {category['title']}")
     expect(status.get_by_role("listitem")).to_have_count(3)  # registered, in review, answered
     page.screenshot(path=str(artifacts_dir / "appeal-status-page.png"), full_page=True)
