@@ -91,6 +91,10 @@
       var deadlines = deadlinesText(appealData, appealData.status === "registered");
       if (deadlines) box.appendChild(el("p", { text: deadlines }));
     }
+    if (appealData.status === "waiting_customer") {
+      box.appendChild(el("p", { text: "Ответьте на вопрос специалиста (он в истории ниже) " +
+        (config.phone ? "по телефону " + config.phone + " " : "") + "или новым обращением с номером этого." }));
+    }
     var text = answerText(appealData);
     if (text) {
       box.appendChild(el("p", { className: "spw-strong", text: "Ответ" }));
