@@ -80,9 +80,10 @@ RUNTIME_PASSTHROUGH = (
     "LOG_RETENTION_DAYS",
     "TRUSTED_PROXY_HOPS",
     "CLIENT_LIMIT_PER_HOUR",
+    "MAIL_FROM",
 )
 # Settings of the functions a deployment never passes on: set by the deploy itself, a local path,
-# local development only, or a secret (ADMIN_TOKEN and LIMITS_SECRET come from Secret Manager).
+# local development only, or a secret (ADMIN_TOKEN, LIMITS_SECRET and SMTP_URL come from Secret Manager).
 RUNTIME_NOT_PASSED = (
     "READINGS_STORE",
     "GOOGLE_CLOUD_PROJECT",
@@ -94,6 +95,7 @@ RUNTIME_NOT_PASSED = (
     "SPRAVKA_LOCAL_DEV",
     "ADMIN_TOKEN",
     "LIMITS_SECRET",
+    "SMTP_URL",
     "WORKERS",
     "THREADS",
 )

@@ -76,15 +76,18 @@ def test_admin_has_the_same_commands(staff_env: Any, clock: Any) -> None:
     assert client.get("/appeals").status_code == 401
     listed = client.get("/appeals?status=registered", headers=auth).get_json()["appeals"]
     assert [item["number"] for item in listed] == [number] and listed[0]["overdue"] is False
-    changed = client.post(f"/appeals/{number}/status", json={"status": "in_review", "note": "Проверяем"}, headers=auth)
+    changed = client.post(
+        "/appeals/status", json={"number": number, "status": "in_review", "note": "Проверяем"}, headers=auth
+    )
     assert changed.status_code == 200 and changed.get_json()["status"] == "in_review"
-    answered = client.post(f"/appeals/{number}/answer", json={"text": "Ответ по существу."}, headers=auth)
+    answered = client.post("/appeals/answer", json={"number": number, "text": "Ответ по существу."}, headers=auth)
     assert answered.get_json()["answer"] == "Ответ по существу."
-    shown = client.get(f"/appeals/{number}", headers=auth).get_json()
+    shown = client.get(f"/appeals/show?number={number}", headers=auth).get_json()
     assert shown["contact"] == {"email": "ivanova@example.ru", "phone": ""}
     assert [event["status"] for event in shown["history"]] == ["registered", "in_review", "answered"]
-    refused = client.post(f"/appeals/{number}/status", json={"status": "registered"}, headers=auth)
+    refused = client.post("/appeals/status", json={"number": number, "status": "registered"}, headers=auth)
     assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "status_not_allowed"
+    assert client.get("/appeals/show?number=2612-2222-22", headers=auth).status_code == 404
     assert client.get("/appeals/2612-2222-22", headers=auth).status_code == 404
     assert client.post("/appeals/send-mail", headers=auth).get_json() == {"sent": 0}  # each went with its change
     assert len(list(settings.mail_dir.glob("*.eml"))) == 3

@@ -1,8 +1,10 @@
 """The admin function's appeals routes: the staff commands over HTTP (after admin.authorize).
 
-GET /appeals[?status=S&overdue=1] -> the list; GET /appeals/<number> -> one appeal with its text
-and contacts; POST /appeals/<number>/status {"status", "note"}; POST /appeals/<number>/answer
-{"text"}; POST /appeals/send-mail -> send what the outbox holds (for a scheduler).
+GET /appeals[?status=S&overdue=1] -> the list; GET /appeals/show?number=N -> one appeal with its
+text and contacts; POST /appeals/status {"number", "status", "note"}; POST /appeals/answer
+{"number", "text"}; POST /appeals/send-mail -> send what the outbox holds (for a scheduler).
+The number travels in the query or the body, never in the path (the framework's router answers a
+path it cannot match with an HTML page, and paths are what access logs keep).
 """
 
 from __future__ import annotations
@@ -44,27 +46,31 @@ def handle(request: flask.Request, path: str) -> Any:
     if not parts:
         _only(request, "GET")
         status = request.args.get("status") or None
-        overdue = request.args.get("overdue", "") in ("1", "true", "yes")
+        overdue_flag = request.args.get("overdue", "0")
+        if overdue_flag not in ("0", "1"):
+            raise BadRequest("overdue_invalid", "Параметр overdue — 0 или 1.")
+        overdue = overdue_flag == "1"
         today = local_date(clock.now(), settings.timezone)
         found = list_appeals(store, status=status, overdue=overdue, now=clock.now(), today=today)
         return {"appeals": [appeal_for_staff(appeal, now=clock.now(), today=today) for appeal in found]}
     if parts == ["send-mail"]:
         _only(request, "POST")
         return {"sent": deliver_pending(store, settings)}
-    number = parse_number(parts[0])
-    if len(parts) == 1:
+    today = local_date(clock.now(), settings.timezone)
+    if parts == ["show"]:
         _only(request, "GET")
-        appeal = store.appeal(number)
+        appeal = store.appeal(parse_number(request.args.get("number", "")))
         if appeal is None:
             raise NotFound("appeal_not_found", "Обращение не найдено.")
-        return appeal_for_staff(appeal, now=clock.now(), today=local_date(clock.now(), settings.timezone))
-    if len(parts) == 2 and parts[1] in ("status", "answer"):
+        return appeal_for_staff(appeal, now=clock.now(), today=today)
+    if parts in (["status"], ["answer"]):
         _only(request, "POST")
         payload = read_json(request, max_bytes=64 * 1024)
-        if parts[1] == "status":
+        number = _text(payload, "number")
+        if parts == ["status"]:
             changed = set_status(store, number, _text(payload, "status"), note=_text(payload, "note"))
         else:
             changed = answer(store, number, _text(payload, "text"))
-        deliver_pending(store, settings, only=number)
-        return appeal_for_staff(changed, now=clock.now(), today=local_date(clock.now(), settings.timezone))
+        deliver_pending(store, settings, only=changed.number)
+        return appeal_for_staff(changed, now=clock.now(), today=today)
     raise NotFound("admin_not_found", NO_ROUTE)

@@ -59,14 +59,14 @@ def parse_submission(payload: Mapping[str, Any], categories: Mapping[str, Catego
             "consent_required",
             "Нужно согласие на обработку персональных данных (consent): без него обращение не принять.",
         )
-    name = payload.get("name") or ""
+    name = _optional(payload, "name")
     if not isinstance(name, str) or len(name) > MAX_NAME:
         raise BadRequest("name_invalid", f"Имя (name) — строка не длиннее {MAX_NAME} символов.")
-    account = payload.get("account") or ""
-    if account:
+    account = _optional(payload, "account")
+    if account != "":
         account = parse_account(account)
-    question_id = payload.get("question_id") or ""
-    if question_id and not (isinstance(question_id, str) and QUESTION_ID.fullmatch(question_id)):
+    question_id = _optional(payload, "question_id")
+    if question_id != "" and not (isinstance(question_id, str) and QUESTION_ID.fullmatch(question_id)):
         raise BadRequest("question_id_invalid", "Идентификатор вопроса (question_id) указан неверно.")
     key = payload.get("idempotency_key")
     if key is not None and not (isinstance(key, str) and 0 < len(key) <= MAX_KEY_CHARS and key.isprintable()):
@@ -78,14 +78,21 @@ def parse_submission(payload: Mapping[str, Any], categories: Mapping[str, Catego
     )
 
 
+def _optional(payload: Mapping[str, Any], name: str) -> Any:
+    """The field's value; "" when it is absent or null (any other non-string stays, to be refused)."""
+    value = payload.get(name)
+    return "" if value is None else value
+
+
 def _parse_contact(raw: object) -> tuple[str, str]:
     """(email, phone), at least one of them, each well-formed."""
     if not isinstance(raw, Mapping):
         raise BadRequest("contact_required", "Укажите e-mail или телефон (contact), чтобы мы могли ответить.")
-    email = raw.get("email") or ""
-    phone = raw.get("phone") or ""
-    if not isinstance(email, str) or not isinstance(phone, str):
-        raise BadRequest("contact_required", "Укажите e-mail или телефон (contact), чтобы мы могли ответить.")
+    email, phone = _optional(raw, "email"), _optional(raw, "phone")
+    if not isinstance(email, str):
+        raise BadRequest("email_invalid", "Адрес e-mail указан неверно, например: ivanova@example.ru.")
+    if not isinstance(phone, str):
+        raise BadRequest("phone_invalid", "Телефон указан неверно: нужны 10–15 цифр, например +7 900 123-45-67.")
     email = email.strip()
     if email and (len(email) > MAX_EMAIL or not EMAIL.fullmatch(email)):
         raise BadRequest("email_invalid", "Адрес e-mail указан неверно, например: ivanova@example.ru.")
