@@ -1018,7 +1018,7 @@
     f.consent.setAttribute("aria-describedby", f.consent.id + "-hint " + f.consent.id + "-error");
     f.fields.consent = { control: f.consent, error: consentField.lastChild };
     var head = el("div", { className: "spw-form-head" }, [
-      el("h3", { id: id + "-title", className: "spw-subtitle", text: "Обращение в виртуальную приёмную" }),
+      el(place === "chat" ? "h3" : "h2", { id: id + "-title", className: "spw-subtitle", text: "Обращение в виртуальную приёмную" }),
       place === "chat" ? el("button", { type: "button", className: "spw-close spw-close-small",
         "aria-label": "Закрыть форму обращения", text: "×", onclick: function () { closeAppealsBox(true); } }) : null
     ]);
@@ -1115,13 +1115,9 @@
     var signature = JSON.stringify(body);
     if (!f.pending || f.pending.signature !== signature) f.pending = { signature: signature, key: newId() };
     body.idempotency_key = f.pending.key;
-    f.sending = true;
-    f.submit.disabled = true;
-    setBusy(true, "Отправляю обращение…");
+    markSending(f, "Отправляю обращение…");
     requestJson("POST", config.appealsUrl, body).then(function (result) {
-      f.sending = false;
-      f.submit.disabled = false;
-      setBusy(false);
+      markSending(f, null);
       if (result.ok && result.body && result.body.number) {
         var receipt = { number: result.body.number, secret: result.body.secret, status: result.body.status,
           registered_at: result.body.registered_at, deadlines: result.body.deadlines || {},
@@ -1140,12 +1136,20 @@
         f.error.textContent = plainMessage(result);
       }
     }, function () {
-      f.sending = false;
-      f.submit.disabled = false;
-      setBusy(false);
+      markSending(f, null);
       f.error.textContent = "Нет связи с сервисом обращений. Введённое сохранено — нажмите «Отправить обращение» ещё раз." +
         (config.phone ? " Если не получится, позвоните по телефону " + config.phone + "." : "");
     });
+  }
+
+  // While a form waits for the server: its button says so (it has the focus; on a help page the chat's
+  // status line is not there to say it) and does not send twice.
+  function markSending(f, text) {
+    f.sending = Boolean(text);
+    f.submit.disabled = f.sending;
+    if (f.sending) f.submitText = f.submit.textContent;
+    f.submit.textContent = text || f.submitText;
+    setBusy(f.sending, text);
   }
 
   // The form folds away; the number, the deadlines and the status link take its place.
@@ -1234,7 +1238,7 @@
     f.node = el("form", { className: "spw-form", novalidate: true, "aria-labelledby": id + "-title",
       onsubmit: function (event) { event.preventDefault(); checkStatus(f, onFound); } }, [
       el("div", { className: "spw-form-head" }, [
-        el("h3", { id: id + "-title", className: "spw-subtitle", text: "Проверить обращение" }),
+        el(place === "chat" ? "h3" : "h2", { id: id + "-title", className: "spw-subtitle", text: "Проверить обращение" }),
         place === "chat" ? el("button", { type: "button", className: "spw-close spw-close-small",
           "aria-label": "Закрыть проверку обращения", text: "×", onclick: function () { closeAppealsBox(true); } }) : null
       ]),
@@ -1253,20 +1257,14 @@
     setFieldError(f, "number", number ? "" : "Введите номер обращения.");
     setFieldError(f, "secret", secret ? "" : "Введите код доступа из письма.");
     if (!number || !secret) { (number ? f.secret : f.number).focus(); return; }
-    f.sending = true;
-    f.submit.disabled = true;
-    setBusy(true, "Проверяю обращение…");
+    markSending(f, "Проверяю обращение…");
     requestJson("POST", config.appealsUrl + "/status", { number: number, secret: secret }).then(function (result) {
-      f.sending = false;
-      f.submit.disabled = false;
-      setBusy(false);
+      markSending(f, null);
       if (result.ok && result.body && result.body.number) { onFound(result.body); return; }
       f.error.textContent = plainMessage(result);
       f.number.focus();
     }, function () {
-      f.sending = false;
-      f.submit.disabled = false;
-      setBusy(false);
+      markSending(f, null);
       f.error.textContent = "Нет связи с сервисом обращений. Попробуйте ещё раз через минуту.";
     });
   }

@@ -33,7 +33,7 @@
     f.node = el("form", { className: "spw-form", novalidate: true, "aria-labelledby": id + "-title",
       onsubmit: function (event) { event.preventDefault(); checkStatus(f, onFound); } }, [
       el("div", { className: "spw-form-head" }, [
-        el("h3", { id: id + "-title", className: "spw-subtitle", text: "Проверить обращение" }),
+        el(place === "chat" ? "h3" : "h2", { id: id + "-title", className: "spw-subtitle", text: "Проверить обращение" }),
         place === "chat" ? el("button", { type: "button", className: "spw-close spw-close-small",
           "aria-label": "Закрыть проверку обращения", text: "×", onclick: function () { closeAppealsBox(true); } }) : null
       ]),
@@ -52,20 +52,14 @@
     setFieldError(f, "number", number ? "" : "Введите номер обращения.");
     setFieldError(f, "secret", secret ? "" : "Введите код доступа из письма.");
     if (!number || !secret) { (number ? f.secret : f.number).focus(); return; }
-    f.sending = true;
-    f.submit.disabled = true;
-    setBusy(true, "Проверяю обращение…");
+    markSending(f, "Проверяю обращение…");
     requestJson("POST", config.appealsUrl + "/status", { number: number, secret: secret }).then(function (result) {
-      f.sending = false;
-      f.submit.disabled = false;
-      setBusy(false);
+      markSending(f, null);
       if (result.ok && result.body && result.body.number) { onFound(result.body); return; }
       f.error.textContent = plainMessage(result);
       f.number.focus();
     }, function () {
-      f.sending = false;
-      f.submit.disabled = false;
-      setBusy(false);
+      markSending(f, null);
       f.error.textContent = "Нет связи с сервисом обращений. Попробуйте ещё раз через минуту.";
     });
   }
