@@ -139,3 +139,25 @@ def test_guessing_secrets_runs_out_of_budget(appeals_app: Any) -> None:
     # Each miss costs 10 of the hour's 60; a hit is charged 10 and given back 9.
     assert appeals_app.client.post("/status", json=right).status_code == 200  # 60 of 60, then 51
     assert_error(appeals_app.client.post("/status", json={**right, "secret": "C" * 22}), 429, "appeal_lookups_limited")
+
+
+def test_the_local_run_serves_it_at_api_appeals(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`spravka serve`'s WSGI app: the form's categories and a registration under /api/appeals."""
+    from werkzeug.test import Client
+
+    from spravka.appeals.store import get_appeal_store
+    from spravka.config import get_settings
+    from spravka_tools.serve import make_app
+
+    monkeypatch.setenv("READINGS_STORE", f"sqlite:///{tmp_path / 'spravka.sqlite3'}")
+    get_settings.cache_clear()
+    get_appeal_store.cache_clear()
+    client = Client(make_app(tmp_path / "site"))
+    categories = client.get("/api/appeals/categories")
+    assert categories.status_code == 200 and categories.json["categories"][0]["id"] == "billing"  # type: ignore[index]
+    created = client.post("/api/appeals", json=BILL)
+    assert created.status_code == 201
+    lookup = {"number": created.json["number"], "secret": created.json["secret"]}  # type: ignore[index]
+    assert client.post("/api/appeals/status", json=lookup).status_code == 200
+    get_appeal_store().close()
+    get_appeal_store.cache_clear()
