@@ -1,0 +1,59 @@
+"""One update through the dialog, whatever the messenger: load the chat, respond, commit, log.
+
+The update's mark and the chat's new state are committed together (ConversationStore.commit);
+a retry of an update already committed gets no second answer. A reading made in the turn
+carries the update's idempotency key, so a retry that comes before the commit (the first
+attempt died after the reading) replays that reading and never makes a second one.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from spravka import clock
+from spravka.ask.index import get_index
+from spravka.bots.conversations import ConversationStore, chat_key, open_conversations, update_key
+from spravka.bots.dialog import Context, Update, respond
+from spravka.bots.replies import Message
+from spravka.config import get_settings
+from spravka.questions.recorder import record_question
+from spravka.store import get_store
+
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def get_conversations() -> ConversationStore:
+    """This instance's conversation store, beside the readings (READINGS_STORE)."""
+    return open_conversations(get_settings().readings_store)
+
+
+def handle_update(channel: str, chat: str, update_id: str, update: Update) -> tuple[Message, ...] | None:
+    """The messages to send for one update; None when this update was handled before (a platform's retry).
+
+    Raises StoreUnavailable when the chat cannot be loaded or committed (the adapter says so politely).
+    """
+    conversations = get_conversations()
+    settings = get_settings()
+    update_id = update_key(channel, update_id)
+    if conversations.handled(update_id):
+        log.info("%s update already handled", channel)
+        return None
+    chat = chat_key(channel, chat)
+    now = clock.now()
+    context = Context(
+        settings=settings,
+        index=get_index(),
+        store=get_store(),
+        client=f"{channel}:{chat}",
+        idempotency_key=f"{channel}:{update_id}",
+    )
+    turn = respond(conversations.load(chat, now), update, context)
+    if not conversations.commit(chat, update_id, turn.conversation, now):
+        log.info("%s update handled meanwhile by another instance", channel)
+        return None
+    if turn.asked is not None:
+        # Only the question and ask's reply, with the channel: no chat id, no account (redacted by the writer).
+        record_question(turn.asked.question, turn.asked.reply, settings=settings, channel=channel)
+    return turn.messages
