@@ -29,6 +29,7 @@ from spravka.bots.replies import (
     Button,
     Message,
     Turn,
+    Update,
 )
 from spravka.config import Settings
 from spravka.errors import ApiError
@@ -43,14 +44,6 @@ RECEPTION = "Виртуальная приёмная"
 START_WORDS = frozenset({"/start", "/menu", "меню", "начать", "старт"})
 CANCEL_WORDS = frozenset({"/cancel", "отмена", "отменить", "стоп"})
 FORGET_WORDS = frozenset({"/forget", "забыть", "забудь", "забыть счёт", "забыть счет", "забудь счёт", "забудь счет"})
-
-
-@dataclasses.dataclass(frozen=True)
-class Update:
-    """What the customer did: typed `text`, or pressed a button that sent `data`."""
-
-    text: str | None = None
-    data: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -18,6 +18,14 @@ class Button(NamedTuple):
 
 
 @dataclasses.dataclass(frozen=True)
+class Update:
+    """What the customer did: typed `text`, or pressed a button that sent `data`."""
+
+    text: str | None = None
+    data: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class Message:
     """One message to the customer; `buttons` in rows."""
 

@@ -14,8 +14,8 @@ import logging
 from spravka import clock
 from spravka.ask.index import get_index
 from spravka.bots.conversations import ConversationStore, chat_key, open_conversations, update_key
-from spravka.bots.dialog import Context, Update, respond
-from spravka.bots.replies import Message
+from spravka.bots.dialog import Context, respond
+from spravka.bots.replies import Message, Update
 from spravka.config import get_settings
 from spravka.questions.recorder import record_question
 from spravka.store import get_store

@@ -18,10 +18,8 @@ from typing import Any
 
 import flask
 
-from spravka.bots.dialog import Update
 from spravka.bots.markup import absolute_url, cut, to_telegram_html
-from spravka.bots.outgoing import post_json
-from spravka.bots.replies import Message
+from spravka.bots.replies import Message, Update
 from spravka.config import Settings, get_settings
 from spravka.errors import BadRequest, Forbidden, StoreUnavailable
 from spravka.http import read_json
@@ -122,5 +120,7 @@ def send_message(chat: str, message: Message, settings: Settings) -> dict[str, A
 
 
 def _call(settings: Settings, method: str, body: Mapping[str, Any]) -> bool:
+    from spravka.bots.outgoing import post_json  # urllib.request (~25 ms) only when there is a call to make
+
     url = f"{settings.telegram_api_base}/bot{settings.telegram_token}/{method}"
     return post_json(url, body, name=method)

@@ -20,10 +20,8 @@ from typing import Any
 
 import flask
 
-from spravka.bots.dialog import Update
 from spravka.bots.markup import absolute_url, cut, to_plain
-from spravka.bots.outgoing import post_json
-from spravka.bots.replies import DATA_PREFIXES, Message
+from spravka.bots.replies import DATA_PREFIXES, Message, Update
 from spravka.config import Settings, get_settings
 from spravka.errors import BadRequest, Forbidden, StoreUnavailable
 from spravka.http import read_body
@@ -122,6 +120,8 @@ def _send_body(message: Message, settings: Settings) -> dict[str, Any]:
 
 
 def _send(settings: Settings, user: str, message: Message) -> bool:
+    from spravka.bots.outgoing import post_json  # urllib.request (~25 ms) only when there is a call to make
+
     return post_json(
         f"{settings.viber_api_base}/pa/send_message",
         {"receiver": user, **_send_body(message, settings)},
