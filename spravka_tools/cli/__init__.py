@@ -20,6 +20,7 @@ SUBCOMMANDS = (
     "serve",
     "report",
     "deploy",
+    "bots",
 )
 
 
