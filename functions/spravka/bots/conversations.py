@@ -14,7 +14,6 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from spravka.config import sqlite_path
 from spravka.store.model import stable_id
 
 STATE_TTL = datetime.timedelta(minutes=30)
@@ -86,15 +85,3 @@ def expiry_of(conversation: Conversation, now: datetime.datetime) -> tuple[datet
     """(when the step's state expires, when the whole document may go)."""
     state_expires = now + STATE_TTL
     return state_expires, (now + SAVED_TTL if conversation.saved_account else state_expires)
-
-
-def open_conversations(url: str) -> ConversationStore:
-    """The conversation store beside the readings (same READINGS_STORE); Firestore imported only for it."""
-    path = sqlite_path(url)
-    if path is not None:
-        from spravka.bots.conversations_sqlite import SqliteConversations
-
-        return SqliteConversations(path)
-    from spravka.bots.conversations_firestore import FirestoreConversations
-
-    return FirestoreConversations()

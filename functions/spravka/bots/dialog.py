@@ -12,9 +12,9 @@ import re
 from typing import Any
 
 from spravka.ask.answer import Reply, answer
-from spravka.ask.index import Index
 from spravka.ask.validate import parse_question
 from spravka.bots import readings_flow
+from spravka.bots.context import Context
 from spravka.bots.conversations import Conversation
 from spravka.bots.markup import absolute_url
 from spravka.bots.replies import (
@@ -31,9 +31,7 @@ from spravka.bots.replies import (
     Turn,
     Update,
 )
-from spravka.config import Settings
 from spravka.errors import ApiError
-from spravka.store.base import ReadingStore
 
 GREETING = "Здравствуйте! Я помощник службы поддержки. Отвечу на вопрос, приму показания счётчиков или подскажу, как связаться со специалистом."
 ASK_PROMPT = "Напишите вопрос одним сообщением — я найду ответ в справке."
@@ -44,17 +42,6 @@ RECEPTION = "Виртуальная приёмная"
 START_WORDS = frozenset({"/start", "/menu", "меню", "начать", "старт"})
 CANCEL_WORDS = frozenset({"/cancel", "отмена", "отменить", "стоп"})
 FORGET_WORDS = frozenset({"/forget", "забыть", "забудь", "забыть счёт", "забыть счет", "забудь счёт", "забудь счет"})
-
-
-@dataclasses.dataclass(frozen=True)
-class Context:
-    """The services a turn may call, and who is asking (for the readings limits, never logged)."""
-
-    settings: Settings
-    index: Index
-    store: ReadingStore
-    client: str  # "telegram:<hash of the chat>": the readings' per-client budget
-    idempotency_key: str  # the update's: a retried update replays its reading instead of making a second
 
 
 def respond(conversation: Conversation, update: Update, context: Context) -> Turn:

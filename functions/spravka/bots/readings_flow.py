@@ -34,7 +34,7 @@ from spravka.readings.submit import submit
 from spravka.readings.validate import parse_account, parse_value
 
 if TYPE_CHECKING:
-    from spravka.bots.dialog import Context
+    from spravka.bots.context import Context
     from spravka.bots.replies import Update
 
 ACCOUNT, METER_STEP, VALUES, REMEMBER_STEP, SAVED_STEP = "account", "meter", "values", "remember", "saved"

@@ -13,19 +13,32 @@ import logging
 
 from spravka import clock
 from spravka.ask.index import get_index
-from spravka.bots.conversations import ConversationStore, chat_key, open_conversations, update_key
-from spravka.bots.dialog import Context, respond
+from spravka.bots.context import Context
+from spravka.bots.conversations import ConversationStore, chat_key, update_key
+from spravka.bots.dialog import respond
 from spravka.bots.replies import Message, Update
-from spravka.config import get_settings
+from spravka.config import get_settings, sqlite_path
 from spravka.questions.recorder import record_question
 from spravka.store import get_store
 
 log = logging.getLogger(__name__)
 
 
+def open_conversations(url: str) -> ConversationStore:
+    """The conversation store beside the readings (a READINGS_STORE value); Firestore imported only for it."""
+    path = sqlite_path(url)
+    if path is not None:
+        from spravka.bots.conversations_sqlite import SqliteConversations
+
+        return SqliteConversations(path)
+    from spravka.bots.conversations_firestore import FirestoreConversations
+
+    return FirestoreConversations()
+
+
 @functools.cache
 def get_conversations() -> ConversationStore:
-    """This instance's conversation store, beside the readings (READINGS_STORE)."""
+    """This instance's conversation store, opened on first use."""
     return open_conversations(get_settings().readings_store)
 
 
