@@ -225,3 +225,10 @@ def test_a_store_fault_is_a_polite_retry_and_nothing_half_written(bots: Bots) ->
     response = bots.tg(retried)  # the platform's retry of the same update: the reading replays, one only
     assert "Показания приняты" in str(texts_of(bots, response))
     assert len(bots.store.history("000000000001", "m1")) == 2
+
+
+def test_a_group_chat_is_left_alone(bots: Bots) -> None:
+    update = TelegramChat().text("/start")
+    update["message"]["chat"] = {"id": -100123, "title": "Соседи", "type": "supergroup"}
+    response = bots.tg(update)
+    assert response.status_code == 200 and response.get_json() == {}

@@ -87,8 +87,11 @@ def _event(update: Mapping[str, Any]) -> tuple[str, Update, str | None] | None:
 
 
 def _chat_id(message: Mapping[str, Any]) -> str | None:
+    """The private chat's id; None for a group or channel, where the bot takes no part (no accounts in a group)."""
     chat = message.get("chat")
-    chat_id = chat.get("id") if isinstance(chat, Mapping) else None
+    if not isinstance(chat, Mapping) or chat.get("type") != "private":
+        return None
+    chat_id = chat.get("id")
     return str(chat_id) if isinstance(chat_id, int) and not isinstance(chat_id, bool) else None
 
 
