@@ -232,3 +232,24 @@ def test_a_group_chat_is_left_alone(bots: Bots) -> None:
     update["message"]["chat"] = {"id": -100123, "title": "Соседи", "type": "supergroup"}
     response = bots.tg(update)
     assert response.status_code == 200 and response.get_json() == {}
+
+
+def test_a_locked_store_is_a_polite_retry_and_nothing_written(bots: Bots, tmp_path: Path) -> None:
+    chat = TelegramChat()
+    bots.tg(chat.press("menu:readings"))
+    bots.tg(chat.text("000000000001"))
+    update = chat.text("1400")
+    lock = sqlite3.connect(tmp_path / "spravka.sqlite3", isolation_level=None)
+    lock.execute("BEGIN EXCLUSIVE")  # another writer holds the file: every write waits, then gives up
+    try:
+        response = bots.tg(update)
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    assert "временно недоступен, ничего не сохранено" in response.get_json()["text"]
+    assert len(bots.store.history("000000000001", "m1")) == 1
+    with sqlite3.connect(tmp_path / "spravka.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM bot_updates").fetchone()[0] == 2
+    response = bots.tg(update)  # Telegram's retry, the store back: the reading, once
+    assert "Расход с 20.10.2026: 400 кВт·ч" in str(texts_of(bots, response))
+    assert len(bots.store.history("000000000001", "m1")) == 2
