@@ -140,6 +140,8 @@ def _ask_value(conversation: Conversation, lead: str) -> Turn:
         lines.append(f"Счёт {texts.mask(conversation.account or '')}, {texts.meter_name(meter)}.")
         lines.append(texts.previous_values(meter))
     lines.append(texts.value_prompt(meter, zone))
+    if not lead and not conversation.values and str(meter.get("unit", "")).lower() != "kwh":
+        lines.append(texts.value_hint(str(meter.get("unit", ""))))  # water and heat: the decimals count
     return _turn("\n".join(line for line in lines if line), (CANCEL_ROW,), conversation)
 
 
@@ -187,7 +189,7 @@ def _submit_error(error: ApiError, conversation: Conversation, meter: Mapping[st
         # Nothing was written: the values stay but the last, which the customer sends again.
         last = list(conversation.values)[-1]
         kept = dataclasses.replace(conversation, values={z: v for z, v in conversation.values.items() if z != last})
-        return _turn(_said(error) + " Отправьте последнее показание ещё раз.", (CANCEL_ROW,), kept)
+        return _turn(_said(error, meter) + " Отправьте последнее показание ещё раз.", (CANCEL_ROW,), kept)
     if error.code == "below_previous":
         lead = (
             "Показание меньше предыдущего. Проверьте цифры до запятой и введите показания заново; "
@@ -195,7 +197,8 @@ def _submit_error(error: ApiError, conversation: Conversation, meter: Mapping[st
         )
         return _ask_value(dataclasses.replace(conversation, values={}), lead)
     if error.code in ("value_too_large", "value_invalid", "zone_missing", "zone_unknown"):
-        return _ask_value(dataclasses.replace(conversation, values={}), _said(error) + " Введите показания заново.")
+        lead = _said(error, meter) + " Введите показания заново."
+        return _ask_value(dataclasses.replace(conversation, values={}), lead)
     return _error(error, _idle(conversation), conversation.account or "")
 
 
@@ -209,7 +212,10 @@ def _error(error: ApiError, conversation: Conversation, account: str) -> Turn:
     return _turn(_said(error), (CONTACT_ROW, CANCEL_ROW), conversation)
 
 
-def _said(error: ApiError) -> str:
-    """The service's Russian message without the API's field names ("(account)", "(meter)") and zone codes."""
+def _said(error: ApiError, meter: Mapping[str, Any] | None = None) -> str:
+    """The service's Russian message without the API's field names ("(account)") and with zones as the bot names them."""
     text = re.sub(r" \([a-z_]+\)", "", error.message)
-    return re.sub(r"\bt([123])\b", lambda m: f"Т{m[1]}", text)
+    zones = list((meter or {}).get("zones") or ["t1"])
+    if len(zones) == 1:
+        return re.sub(r" t1\b", "", text)  # "Показание t1 длиннее…" of a one-zone meter: "Показание длиннее…"
+    return re.sub(r"\bt[123]\b", lambda m: f"«{texts.zone_label(m[0], len(zones))}»", text)
