@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -253,3 +254,15 @@ def test_a_locked_store_is_a_polite_retry_and_nothing_written(bots: Bots, tmp_pa
     response = bots.tg(update)  # Telegram's retry, the store back: the reading, once
     assert "Расход с 20.10.2026: 400 кВт·ч" in str(texts_of(bots, response))
     assert len(bots.store.history("000000000001", "m1")) == 2
+
+
+def test_an_update_quoting_a_long_message_is_taken(bots: Bots) -> None:
+    chat = TelegramChat()
+    update = chat.text("спасибо")
+    quoted = chat.text("ы" * 4096)["message"]
+    quoted["reply_markup"] = {"inline_keyboard": [[{"text": "ж" * 60, "callback_data": "menu:ask"}]] * 40}
+    update["message"]["reply_to_message"] = quoted
+    update["message"]["entities"] = [{"type": "bold", "offset": n, "length": 1} for n in range(200)]
+    assert len(json.dumps(update).encode()) > 16 * 1024  # over the widget's limit, under the bots' 64 KiB
+    response = bots.tg(update)
+    assert response.status_code == 200 and response.get_json()["method"] == "sendMessage"

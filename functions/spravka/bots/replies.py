@@ -50,6 +50,10 @@ class Turn:
     asked: Asked | None = None
 
 
+# A platform's update may quote a long message it replies to (Telegram's reply_to_message): more
+# than the widget's 16 KiB. Refusing it would make the platform resend it again and again.
+UPDATE_BYTES = 64 * 1024
+
 # What a pressed button sends back (short: Telegram's callback_data holds 64 bytes).
 MENU_ASK = "menu:ask"
 MENU_READINGS = "menu:readings"

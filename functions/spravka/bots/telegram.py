@@ -19,7 +19,7 @@ from typing import Any
 import flask
 
 from spravka.bots.markup import absolute_url, cut, to_telegram_html
-from spravka.bots.replies import Message, Update
+from spravka.bots.replies import UPDATE_BYTES, Message, Update
 from spravka.config import Settings, get_settings
 from spravka.errors import BadRequest, Forbidden, StoreUnavailable
 from spravka.http import read_json
@@ -38,7 +38,7 @@ def handle(request: flask.Request) -> Any:
     """The `telegram` function: authenticate, then one Update through the dialog."""
     settings = get_settings()
     _authenticate(request, settings)
-    update = read_json(request)
+    update = read_json(request, limit=UPDATE_BYTES)
     update_id = update.get("update_id")
     if not isinstance(update_id, int) or isinstance(update_id, bool):
         raise BadRequest("update_invalid", "Ожидалось обновление Telegram (Update) с update_id.")

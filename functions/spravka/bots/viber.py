@@ -21,7 +21,7 @@ from typing import Any
 import flask
 
 from spravka.bots.markup import absolute_url, cut, to_plain
-from spravka.bots.replies import DATA_PREFIXES, Message, Update
+from spravka.bots.replies import DATA_PREFIXES, UPDATE_BYTES, Message, Update
 from spravka.config import Settings, get_settings
 from spravka.errors import BadRequest, Forbidden, StoreUnavailable
 from spravka.http import read_body
@@ -39,7 +39,7 @@ UNAVAILABLE = "Сервис временно недоступен, ничего 
 def handle(request: flask.Request) -> Any:
     """The `viber` function: check the signature over the raw body, then one callback through the dialog."""
     settings = get_settings()
-    raw = read_body(request.environ, request)
+    raw = read_body(request.environ, request, limit=UPDATE_BYTES)
     _authenticate(request, raw, settings)
     try:
         callback = json.loads(raw.decode("utf-8"))
