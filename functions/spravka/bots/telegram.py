@@ -2,7 +2,9 @@
 
 The types are plain dicts of the documented Bot API shapes (core.telegram.org/bots/api), not
 aiogram or python-telegram-bot: the webhook needs four fields of an Update and two methods, and
-either library costs its own import on every cold start (docs/bots.md has the figures).
+either library costs its own import on every cold start — measured here, aiogram 3 ~4 s (pydantic
+models of the whole API, aiohttp), python-telegram-bot 0.25–0.5 s (httpx), against 50–70 ms for
+json, hmac and urllib.request (docs/bots.md).
 
 The last message of a turn travels in the webhook's own response (`{"method": "sendMessage", …}`),
 so a one-message turn makes no outgoing call; earlier ones, and answerCallbackQuery, go to
