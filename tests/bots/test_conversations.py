@@ -36,10 +36,26 @@ def test_an_update_is_committed_once(conversations: ConversationStore) -> None:
     assert conversations.load(chat, NOW) == Conversation()
     assert not conversations.handled(update)
     first = Conversation(step="account")
-    assert conversations.commit(chat, update, first, NOW)
+    assert conversations.commit(chat, update, first, NOW, version=0) == "committed"
     assert conversations.handled(update)
-    assert not conversations.commit(chat, update, Conversation(step="values"), NOW)  # a retry changes nothing
-    assert conversations.load(chat, NOW) == first
+    # A retry changes nothing.
+    assert conversations.commit(chat, update, Conversation(step="values"), NOW, version=1) == "handled"
+    assert conversations.load(chat, NOW) == first and conversations.load(chat, NOW).version == 1
+
+
+def test_two_updates_of_one_chat_at_once_cannot_both_write(conversations: ConversationStore) -> None:
+    chat = chat_key("telegram", "7003")
+    read = conversations.load(chat, NOW)  # both updates read the same state …
+    assert (
+        conversations.commit(chat, update_key("telegram", "a"), Conversation(step="account"), NOW, version=read.version)
+        == "committed"
+    )
+    later = conversations.commit(
+        chat, update_key("telegram", "b"), Conversation(step="meter"), NOW, version=read.version
+    )
+    assert later == "stale"  # … the later one is taken again from the new state
+    assert not conversations.handled(update_key("telegram", "b"))
+    assert conversations.load(chat, NOW) == Conversation(step="account")
 
 
 def test_the_state_expires_the_remembered_account_stays(conversations: ConversationStore) -> None:
@@ -47,7 +63,7 @@ def test_the_state_expires_the_remembered_account_stays(conversations: Conversat
     kept = Conversation(
         step="values", account="000000000001", meter="m1", values={"t1": "5"}, saved_account="000000000001"
     )
-    assert conversations.commit(chat, update_key("viber", "1"), kept, NOW)
+    assert conversations.commit(chat, update_key("viber", "1"), kept, NOW, version=0) == "committed"
     assert conversations.load(chat, NOW + STATE_TTL - datetime.timedelta(seconds=1)) == kept
     assert conversations.load(chat, NOW + STATE_TTL + datetime.timedelta(seconds=1)) == Conversation(
         saved_account="000000000001"
@@ -57,7 +73,10 @@ def test_the_state_expires_the_remembered_account_stays(conversations: Conversat
 
 def test_without_a_remembered_account_everything_expires_with_the_state(conversations: ConversationStore) -> None:
     chat = chat_key("telegram", "7002")
-    assert conversations.commit(chat, update_key("telegram", "2"), Conversation(step="account"), NOW)
+    assert (
+        conversations.commit(chat, update_key("telegram", "2"), Conversation(step="account"), NOW, version=0)
+        == "committed"
+    )
     assert conversations.load(chat, NOW + STATE_TTL + datetime.timedelta(seconds=1)) == Conversation()
 
 

@@ -213,7 +213,7 @@ def test_a_store_fault_is_a_polite_retry_and_nothing_half_written(bots: Bots) ->
     bots.tg(chat.text("000000000001"))
     conversations = get_conversations()
 
-    def broken(*args: Any) -> bool:
+    def broken(*args: Any, **kwargs: Any) -> str:
         from spravka.errors import StoreUnavailable
 
         raise StoreUnavailable()
@@ -266,3 +266,31 @@ def test_an_update_quoting_a_long_message_is_taken(bots: Bots) -> None:
     assert len(json.dumps(update).encode()) > 16 * 1024  # over the widget's limit, under the bots' 64 KiB
     response = bots.tg(update)
     assert response.status_code == 200 and response.get_json()["method"] == "sendMessage"
+
+
+def test_a_chat_changed_meanwhile_takes_the_update_again(bots: Bots) -> None:
+    """Telegram delivers a chat's updates in parallel: one committed between another's load and commit."""
+    from spravka.bots.replies import Update
+    from spravka.bots.service import get_conversations, handle_update
+
+    chat = TelegramChat()
+    bots.tg(chat.press("menu:readings"))
+    bots.tg(chat.text(ACCOUNT))
+    conversations = get_conversations()
+    load = conversations.load
+    interleaved: list[Any] = []
+
+    def load_while_another_commits(*args: Any) -> Any:
+        loaded = load(*args)
+        if not interleaved:  # the other update (the day value) is taken and committed right after this read
+            interleaved.append(None)
+            interleaved[0] = handle_update("telegram", str(chat.chat_id), "parallel-update", Update(text="5 100"))
+        return loaded
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(conversations, "load", load_while_another_commits)
+        response = bots.tg(chat.text("5 200"))
+    assert "зоны «Ночь (Т2)»" in interleaved[0][0].text  # the day value, committed first
+    assert "Запомнить номер счёта" in response.get_json()["text"]  # this one taken again: the night value
+    assert readings_made(bots) == 1
+    assert "Ночь (Т2): 3\u00a0200 кВт·ч (5\u00a0200 − 2\u00a0000)" in "\n".join(texts_of(bots, response))

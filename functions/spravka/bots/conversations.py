@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from spravka.store.model import stable_id
 
@@ -31,6 +31,7 @@ class Conversation:
     meter: str | None = None
     values: Mapping[str, str] = dataclasses.field(default_factory=dict)
     saved_account: str | None = None  # kept only with the customer's consent
+    version: int = dataclasses.field(default=0, compare=False)  # the stored document's, for commit's check
 
     def to_doc(self) -> dict[str, Any]:
         return {
@@ -42,7 +43,7 @@ class Conversation:
         }
 
     @classmethod
-    def from_docs(cls, state: Mapping[str, Any] | None, saved_account: str | None) -> "Conversation":
+    def from_docs(cls, state: Mapping[str, Any] | None, saved_account: str | None, version: int = 0) -> "Conversation":
         state = state or {}
         return cls(
             step=str(state.get("step") or ""),
@@ -51,6 +52,7 @@ class Conversation:
             meter=state.get("meter"),
             values=dict(state.get("values") or {}),
             saved_account=saved_account,
+            version=version,
         )
 
 
@@ -61,6 +63,9 @@ def chat_key(channel: str, chat: str) -> str:
 
 def update_key(channel: str, update: str) -> str:
     return stable_id("bot-update", channel, update, length=32)
+
+
+Committed = Literal["committed", "handled", "stale"]
 
 
 class ConversationStore(Protocol):
@@ -74,8 +79,14 @@ class ConversationStore(Protocol):
         """Whether this update was handled already (a cheap look before the work; commit decides)."""
         ...
 
-    def commit(self, chat: str, update: str, conversation: Conversation, now: datetime.datetime) -> bool:
-        """In one transaction: mark the update handled and write the conversation; False if it was marked."""
+    def commit(
+        self, chat: str, update: str, conversation: Conversation, now: datetime.datetime, *, version: int
+    ) -> Committed:
+        """In one transaction: mark the update handled and write the conversation as `version` + 1.
+
+        "handled" when the update was marked already, "stale" when the chat's stored version is no
+        longer `version` (another update of the chat committed meanwhile): nothing is written then.
+        """
         ...
 
     def close(self) -> None: ...

@@ -11,7 +11,7 @@ from typing import Any
 
 from google.cloud import firestore
 
-from spravka.bots.conversations import UPDATE_TTL, Conversation, expiry_of
+from spravka.bots.conversations import UPDATE_TTL, Committed, Conversation, expiry_of
 from spravka.store.firestore_calls import CALL, call, run_transaction
 
 CHATS = "bot_chats"
@@ -26,23 +26,34 @@ class FirestoreConversations:
 
     def load(self, chat: str, now: datetime.datetime) -> Conversation:
         snapshot = call(self.client.collection(CHATS).document(chat).get)
-        if not snapshot.exists or snapshot.get("expire_at") <= now:
+        if not snapshot.exists:
             return Conversation()
         doc = snapshot.to_dict() or {}
+        version = int(doc.get("version") or 0)
+        if doc["expire_at"] <= now:  # the TTL policy deletes it some time later
+            return Conversation(version=version)
         state = doc.get("state") if doc.get("state_expires_at") and doc["state_expires_at"] > now else None
-        return Conversation.from_docs(state, doc.get("saved_account"))
+        return Conversation.from_docs(state, doc.get("saved_account"), version)
 
     def handled(self, update: str) -> bool:
         return bool(call(self.client.collection(UPDATES).document(update).get).exists)
 
-    def commit(self, chat: str, update: str, conversation: Conversation, now: datetime.datetime) -> bool:
+    def commit(
+        self, chat: str, update: str, conversation: Conversation, now: datetime.datetime, *, version: int
+    ) -> Committed:
         state_expires, expires = expiry_of(conversation, now)
         update_ref = self.client.collection(UPDATES).document(update)
         chat_ref = self.client.collection(CHATS).document(chat)
 
-        def body(transaction: Any) -> bool:
-            if update_ref.get(transaction=transaction, **CALL).exists:
-                return False
+        def body(transaction: Any) -> Committed:
+            found = {
+                snapshot.reference.path: snapshot for snapshot in transaction.get_all([update_ref, chat_ref], **CALL)
+            }
+            marked, stored = found[update_ref.path], found[chat_ref.path]
+            if marked.exists:
+                return "handled"
+            if (int(stored.get("version") or 0) if stored.exists else 0) != version:
+                return "stale"
             transaction.create(update_ref, {"expire_at": now + UPDATE_TTL})
             transaction.set(
                 chat_ref,
@@ -51,9 +62,10 @@ class FirestoreConversations:
                     "state_expires_at": state_expires,
                     "saved_account": conversation.saved_account,
                     "expire_at": expires,
+                    "version": version + 1,
                 },
             )
-            return True
+            return "committed"
 
         return run_transaction(self.client, body, attempts=3, deadline=10.0)
 

@@ -10,13 +10,13 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from spravka.bots.conversations import UPDATE_TTL, Conversation, expiry_of
+from spravka.bots.conversations import UPDATE_TTL, Committed, Conversation, expiry_of
 from spravka.errors import StoreUnavailable
 from spravka.store.sqlite_schema import connect, dumps, write_transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS bot_chats (chat TEXT PRIMARY KEY, state TEXT NOT NULL, state_expires_at TEXT NOT NULL,
-    saved_account TEXT, expire_at TEXT NOT NULL) WITHOUT ROWID;
+    saved_account TEXT, expire_at TEXT NOT NULL, version INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS bot_chats_expire_at ON bot_chats (expire_at);
 CREATE TABLE IF NOT EXISTS bot_updates (id TEXT PRIMARY KEY, expire_at TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS bot_updates_expire_at ON bot_updates (expire_at);
@@ -51,42 +51,50 @@ class SqliteConversations:
     def load(self, chat: str, now: datetime.datetime) -> Conversation:
         with self._db() as db:
             row = db.execute(
-                "SELECT state, state_expires_at, saved_account FROM bot_chats WHERE chat = ? AND expire_at > ?",
-                (chat, _stamp(now)),
+                "SELECT state, state_expires_at, saved_account, expire_at, version FROM bot_chats WHERE chat = ?",
+                (chat,),
             ).fetchone()
         if row is None:
             return Conversation()
-        state, state_expires_at, saved_account = row
-        return Conversation.from_docs(json.loads(state) if state_expires_at > _stamp(now) else None, saved_account)
+        state, state_expires_at, saved_account, expire_at, version = row
+        if expire_at <= _stamp(now):
+            return Conversation(version=version)
+        live = json.loads(state) if state_expires_at > _stamp(now) else None
+        return Conversation.from_docs(live, saved_account, version)
 
     def handled(self, update: str) -> bool:
         with self._db() as db:
             return db.execute("SELECT 1 FROM bot_updates WHERE id = ?", (update,)).fetchone() is not None
 
-    def commit(self, chat: str, update: str, conversation: Conversation, now: datetime.datetime) -> bool:
+    def commit(
+        self, chat: str, update: str, conversation: Conversation, now: datetime.datetime, *, version: int
+    ) -> Committed:
         state_expires, expires = expiry_of(conversation, now)
         with self._db() as db, write_transaction(db):
-            marked = db.execute(
-                "INSERT INTO bot_updates (id, expire_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
-                (update, _stamp(now + UPDATE_TTL)),
-            ).rowcount
-            if not marked:
-                return False
+            if db.execute("SELECT 1 FROM bot_updates WHERE id = ?", (update,)).fetchone():
+                return "handled"
+            stored = db.execute("SELECT version FROM bot_chats WHERE chat = ?", (chat,)).fetchone()
+            if (stored[0] if stored else 0) != version:
+                return "stale"
+            db.execute("INSERT INTO bot_updates (id, expire_at) VALUES (?, ?)", (update, _stamp(now + UPDATE_TTL)))
             db.execute(
-                "INSERT INTO bot_chats (chat, state, state_expires_at, saved_account, expire_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (chat) DO UPDATE SET state = excluded.state, state_expires_at = excluded.state_expires_at,"
-                " saved_account = excluded.saved_account, expire_at = excluded.expire_at",
+                "INSERT INTO bot_chats (chat, state, state_expires_at, saved_account, expire_at, version)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat) DO UPDATE SET state = excluded.state,"
+                " state_expires_at = excluded.state_expires_at, saved_account = excluded.saved_account,"
+                " expire_at = excluded.expire_at, version = excluded.version",
                 (
                     chat,
                     dumps(conversation.to_doc()),
                     _stamp(state_expires),
                     conversation.saved_account,
                     _stamp(expires),
+                    version + 1,
                 ),
             )
-            for table in ("bot_chats", "bot_updates"):
-                db.execute(f"DELETE FROM {table} WHERE expire_at <= ?", (_stamp(now),))
-        return True
+            db.execute("DELETE FROM bot_updates WHERE expire_at <= ?", (_stamp(now),))
+            # Another chat that expired goes (with its version: its next load and commit start from 0).
+            db.execute("DELETE FROM bot_chats WHERE expire_at <= ? AND chat != ?", (_stamp(now), chat))
+        return "committed"
 
     def close(self) -> None:
         with self._lock:

@@ -18,10 +18,13 @@ from spravka.bots.conversations import ConversationStore, chat_key, update_key
 from spravka.bots.dialog import respond
 from spravka.bots.replies import Message, Update
 from spravka.config import get_settings, sqlite_path
+from spravka.errors import StoreUnavailable
 from spravka.questions.recorder import record_question
 from spravka.store import get_store
 
 log = logging.getLogger(__name__)
+
+ATTEMPTS = 3  # turns taken again when another update of the same chat committed first
 
 
 def open_conversations(url: str) -> ConversationStore:
@@ -54,7 +57,6 @@ def handle_update(channel: str, chat: str, update_id: str, update: Update) -> tu
         log.info("%s update already handled", channel)
         return None
     chat = chat_key(channel, chat)
-    now = clock.now()
     context = Context(
         settings=settings,
         index=get_index(),
@@ -62,11 +64,20 @@ def handle_update(channel: str, chat: str, update_id: str, update: Update) -> tu
         client=f"{channel}:{chat}",
         idempotency_key=f"{channel}:{update_id}",
     )
-    turn = respond(conversations.load(chat, now), update, context)
-    if not conversations.commit(chat, update_id, turn.conversation, now):
-        log.info("%s update handled meanwhile by another instance", channel)
-        return None
-    if turn.asked is not None:
-        # Only the question and ask's reply, with the channel: no chat id, no account (redacted by the writer).
-        record_question(turn.asked.question, turn.asked.reply, settings=settings, channel=channel)
-    return turn.messages
+    for _ in range(ATTEMPTS):
+        now = clock.now()
+        conversation = conversations.load(chat, now)
+        turn = respond(conversation, update, context)
+        outcome = conversations.commit(chat, update_id, turn.conversation, now, version=conversation.version)
+        if outcome == "handled":
+            log.info("%s update handled meanwhile by another instance", channel)
+            return None
+        if outcome == "committed":
+            if turn.asked is not None:
+                # Only the question and ask's reply, with the channel: no chat id, no account (redacted by the writer).
+                record_question(turn.asked.question, turn.asked.reply, settings=settings, channel=channel)
+            return turn.messages
+        # "stale": another update of this chat committed first; take this one again from its state
+        # (a reading in the turn replays by its idempotency key, so taking it again makes no second one).
+    log.warning("%s update: the chat stayed contended after %d attempts", channel, ATTEMPTS)
+    raise StoreUnavailable()
