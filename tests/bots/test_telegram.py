@@ -294,3 +294,9 @@ def test_a_chat_changed_meanwhile_takes_the_update_again(bots: Bots) -> None:
     assert "Запомнить номер счёта" in response.get_json()["text"]  # this one taken again: the night value
     assert readings_made(bots) == 1
     assert "Ночь (Т2): 3\u00a0200 кВт·ч (5\u00a0200 − 2\u00a0000)" in "\n".join(texts_of(bots, response))
+
+
+def test_an_account_number_on_its_own_starts_the_readings(bots: Bots) -> None:
+    response = bots.tg(TelegramChat().text("0000 0000 0001"))
+    text = response.get_json()["text"]
+    assert "Счёт •••• 0001" in text and "Введите показание, кВт·ч (предыдущее: 1\u00a0000)" in text

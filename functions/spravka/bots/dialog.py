@@ -39,7 +39,7 @@ CANCELLED = "Хорошо, отменил. Чем ещё помочь?"
 NOT_UNDERSTOOD = "Не понял сообщение. Напишите вопрос словами или выберите действие:"
 CONTACTS = "Связаться с нами"
 RECEPTION = "Виртуальная приёмная"
-START_WORDS = frozenset({"/start", "/menu", "меню", "начать", "старт"})
+START_WORDS = frozenset({"/start", "/menu", "/help", "меню", "начать", "старт", "помощь"})
 CANCEL_WORDS = frozenset({"/cancel", "отмена", "отменить", "стоп"})
 FORGET_WORDS = frozenset({"/forget", "забыть", "забудь", "забыть счёт", "забыть счет", "забудь счёт", "забудь счет"})
 
@@ -67,6 +67,9 @@ def respond(conversation: Conversation, update: Update, context: Context) -> Tur
             return turn
         conversation = _idle(conversation)  # a question in the middle of the flow leaves it
     if update.text and update.text.strip():
+        account = readings_flow.account_in(update.text)
+        if account is not None:  # a bare account number: the customer came to pass readings
+            return readings_flow.with_account(conversation, account, context)
         return _question(update.text, conversation, context)
     return _turn(Message(NOT_UNDERSTOOD, MENU), conversation)
 

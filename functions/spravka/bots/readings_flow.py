@@ -59,6 +59,19 @@ def start(conversation: Conversation, context: Context) -> Turn:
     return _turn(prompt, (CANCEL_ROW,), _with(conversation, ACCOUNT))
 
 
+def account_in(text: str) -> str | None:
+    """The account number when the message is one and nothing else (readings.validate's rule), else None."""
+    try:
+        return parse_account(text.strip())
+    except ApiError:
+        return None
+
+
+def with_account(conversation: Conversation, account: str, context: Context) -> Turn:
+    """The readings flow started from an account number typed on its own."""
+    return _meters(conversation, account, context)
+
+
 def forget(conversation: Conversation) -> Turn:
     text = "Номер счёта удалён из памяти бота." if conversation.saved_account else "Сохранённого номера счёта нет."
     return _turn(text, MENU, Conversation())
