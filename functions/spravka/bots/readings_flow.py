@@ -17,6 +17,7 @@ from spravka.bots import texts
 from spravka.bots.conversations import Conversation
 from spravka.bots.replies import (
     CANCEL,
+    FORGET,
     MENU,
     MENU_CONTACT,
     METER,
@@ -53,7 +54,11 @@ def start(conversation: Conversation, context: Context) -> Turn:
     """«Передать показания»: the remembered account offered, else the account asked for."""
     saved = conversation.saved_account
     if saved:
-        buttons = ((Button("Да", SAVED_YES), Button("Другой счёт", SAVED_NO)), CANCEL_ROW)
+        buttons = (
+            (Button("Да", SAVED_YES), Button("Другой счёт", SAVED_NO)),
+            (Button("Забыть счёт", FORGET),),
+            CANCEL_ROW,
+        )
         return _turn(f"Передать показания по счёту {texts.mask(saved)}?", buttons, _with(conversation, SAVED_STEP))
     prompt = context.index.replies.get("submit-readings") or ACCOUNT_PROMPT
     return _turn(prompt, (CANCEL_ROW,), _with(conversation, ACCOUNT))
