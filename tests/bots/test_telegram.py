@@ -300,3 +300,17 @@ def test_an_account_number_on_its_own_starts_the_readings(bots: Bots) -> None:
     response = bots.tg(TelegramChat().text("0000 0000 0001"))
     text = response.get_json()["text"]
     assert "Счёт •••• 0001" in text and "Введите показание, кВт·ч (предыдущее: 1\u00a0000)" in text
+
+
+@pytest.mark.firestore
+def test_the_readings_dialog_on_firestore(firestore_bots: Bots) -> None:
+    bots = firestore_bots
+    chat = TelegramChat()
+    bots.tg(chat.press("menu:readings"))
+    bots.tg(chat.text(ACCOUNT))
+    bots.tg(chat.text("5 120"))
+    last = chat.text("2 045,5")
+    response = bots.tg(last)
+    assert "День (Т1): 120 кВт·ч (5\u00a0120 − 5\u00a0000)" in "\n".join(texts_of(bots, response))
+    assert bots.tg(last).get_json() == {}
+    assert readings_made(bots) == 1
