@@ -54,3 +54,19 @@ def admin(request: flask.Request) -> Any:
     from spravka import admin as service
 
     return service.handle(request)
+
+
+@functions_framework.http
+@json_endpoint(methods=("POST",), cors=False)
+def telegram(request: flask.Request) -> Any:
+    from spravka.bots import telegram as service
+
+    return service.handle(request)
+
+
+@functions_framework.http
+@json_endpoint(methods=("POST",), cors=False)
+def viber(request: flask.Request) -> Any:
+    from spravka.bots import viber as service
+
+    return service.handle(request)

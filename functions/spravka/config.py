@@ -15,6 +15,9 @@ from spravka.paths import INDEX_PATH, REPO_DIR
 # only functions/ exists and the defaults below still work.
 DEFAULT_DATA_DIR = REPO_DIR / "var"
 MIN_ADMIN_TOKEN_CHARS = 32
+# The bots' platforms; tests point these at a local stand-in (contract §8).
+TELEGRAM_API_BASE = "https://api.telegram.org"
+VIBER_API_BASE = "https://chatapi.viber.com"
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
@@ -41,6 +44,12 @@ class Settings:
     smtp_url: str = ""
     mail_from: str = "Городской энергосбыт <noreply@example.ru>"
     mail_dir: Path = DEFAULT_DATA_DIR / "mail"
+    telegram_token: str = ""
+    telegram_secret: str = ""
+    viber_token: str = ""
+    telegram_api_base: str = TELEGRAM_API_BASE
+    viber_api_base: str = VIBER_API_BASE
+    viber_sender_name: str = "Справка"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -79,6 +88,12 @@ class Settings:
             smtp_url=_smtp_url(environ.get("SMTP_URL", "").strip()),
             mail_from=environ.get("MAIL_FROM", "").strip() or cls.mail_from,
             mail_dir=data_dir / "mail",  # where e-mails are written as .eml files when SMTP_URL is not set
+            telegram_token=environ.get("TELEGRAM_TOKEN", "").strip(),
+            telegram_secret=environ.get("TELEGRAM_SECRET", "").strip(),
+            viber_token=environ.get("VIBER_TOKEN", "").strip(),
+            telegram_api_base=_base_url(environ, "TELEGRAM_API_BASE", TELEGRAM_API_BASE),
+            viber_api_base=_base_url(environ, "VIBER_API_BASE", VIBER_API_BASE),
+            viber_sender_name=environ.get("VIBER_SENDER_NAME", "").strip()[:28] or "Справка",
         )
 
 
@@ -128,6 +143,16 @@ def int_setting(environ: Mapping[str, str], name: str, default: int, *, minimum:
     if value < minimum:
         raise SettingsError(f"{name}: expected a whole number >= {minimum}, got {value}")
     return value
+
+
+def _base_url(environ: Mapping[str, str], name: str, default: str) -> str:
+    """An API's base address (http or https, no trailing slash); the default when unset."""
+    raw = environ.get(name, "").strip().rstrip("/")
+    if not raw:
+        return default
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", raw):
+        raise SettingsError(f"{name}: expected an address like {default}, got {raw!r}")
+    return raw
 
 
 def _switch(environ: Mapping[str, str], name: str, default: bool) -> bool:

@@ -21,6 +21,7 @@ SUBCOMMANDS = (
     "report",
     "deploy",
     "appeals",
+    "bots",
 )
 
 

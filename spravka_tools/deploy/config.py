@@ -41,6 +41,20 @@ FUNCTIONS = (
     Function("appeals", secrets=(("LIMITS_SECRET", "spravka-limits-secret"), ("SMTP_URL", "spravka-smtp-url"))),
     # Billing's export: callers need run.invoker (IAM) AND the token from Secret Manager (docs/security.md).
     Function("admin", public=False, max_instances=2, secrets=(("ADMIN_TOKEN", "spravka-admin-token"),)),
+    # The messenger bots (docs/bots.md): their platform's credentials, and the limiter's key, since
+    # they take readings under the readings function's limits.
+    Function(
+        "telegram",
+        secrets=(
+            ("LIMITS_SECRET", "spravka-limits-secret"),
+            ("TELEGRAM_SECRET", "spravka-telegram-secret"),
+            ("TELEGRAM_TOKEN", "spravka-telegram-token"),
+        ),
+    ),
+    Function(
+        "viber",
+        secrets=(("LIMITS_SECRET", "spravka-limits-secret"), ("VIBER_TOKEN", "spravka-viber-token")),
+    ),
 )
 
 # name -> (default, one line for docs/deploy.md). A default of "" means "derived" or "not set".
@@ -81,6 +95,9 @@ RUNTIME_PASSTHROUGH = (
     "TRUSTED_PROXY_HOPS",
     "CLIENT_LIMIT_PER_HOUR",
     "MAIL_FROM",
+    "TELEGRAM_API_BASE",
+    "VIBER_API_BASE",
+    "VIBER_SENDER_NAME",
 )
 # Settings of the functions a deployment never passes on: set by the deploy itself, a local path,
 # local development only, or a secret (ADMIN_TOKEN, LIMITS_SECRET and SMTP_URL come from Secret Manager).
@@ -96,6 +113,9 @@ RUNTIME_NOT_PASSED = (
     "ADMIN_TOKEN",
     "LIMITS_SECRET",
     "SMTP_URL",
+    "TELEGRAM_TOKEN",
+    "TELEGRAM_SECRET",
+    "VIBER_TOKEN",
     "WORKERS",
     "THREADS",
 )

@@ -65,7 +65,7 @@ def handle(request: flask.Request, path: str) -> Any:
         return appeal_for_staff(appeal, now=clock.now(), today=today)
     if parts in (["status"], ["answer"]):
         _only(request, "POST")
-        payload = read_json(request, max_bytes=64 * 1024)
+        payload = read_json(request, limit=64 * 1024)
         number = _text(payload, "number")
         if parts == ["status"]:
             changed = set_status(store, number, _text(payload, "status"), note=_text(payload, "note"))

@@ -47,7 +47,7 @@ def handle(request: flask.Request) -> Any:
     if path:
         raise NotFound("appeals_not_found", "Нет такого запроса к обращениям.")
     _only(request, "POST")
-    payload = read_json(request, max_bytes=MAX_APPEAL_BYTES)
+    payload = read_json(request, limit=MAX_APPEAL_BYTES)
     body, status = create_appeal(get_appeal_store(), payload, settings=settings, client=client)
     if status == 201:
         _send_now(body["number"])
