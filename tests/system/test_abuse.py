@@ -391,10 +391,22 @@ def test_no_trace_query_text_or_account_in_error_bodies_and_logs(
     "body",
     [
         {"visitor": "abcdefgh\n", "events": [{"type": "visit"}]},  # "$" lets "\n" through
-        {"visitor": "abcdefgh", "events": [{"type": "click", "article": "a", "url": "http://["}]},  # was a 500
-        {"visitor": "abcdefgh", "events": [{"type": "click", "article": "a", "url": " http://x.ru/"}]},
-        {"visitor": "abcdefgh", "events": [{"type": "click", "article": "a\n", "url": "http://x.ru/"}]},
-        {"visitor": "abcdefgh", "events": [{"type": "helpful", "article": "a", "value": True, "question_id": "q\n"}]},
+        {
+            "visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14",
+            "events": [{"type": "click", "article": "a", "url": "http://["}],
+        },  # was a 500
+        {
+            "visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14",
+            "events": [{"type": "click", "article": "a", "url": " http://x.ru/"}],
+        },
+        {
+            "visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14",
+            "events": [{"type": "click", "article": "a\n", "url": "http://x.ru/"}],
+        },
+        {
+            "visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14",
+            "events": [{"type": "helpful", "article": "a", "value": True, "question_id": "q\n"}],
+        },
     ],
 )
 def test_events_fields_are_checked_whole(body: dict[str, Any], make_client: Any) -> None:

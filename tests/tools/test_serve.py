@@ -89,7 +89,9 @@ def test_functions_answer_under_api(client: Client) -> None:
     invalid = client.post("/api/readings/meters", json={"account": "123"})
     assert invalid.status_code == 400
     assert set(invalid.json["error"]) == {"code", "message"}
-    events = client.post("/api/events", json={"visitor": "visitor-0001", "events": [{"type": "visit"}]})
+    events = client.post(
+        "/api/events", json={"visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14", "events": [{"type": "visit"}]}
+    )
     assert events.status_code == 202 and events.json == {"accepted": 1}
 
 
