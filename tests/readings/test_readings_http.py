@@ -69,6 +69,25 @@ def test_post_answers_with_the_consumption(readings_app: Any) -> None:
     assert len(readings_app.store.history("000000000002", "m2")) == 2
 
 
+def test_the_same_values_again_or_a_lower_one_through_http(readings_app: Any) -> None:
+    """A fresh key with the values already accepted: 200, that receipt, marked. Lower than the latest: 409."""
+    first = readings_app.client.post(
+        "/", json={"account": "000000000001", "values": {"t1": 1100}, "idempotency_key": "a"}
+    )
+    assert first.status_code == 201
+    again = readings_app.client.post(
+        "/", json={"account": "000000000001", "values": {"t1": 1100}, "idempotency_key": "b"}
+    )
+    assert again.status_code == 200
+    marked = again.get_json()
+    assert marked["duplicate"] is True and marked["reading_id"] == first.get_json()["reading_id"]
+    assert marked["note"].startswith("Эти показания уже приняты") and marked["consumption"] == {"t1": 100}
+    assert readings_app.client.post("/", json={"account": "000000000001", "values": {"t1": 1200}}).status_code == 201
+    lower = readings_app.client.post("/", json={"account": "000000000001", "values": {"t1": 1100}})
+    assert_error(lower, 409, "below_previous", "1\u202f200", "не принято")
+    assert len(readings_app.store.history("000000000001", "m1")) == 3
+
+
 def test_rollover_is_accepted_and_flagged(readings_app: Any, clock: Any) -> None:
     # Inside the submission window (15th–25th): outside it the receipt would carry outside_window too.
     clock.set("2026-11-20T12:00:00+03:00")

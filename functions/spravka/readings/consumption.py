@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Sequence
+import zoneinfo
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from spravka.errors import Conflict
@@ -31,6 +32,20 @@ REVIEW_MESSAGES = {
     "above_cap": "Расход больше, чем бывает у бытового счётчика. Показания приняты и будут проверены "
     "специалистом; если ошиблись в цифрах, передайте показания ещё раз.",
 }
+
+
+class AlreadyAccepted(Exception):  # noqa: N818 (not an error: the answer to a repeated submission)
+    """The values are the meter's latest reading of this period: answer with its receipt, write nothing."""
+
+    def __init__(self, receipt: Mapping[str, object]) -> None:
+        super().__init__("already accepted")
+        self.receipt = receipt
+
+
+ALREADY_ACCEPTED_NOTE = (
+    "Эти показания уже приняты{date}, повторно их передавать не нужно. "
+    "Если ошиблись в цифрах, передайте исправленные показания."
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,15 +91,25 @@ def zone_consumption(zone: str, new: Decimal, previous: Decimal, digits: int) ->
         return capacity - previous + new, True
     raise Conflict(
         "below_previous",
-        f"Показание {zone} меньше предыдущего. Проверьте цифры до запятой; "
-        "если счётчик заменили, обратитесь к специалисту.",
+        f"Показание {zone} ({plain(new)}) меньше последнего принятого ({plain(previous)}), "
+        "поэтому не принято. Проверьте цифры до запятой; если счётчик заменили, обратитесь к специалисту.",
     )
+
+
+def plain(value: Decimal) -> str:
+    """A reading value as people write it: 1 250 or 1 250,5 (narrow no-break space, decimal comma)."""
+    whole, _, fraction = f"{value.normalize():f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", "\u202f")
+    return f"{grouped},{fraction}" if fraction else grouped
 
 
 def compute(state: MeterState, *, submission: Submission, context: Context) -> Outcome:
     """The reading, the meter's new state and the receipt for a submission against the meter as stored."""
     meter, last = state.meter, state.last
     check_values(submission.values, meter)
+    if is_repeat(state, submission.values, context.period):
+        assert last.receipt is not None
+        raise AlreadyAccepted(last.receipt)
     consumption: dict[str, Decimal] = {}
     rolled_over = []
     for zone in meter.zones:
@@ -116,10 +141,36 @@ def compute(state: MeterState, *, submission: Submission, context: Context) -> O
         flags=flags,
         review_reason=reason,
     )
-    new_last = LastReading(reading.reading_id, reading.values, reading.date, reading.taken_at, reading.seq)
     recent = (*state.recent, Usage(round(days, 4), total))[-RECENT_KEPT:]
     receipt = make_receipt(reading, rolled_over=rolled_over, timing=context.timing, window=context.window)
+    new_last = LastReading(
+        reading.reading_id, reading.values, reading.date, reading.taken_at, reading.seq, reading.period, receipt
+    )
     return Outcome(reading, MeterState(meter, new_last, recent), receipt)
+
+
+def is_repeat(state: MeterState, values: Mapping[str, Decimal], period: str) -> bool:
+    """The same values as the meter's latest customer reading, in the same period: nothing new to record.
+
+    Billing's baseline (no receipt) does not count: a reading equal to it is a real zero consumption.
+    Nor does another period: a month without consumption is a reading of its own.
+    """
+    last = state.last
+    return (
+        last.receipt is not None
+        and last.period == period
+        and all(values[zone] == last.values[zone] for zone in state.meter.zones)
+    )
+
+
+def repeat_receipt(receipt: Mapping[str, object], timezone: str) -> dict[str, object]:
+    """The earlier receipt, marked: `duplicate: true` and a note (with the day it was accepted) to show as it is."""
+    try:
+        taken_at = datetime.datetime.fromisoformat(str(receipt.get("taken_at")))
+        day = " " + taken_at.astimezone(zoneinfo.ZoneInfo(timezone)).strftime("%d.%m.%Y")
+    except ValueError:  # a receipt from before `taken_at` was kept
+        day = ""
+    return {**receipt, "duplicate": True, "note": ALREADY_ACCEPTED_NOTE.format(date=day)}
 
 
 def review_reason(resource: str, total: Decimal, days: float, recent: Sequence[Usage]) -> str | None:
