@@ -236,6 +236,7 @@ def test_readings_errors_show_their_messages_and_keep_what_was_typed(page: Any, 
     below = api_error(
         page, served, "POST", body={"account": "000000000002", "meter": "m2", "values": {"t1": 4000, "t2": 2100}}
     )
+    assert "зоны «день»" in below and not re.search("[A-Za-z]", below)  # the customer's zone names, no codes
     expect(dialog.get_by_role("alert")).to_have_text(below)
     expect(day).to_have_value("4 000")
     expect(night).to_have_value("2 100")

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from spravka.errors import Conflict
 from spravka.readings.period import elapsed_days
-from spravka.readings.validate import Submission, check_values
+from spravka.readings.validate import Submission, check_values, of_zone, zone_name
 from spravka.store.model import RECENT_KEPT, LastReading, MeterState, Outcome, Reading, Usage, to_number
 
 ROLLOVER_MARGIN = Decimal("0.1")  # "near" capacity / zero: within a tenth of the display's range
@@ -82,7 +82,7 @@ def period_in_words(period: str) -> str:
     return f"{MONTHS[int(month) - 1]} {year}" if month.isdigit() and 1 <= int(month) <= 12 else period
 
 
-def zone_consumption(zone: str, new: Decimal, previous: Decimal, digits: int) -> tuple[Decimal, bool]:
+def zone_consumption(zone: str, new: Decimal, previous: Decimal, digits: int, count: int = 1) -> tuple[Decimal, bool]:
     """(consumption, rolled over) for one zone; 409 when the value went down without a rollover."""
     if new >= previous:
         return new - previous, False
@@ -91,7 +91,7 @@ def zone_consumption(zone: str, new: Decimal, previous: Decimal, digits: int) ->
         return capacity - previous + new, True
     raise Conflict(
         "below_previous",
-        f"Показание {zone} ({plain(new)}) меньше последнего принятого ({plain(previous)}), "
+        f"Показание{of_zone(zone, count)} ({plain(new)}) меньше последнего принятого ({plain(previous)}), "
         "поэтому не принято. Проверьте цифры до запятой; если счётчик заменили, обратитесь к специалисту.",
     )
 
@@ -113,7 +113,9 @@ def compute(state: MeterState, *, submission: Submission, context: Context) -> O
     consumption: dict[str, Decimal] = {}
     rolled_over = []
     for zone in meter.zones:
-        consumption[zone], rolled = zone_consumption(zone, submission.values[zone], last.values[zone], meter.digits)
+        consumption[zone], rolled = zone_consumption(
+            zone, submission.values[zone], last.values[zone], meter.digits, len(meter.zones)
+        )
         if rolled:
             rolled_over.append(zone)
     days = elapsed_days(last.taken_at, context.taken_at)
@@ -194,12 +196,13 @@ def make_receipt(
     """The contract's receipt: reading_id, meter, period, consumption, unit, since, flags."""
     flags: list[dict[str, object]] = []
     if rolled_over:
+        count = len(reading.values)
+        where = "" if count == 1 else " (" + ", ".join(f"зона «{zone_name(z, count)}»" for z in rolled_over) + ")"
         flags.append(
             {
                 "code": "rollover",
                 "zones": list(rolled_over),
-                "message": f"Счётчик (зона {', '.join(rolled_over)}) прошёл через ноль — "
-                "расход посчитан с учётом перехода.",
+                "message": f"Счётчик{where} прошёл через ноль — расход посчитан с учётом перехода.",
             }
         )
     if reading.review_reason:

@@ -41,7 +41,9 @@ def choose_meter(store: ReadingStore, submission: Submission, charge: Charge) ->
         return submission.meter  # checked inside the transaction, which reads the meter anyway
     states = account_meters(store, submission.account, charge)
     if len(states) > 1:
-        raise BadRequest("meter_required", "На лицевом счёте несколько счётчиков: укажите счётчик (meter).")
+        raise BadRequest(
+            "meter_required", "На лицевом счёте несколько счётчиков: выберите, для какого передаёте показания."
+        )
     return states[0].meter.meter
 
 
