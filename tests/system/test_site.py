@@ -97,3 +97,13 @@ def test_the_widget_is_published_as_one_file_built_from_its_parts(built_site: Pa
 
     assert (built_site / "widget" / "spravka.js").read_text(encoding="utf-8") == build_widget()
     assert not (built_site / "widget" / "src").exists()
+
+
+def test_the_search_reads_latin_before_materials_worker_starts(built_site: Path) -> None:
+    """search-latin.js is in the site, carries ask's tables and loads before Material's bundle."""
+    from spravka.ask import normalise
+
+    script = (built_site / "search-latin.js").read_text(encoding="utf-8")
+    assert normalise._JCUKEN in script and '["shch", ["щ"]]' in script
+    page = (built_site / "readings" / "readings-how-to-submit" / "index.html").read_text(encoding="utf-8")
+    assert page.index("search-latin.js") < page.index("assets/javascripts/bundle.")
