@@ -422,3 +422,36 @@ def test_at_320px_nothing_overlaps_and_the_form_folds_away_after_a_receipt(
         page.screenshot(path=str(artifacts_dir / "widget-320px-receipt.png"))
     finally:
         context.close()
+
+
+COVERED_BY_LAUNCHER = """
+() => {
+  const l = document.querySelector('.spw-launcher').getBoundingClientRect();
+  return [...document.querySelectorAll('a, button, input')]
+    .filter(n => n.getClientRects().length && !n.closest('.spw') && !n.closest('.md-sidebar'))
+    .filter(n => getComputedStyle(n).visibility === 'visible')
+    .filter(n => {
+      const r = n.getBoundingClientRect();
+      return Math.min(r.right, l.right) - Math.max(r.left, l.left) > 1 && Math.min(r.bottom, l.bottom) - Math.max(r.top, l.top) > 1;
+    })
+    .map(n => n.textContent.trim().slice(0, 40));
+}
+"""
+
+
+@pytest.mark.parametrize("path", ["", "service/contacts/", HELP_PAGE])
+def test_at_320px_the_help_button_covers_no_link_at_the_end_of_a_page(
+    browser: Any, served: Served, artifacts_dir: Path, path: str
+) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 568}, locale="ru-RU")
+    try:
+        page = context.new_page()
+        page.goto(served.url + path)
+        expect(page.get_by_role("button", name="Помощь")).to_be_visible()
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        page.wait_for_function("window.innerHeight + window.scrollY >= document.body.scrollHeight - 2")
+        assert (covered := page.evaluate(COVERED_BY_LAUNCHER)) == [], covered
+        if path == "service/contacts/":
+            page.screenshot(path=str(artifacts_dir / "article-320px-end.png"))
+    finally:
+        context.close()
