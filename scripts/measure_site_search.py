@@ -247,7 +247,8 @@ WORKER_PROBE = """
     postMessage(msg, ...rest) {
       if (msg && (msg.type === 2 || typeof msg.query === "string")) {
         s.posted += 1;
-        s.last = msg.type === 2 ? msg.data : msg.query;
+        s.last = msg.type === 2 ? (msg.typed || msg.data) : msg.query;  // typed: before search-latin.js read it
+        s.sent = msg.type === 2 ? msg.data : msg.query;
       }
       return super.postMessage(msg, ...rest);
     }

@@ -19,6 +19,7 @@ from spravka_tools.knowledge.api_page import PAGE_URI, SPEC_NAME, api_page_markd
 from spravka_tools.knowledge.articles import load_yaml  # noqa: E402
 from spravka_tools.knowledge.facts import load_facts, render_facts  # noqa: E402
 from spravka_tools.knowledge.render import page_markdown  # noqa: E402
+from spravka_tools.search_latin import SCRIPT_NAME, build_search_latin  # noqa: E402
 from spravka_tools.widget import build_widget  # noqa: E402
 
 _state: dict[str, Any] = {}
@@ -94,9 +95,10 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
 
 
 def on_post_build(config: Any) -> None:
-    """The widget built from its parts (site/widget/src/) into the site; the parts stay out of it."""
+    """The widget built from its parts (site/widget/src/) into the site, the parts left out; the search's Latin reader."""
     widget_dir = Path(config["site_dir"]) / "widget"
     (widget_dir / "spravka.js").write_text(build_widget(), encoding="utf-8")
+    (Path(config["site_dir"]) / SCRIPT_NAME).write_text(build_search_latin(), encoding="utf-8")
     shutil.rmtree(widget_dir / "src", ignore_errors=True)  # the theme's custom_dir copied them as static files
 
 

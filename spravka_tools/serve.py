@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import re
 import signal
 import sys
 from collections.abc import Callable, Iterable
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.utils import safe_join
 from werkzeug.wrappers import Request, Response
 
@@ -37,6 +38,28 @@ SITE_HEADERS = {
     "X-Frame-Options": "SAMEORIGIN",
     "Content-Security-Policy": "frame-ancestors 'self'; object-src 'none'; base-uri 'self'",
 }
+
+
+# A query string may carry a question or (from an old client) an account: the access log never
+# writes one. Bodies are never logged at all.
+_QUERY = re.compile(r"\?[^\s'\"]*")
+
+
+def without_query(text: str) -> str:
+    """`text` with every `?query` after a path cut off (request lines, error messages)."""
+    return _QUERY.sub("", text)
+
+
+class PathOnlyRequestHandler(WSGIRequestHandler):
+    """werkzeug's request handler, with paths but no query strings in its access and error lines."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        path = without_query(getattr(self, "path", "") or "")
+        line = f"{self.command} {path} {self.request_version}" if path else without_query(self.requestline)
+        self.log("info", '"%s" %s %s', line.translate(self._control_char_table), code, size)
+
+    def log_error(self, format: str, *args: Any) -> None:
+        self.log("error", format, *(without_query(arg) if isinstance(arg, str) else arg for arg in args))
 
 
 def build_site(site_dir: Path) -> None:
@@ -138,7 +161,12 @@ def open_server(host: str, port: int, site_dir: Path = DEFAULT_SITE_DIR) -> Base
     loaded = load_demo_accounts()
     if loaded:
         log.info("demo accounts loaded: %d", loaded)
-    return make_server(host, port, make_app(site_dir), threaded=True)
+    return bind(host, port, make_app(site_dir))
+
+
+def bind(host: str, port: int, app: WSGIApp) -> BaseWSGIServer:
+    """A threaded server for `app` whose access log writes paths without query strings."""
+    return make_server(host, port, app, threaded=True, request_handler=PathOnlyRequestHandler)
 
 
 def server_address(server: BaseWSGIServer) -> str:

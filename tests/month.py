@@ -122,9 +122,9 @@ def generate(seed: int = 6, *, per_day: int = 40, article_questions: list[tuple[
         if visitors and rng.random() < 0.2:
             visitor = rng.choice(visitors)
         else:
-            visitor = f"v{rng.getrandbits(64):016x}"
+            visitor = f"{rng.getrandbits(64):016x}" * 2  # the widget's form: 32 hex digits
             visitors.append(visitor)
-        session = f"s{rng.getrandbits(64):016x}"
+        session = f"{rng.getrandbits(64):016x}" * 2
         questions = []
         at = start
         for _ in range(rng.choices([1, 2, 3], weights=[6, 3, 1])[0]):

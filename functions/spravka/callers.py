@@ -4,8 +4,10 @@ On Cloud Functions (gen 2, i.e. Cloud Run) Google's front end puts the address i
 connection from at the right end of X-Forwarded-For; whatever the client wrote itself stays to the
 left of it and can be anything. So the client is the entry TRUSTED_PROXY_HOPS places from the
 right: 1 behind Cloud Functions/Cloud Run alone, 2 with a Google external load balancer in front
-(it appends its own address after the client's), 0 when nothing trustworthy sets the header (a
-server reached directly, e.g. `spravka serve`): then the socket's peer address is used.
+(it appends its own address after the client's; the deploy sets 2 behind Firebase Hosting), 0 when
+nothing trustworthy sets the header (a server reached directly, e.g. `spravka serve`): then the
+socket's peer address is used. 0 is the default, so a server that nobody configured cannot be
+fooled by a header the client wrote itself.
 """
 
 from __future__ import annotations

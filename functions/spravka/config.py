@@ -37,7 +37,7 @@ class Settings:
     timezone: str
     question_log: bool = True
     log_retention_days: int = 400
-    trusted_proxy_hops: int = 1
+    trusted_proxy_hops: int = 0
     client_limit_per_hour: int = 300
     admin_token: str = ""
     limits_secret: str = ""
@@ -81,7 +81,7 @@ class Settings:
             timezone=environ.get("SPRAVKA_TIMEZONE", "Europe/Moscow"),
             question_log=_switch(environ, "QUESTION_LOG", True),
             log_retention_days=int_setting(environ, "LOG_RETENTION_DAYS", 400),
-            trusted_proxy_hops=int_setting(environ, "TRUSTED_PROXY_HOPS", 1, minimum=0),
+            trusted_proxy_hops=int_setting(environ, "TRUSTED_PROXY_HOPS", 0, minimum=0),
             client_limit_per_hour=int_setting(environ, "CLIENT_LIMIT_PER_HOUR", 300),
             admin_token=admin_token,
             limits_secret=limits_secret,

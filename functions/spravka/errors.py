@@ -48,6 +48,11 @@ class Gone(ApiError):
     code = "gone"
 
 
+class RequestTimeout(ApiError):
+    status = 408
+    code = "body_timeout"
+
+
 class PayloadTooLarge(ApiError):
     status = 413
     code = "payload_too_large"

@@ -6,6 +6,7 @@ import functools
 import io
 import json
 import logging
+import socket
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -13,8 +14,16 @@ from typing import Any
 import flask
 
 from spravka import compact_json
+from spravka.body_deadline import WATCHDOG
 from spravka.config import get_settings
-from spravka.errors import ApiError, BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType
+from spravka.errors import (
+    ApiError,
+    BadRequest,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    RequestTimeout,
+    UnsupportedMediaType,
+)
 from spravka.masking import mask_accounts
 
 log = logging.getLogger(__name__)
@@ -84,21 +93,36 @@ def read_body(environ: dict[str, Any], request: flask.Request, *, limit: int = M
 
     From the environ: werkzeug's parsed content_length and mimetype cost more than the checks.
     A body without a length (chunked) is read one byte past the cap at most; a malformed one is a 400.
+    A body still incomplete after BODY_SECONDS is a 408 (spravka.body_deadline).
     """
     declared = environ.get("CONTENT_LENGTH", "")
     if declared:
         if not declared.isdigit() or len(declared) > 9 or int(declared) > limit:
             raise _refuse(environ, PayloadTooLarge("payload_too_large", TOO_LARGE))
-        # Cached: functions-framework reads the body again after every request (its read_request hook).
-        return request.get_data(cache=True)
-    if not environ.get("wsgi.input_terminated"):
+        length = int(declared)
+        if length == 0:
+            return b""
+    elif not environ.get("wsgi.input_terminated"):
         return b""  # no length and no chunked framing: WSGI says there is no body to read
+    else:
+        length = limit + 1
+    sock = environ.get("gunicorn.socket") or environ.get("werkzeug.socket")
+    armed = WATCHDOG.arm(sock) if isinstance(sock, socket.socket) else None
     try:
-        raw = environ["wsgi.input"].read(limit + 1)
+        raw = environ["wsgi.input"].read(length)
+        incomplete = bool(declared) and len(raw) < length
     except Exception:  # the server's chunked reader: a malformed chunk is the client's error
-        raise _refuse(environ, BadRequest("body_invalid", "Тело запроса передано с ошибкой.")) from None
+        raw, incomplete = b"", True
+    finally:
+        if armed is not None:
+            armed.done = True
+    if armed is not None and armed.fired:
+        raise _refuse(environ, RequestTimeout("body_timeout", "Запрос передавался слишком долго. Попробуйте ещё раз."))
+    if incomplete:  # a malformed chunk, or the client left before its declared length
+        raise _refuse(environ, BadRequest("body_invalid", "Тело запроса передано с ошибкой."))
     if len(raw) > limit:
         raise _refuse(environ, PayloadTooLarge("payload_too_large", TOO_LARGE))
+    # functions-framework reads the body again after every request (its read_request hook): from here.
     environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(raw), str(len(raw))
     return request.get_data(cache=True)
 

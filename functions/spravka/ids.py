@@ -1,4 +1,12 @@
-"""The opaque ids a client sends (the widget's visitor and chat session): one alphabet, parsed here only."""
+"""The opaque ids a client sends (the widget's visitor and chat session): one format, parsed here only.
+
+The widget makes both with `crypto.randomUUID()` (or, without it, 16 random bytes as 32 hex
+digits): nothing else is an id it made. An account or a phone number sent as an id would be
+stored for 400 days beside the questions, so a value of any other form is never kept:
+a `visitor` (the project's own field) is refused with 400 `visitor_invalid`; a `session`
+(contract §2: "opaque id, optional") is accepted, since the customer's question must still be
+answered, and stored as null.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +17,7 @@ from typing import Any
 from spravka.errors import BadRequest
 
 # Matched with fullmatch: "$" would let a trailing newline through.
-VISITOR = re.compile(r"[A-Za-z0-9_-]{8,64}")
-SESSION = re.compile(r"[A-Za-z0-9_-]{1,128}")
+OPAQUE_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{32}")
 MAX_SESSION = 128
 
 
@@ -19,22 +26,24 @@ def parse_visitor(payload: Mapping[str, Any], *, required: bool) -> str | None:
     visitor = payload.get("visitor")
     if visitor is None and not required:
         return None
-    if not isinstance(visitor, str) or not VISITOR.fullmatch(visitor):
+    if not isinstance(visitor, str) or not OPAQUE_ID.fullmatch(visitor):
         raise BadRequest(
-            "visitor_invalid", "Поле «visitor» должно быть строкой из 8–64 латинских букв, цифр, «-» или «_»."
+            "visitor_invalid",
+            "Поле «visitor» должно быть случайным идентификатором, который создаёт виджет "
+            "(UUID или 32 шестнадцатеричные цифры).",
         )
     return visitor
 
 
 def parse_session(payload: Mapping[str, Any]) -> str | None:
-    """The chat session as the question log keeps it: an id of the visitor alphabet, else None.
+    """The chat session as the question log keeps it: an id of the widget's form, else None.
 
     Refused (400) only when it is not a string of at most 128 characters (openapi.yaml: opaque);
-    a string outside the alphabet is accepted and not kept.
+    any other string is accepted and not kept (an account or a phone never reaches the store).
     """
     session = payload.get("session")
     if session is None:
         return None
     if not isinstance(session, str) or len(session) > MAX_SESSION:
         raise BadRequest("session_invalid", "Поле «session» должно быть строкой до 128 символов.")
-    return session if SESSION.fullmatch(session) else None
+    return session if OPAQUE_ID.fullmatch(session) else None

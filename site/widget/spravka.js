@@ -37,6 +37,8 @@
   };
   var STORAGE_KEY = "spravka-widget:" + config.askUrl;
   var VISITOR_KEY = "spravka-visitor";
+  // The only form of id the server keeps (spravka.ids): what newId() makes.
+  var OPAQUE_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})$/i;
   var MAX_EVENTS = 20;
   var MAX_MESSAGES = 60;
   var ACCOUNT_DIGITS = 12;
@@ -152,7 +154,7 @@
     var saved = null;
     try { saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || "null"); } catch (e) { saved = null; }
     if (!saved || !Array.isArray(saved.messages)) saved = { open: false, messages: [] };
-    saved.session = saved.session || newId();
+    if (!OPAQUE_ID.test(saved.session || "")) saved.session = newId();
     return saved;
   }
   function saveState() {
@@ -166,7 +168,7 @@
   function visitorId() {
     var id = null;
     try { id = localStorage.getItem(VISITOR_KEY); } catch (e) { id = null; }
-    if (!id || !/^[A-Za-z0-9_-]{8,64}$/.test(id)) {
+    if (!id || !OPAQUE_ID.test(id)) {
       id = newId();
       try { localStorage.setItem(VISITOR_KEY, id); } catch (e) { /* storage off: counted as a new visitor */ }
     }
@@ -890,6 +892,8 @@
   function renderReceipt(bubble, receipt) {
     bubble.appendChild(el("p", { className: "spw-strong",
       text: receipt.replayed ? "Эти показания уже приняты." : "Показания приняты." }));
+    // The same values sent again under a new key: the server says when they were accepted.
+    if (receipt.duplicate && typeof receipt.note === "string") bubble.appendChild(el("p", { className: "spw-note", text: receipt.note }));
     if (receipt.meterName) bubble.appendChild(el("p", { className: "spw-note", text: receipt.meterName }));
     var unit = unitName(receipt.unit);
     var consumption = receipt.consumption || {};

@@ -176,7 +176,7 @@ def _bench_readings(kind: str, env: Mapping[str, str], *, quick: bool) -> None:
                 figures = run_open_loop(served.port, plan, _readings_request(served.port), limit=limit)
                 _print(f"readings ({kind})", figures, target_p99=None)
                 _say(
-                    f"   readings ({kind}): {accounts} demo accounts, one GET + one POST each; "
+                    f"   readings ({kind}): {accounts} demo accounts, the meter list and a reading each; "
                     f"server peak RSS {peak_rss_mb(served.process.pid):.0f} MB"
                 )
     except Exception as error:  # e.g. the emulator is not installed: say so and go on
@@ -184,12 +184,15 @@ def _bench_readings(kind: str, env: Mapping[str, str], *, quick: bool) -> None:
 
 
 def _readings_request(port: int) -> Callable[[int], bytes]:
-    """Request i: GET the meters of account i//2 (even i), POST its reading (odd i): the widget's two calls."""
+    """Request i: the meters of account i//2 (even i), then its reading (odd i): the widget's two calls.
+
+    The meter list is a POST (contract §3: an account never travels in a URL; GET answers 410).
+    """
 
     def make(i: int) -> bytes:
         account = f"{ACCOUNT_BASE + i // 2:012d}"
         if i % 2 == 0:
-            return http_request("GET", f"/?account={account}", port)
+            return http_request("POST", "/meters", port, json.dumps({"account": account}).encode())
         body = json.dumps({"account": account, "meter": "m", "values": {"t1": 10_000 + 1 + i % 97}}).encode()
         return http_request("POST", "/", port, body)
 

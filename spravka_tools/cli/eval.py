@@ -11,26 +11,43 @@ from spravka_tools.eval.labels import LABELS, is_share, shown
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("eval", help="run a question file through ask and print the metrics")
-    parser.add_argument("file", type=Path, nargs="?", help="YAML list of {q, expect}")
-    parser.add_argument("--errors", type=int, default=0, metavar="N", help="list up to N misses")
-    parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    parser = subparsers.add_parser(
+        "eval",
+        help="прогнать файл вопросов через ask и показать метрики",
+        description="Оценка ассистента: каждый вопрос файла задаётся функции ask так, как её вызывает "
+        "виджет (индекс functions/spravka/data/index.json, собранный `spravka build-index` из knowledge/), "
+        "и сравнивается с ожидаемой статьёй. Журнал вопросов и хранилище не трогаются: оценка — не вопросы "
+        "клиентов. С --cv файл не нужен: проверяются формулировки самой базы знаний.",
+    )
+    parser.add_argument(
+        "file",
+        type=Path,
+        nargs="?",
+        metavar="FILE",
+        help="YAML-файл: список {q: вопрос, expect: id статьи или kind ответа}",
+    )
+    parser.add_argument("--errors", type=int, default=0, metavar="N", help="показать до N промахов")
+    parser.add_argument("--json", action="store_true", help="вывести метрики в JSON")
     parser.add_argument(
         "--compare",
         metavar="REF",
-        help="also run knowledge/ as it is at git REF (or a knowledge folder) and list the "
-        "questions whose outcome changed",
+        help="прогнать ещё и базу знаний из git REF (или из папки) и перечислить вопросы, "
+        "у которых изменился результат",
     )
     parser.add_argument(
         "--cv",
         type=int,
         metavar="K",
-        help="instead of a file: K-fold cross-validation over the knowledge's own phrasings "
-        "(each fold held out of the index it is asked against, with perturbed copies)",
+        help="вместо файла: перекрёстная проверка на K частях формулировок самой базы знаний "
+        "(каждая часть убрана из индекса, по которому её спрашивают; с искажёнными копиями)",
     )
-    parser.add_argument("--knowledge", type=Path, help="knowledge folder for --cv (default: knowledge/)")
-    parser.add_argument("--seed", type=int, default=16, help="seed of the folds and perturbations for --cv")
-    parser.add_argument("--per-topic", action="store_true", help="with --cv: top-1 of every article")
+    parser.add_argument(
+        "--knowledge", type=Path, metavar="DIR", help="папка базы знаний для --cv (по умолчанию knowledge/)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=16, help="зерно случайного разбиения и искажений для --cv (по умолчанию 16)"
+    )
+    parser.add_argument("--per-topic", action="store_true", help="с --cv: точность top-1 по каждой статье")
     parser.set_defaults(func=run)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,9 +24,13 @@ def page_markdown(
     questions = [str(q) for q in meta.get("questions") or []]
     if questions:
         # Part of the page (and so of the site search index) on purpose: visitors
-        # search with the words customers use, not the words of the title.
-        parts.append(f"## {ASKED_HEADING}\n")
-        parts.append("\n".join(f"- {_sentence(q)}" for q in questions))
+        # search with the words customers use, not the words of the title. Folded
+        # away (a collapsed <details>), so the page does not end in a wall of
+        # phrasings that reads like training data (docs/site-search.md).
+        items = "".join(f"<li>{html.escape(_sentence(q), quote=False)}</li>" for q in questions)
+        parts.append(
+            f'<details class="spravka-asked">\n<summary>{ASKED_HEADING}</summary>\n<ul>{items}</ul>\n</details>'
+        )
         variants = search_variants(questions, synonyms or {})
         if variants:
             # Abbreviations and frequent misspellings from synonyms.yml, so the

@@ -24,6 +24,8 @@ figure svg{width:100%;height:auto;display:block}figcaption{font-weight:600;margi
 table{border-collapse:collapse;width:100%;background:#fff;font-size:14px}
 th,td{border:1px solid #e0e0e0;padding:6px 8px;text-align:left;vertical-align:top}th{background:#f5f5f5}
 td.n{text-align:right;white-space:nowrap}.muted{color:#757575;font-size:13px}ol.ex{margin:0;padding-left:18px}
+.scroll{overflow-x:auto}td{overflow-wrap:anywhere}
+@media (max-width:600px){main{padding:12px}h1{font-size:22px}.cards{grid-template-columns:1fr 1fr}}
 """
 
 
@@ -65,7 +67,9 @@ def render_html(report: Report, *, generated: datetime.datetime | None = None) -
         _groups_table(report),
     )
     parts.append("</main></body></html>")
-    return "\n".join(parts) + "\n"
+    # Each table in a box of its own that scrolls sideways when a phone is too narrow for it.
+    page = "\n".join(parts) + "\n"
+    return page.replace("<table>", '<div class="scroll"><table>').replace("</table>", "</table></div>")
 
 
 def _topics_table(report: Report) -> str:

@@ -170,8 +170,8 @@ def test_ask_logs_the_redacted_question_with_its_outcome(ask_client: Any, tmp_pa
         "/",
         json={
             "q": "как оплатить электроэнергию, мой телефон +7 916 123-45-67",
-            "session": "abc-123",
-            "visitor": "visitor_0001",
+            "session": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b",
+            "visitor": "6a0e4d2f9b8c4f1e8d3a7b5c2e1f0a9d",
         },
     )
     reply = response.get_json()
@@ -182,8 +182,8 @@ def test_ask_logs_the_redacted_question_with_its_outcome(ask_client: Any, tmp_pa
     assert (record["kind"], record["score"], record["session"], record["visitor"]) == (
         reply["kind"],
         reply["score"],
-        "abc-123",
-        "visitor_0001",
+        "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b",
+        "6a0e4d2f9b8c4f1e8d3a7b5c2e1f0a9d",
     )
     assert record["article"] == (reply["article"] or {}).get("id")
 
@@ -225,11 +225,56 @@ def test_a_question_redaction_fails_on_is_dropped_alone(
     assert "dropped" in caplog.text and "сломай" not in caplog.text  # the question is not in the log either
 
 
-@pytest.mark.parametrize("session", ["звоните 89161234567", "abc-123\n"])
-def test_a_session_that_is_not_an_id_is_not_stored(ask_client: Any, tmp_path: Path, session: str) -> None:
+NOT_AN_ID = [
+    "звоните 89161234567",
+    "000000000001",  # an account
+    "89161234567",  # a phone
+    "+79161234567",
+    "ivan@mail.ru",
+    "Petrova_Anna",
+    "visitor-0001",  # the old, looser alphabet
+    "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14\n",
+    "3f2b8c1e9d4a4e6b8f1a2c7d5e9b0a1",  # 31 hex digits
+]
+
+
+@pytest.mark.parametrize("session", NOT_AN_ID)
+def test_a_session_that_is_not_an_id_is_answered_but_not_stored(ask_client: Any, tmp_path: Path, session: str) -> None:
+    """Contract §2: `session` is an optional opaque id; anything but the widget's form is kept as null."""
     assert ask_client.post("/", json={"q": "как оплатить", "session": session}).status_code == 200
     [record] = logged(tmp_path)
     assert record["session"] is None
+
+
+@pytest.mark.parametrize("visitor", NOT_AN_ID)
+def test_a_visitor_that_is_not_an_id_is_refused_and_nothing_is_stored(
+    ask_client: Any, events_client: Any, tmp_path: Path, visitor: str
+) -> None:
+    from spravka.questions import writer as log_writers
+
+    for client, body in (
+        (ask_client, {"q": "как оплатить", "visitor": visitor}),
+        (events_client, {"visitor": visitor, "events": [{"type": "visit"}]}),
+    ):
+        response = client.post("/", json=body)
+        assert response.status_code == 400 and response.get_json()["error"]["code"] == "visitor_invalid"
+        assert "«visitor»" in response.get_json()["error"]["message"]
+    from spravka.questions.store_sqlite import SqliteLogStore
+
+    assert log_writers.flush_all()
+    store = SqliteLogStore(tmp_path / "spravka.sqlite3")
+    assert store.questions() == [] and store.events() == []
+    store.close()
+
+
+@pytest.mark.parametrize(
+    "made_by_the_widget", ["3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14", "3F2B8C1E-9D4A-4E6B-8F1A-2C7D5E9B0A14", "0" * 32]
+)
+def test_the_widgets_ids_are_stored_as_sent(ask_client: Any, tmp_path: Path, made_by_the_widget: str) -> None:
+    body = {"q": "как оплатить", "session": made_by_the_widget, "visitor": made_by_the_widget}
+    assert ask_client.post("/", json=body).status_code == 200
+    [record] = logged(tmp_path)
+    assert record["session"] == record["visitor"] == made_by_the_widget
 
 
 def test_logging_off_answers_without_an_id_and_stores_nothing(
@@ -339,7 +384,9 @@ def test_events_are_accepted_and_stored(events_client: Any, tmp_path: Path) -> N
     ]
     # sendBeacon and the widget's keepalive fetch send text/plain: a simple request, no preflight.
     response = events_client.post(
-        "/", data=json.dumps({"visitor": "visitor-0001", "events": batch}), content_type="text/plain;charset=UTF-8"
+        "/",
+        data=json.dumps({"visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14", "events": batch}),
+        content_type="text/plain;charset=UTF-8",
     )
     assert response.status_code == 202 and response.get_json() == {"accepted": 3}
     assert log_writers.flush_all()
@@ -351,7 +398,7 @@ def test_events_are_accepted_and_stored(events_client: Any, tmp_path: Path) -> N
         ("helpful", "payment-methods", None, False, None),
         ("visit", None, None, None, None),
     ]
-    assert {e.visitor for e in stored} == {"visitor-0001"}
+    assert {e.visitor for e in stored} == {"3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14"}
 
 
 @pytest.mark.parametrize(
@@ -359,19 +406,37 @@ def test_events_are_accepted_and_stored(events_client: Any, tmp_path: Path) -> N
     [
         ({"events": [{"type": "visit"}]}, "visitor_invalid"),
         ({"visitor": "abc", "events": [{"type": "visit"}]}, "visitor_invalid"),
-        ({"visitor": "visitor-0001"}, "events_invalid"),
-        ({"visitor": "visitor-0001", "events": []}, "events_invalid"),
-        ({"visitor": "visitor-0001", "events": {"type": "visit"}}, "events_invalid"),
-        ({"visitor": "visitor-0001", "events": [{"type": "visit"}] * 21}, "events_invalid"),
-        ({"visitor": "visitor-0001", "events": ["visit"]}, "event_invalid"),
-        ({"visitor": "visitor-0001", "events": [{"type": "scroll"}]}, "event_invalid"),
-        ({"visitor": "visitor-0001", "events": [{**EVENT, "url": "javascript:alert(1)"}]}, "event_invalid"),
-        ({"visitor": "visitor-0001", "events": [{**EVENT, "url": None}]}, "event_invalid"),
-        ({"visitor": "visitor-0001", "events": [{**EVENT, "url": "https://help.example.ru/\ud800"}]}, "event_invalid"),
-        ({"visitor": "visitor-0001", "events": [{**EVENT, "article": "../etc"}]}, "event_invalid"),
-        ({"visitor": "visitor-0001", "events": [{**EVENT, "question_id": "звоните"}]}, "event_invalid"),
+        ({"visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14"}, "events_invalid"),
+        ({"visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14", "events": []}, "events_invalid"),
+        ({"visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14", "events": {"type": "visit"}}, "events_invalid"),
+        ({"visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14", "events": [{"type": "visit"}] * 21}, "events_invalid"),
+        ({"visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14", "events": ["visit"]}, "event_invalid"),
+        ({"visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14", "events": [{"type": "scroll"}]}, "event_invalid"),
         (
-            {"visitor": "visitor-0001", "events": [{"type": "helpful", "article": "payment-methods", "value": "да"}]},
+            {"visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14", "events": [{**EVENT, "url": "javascript:alert(1)"}]},
+            "event_invalid",
+        ),
+        ({"visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14", "events": [{**EVENT, "url": None}]}, "event_invalid"),
+        (
+            {
+                "visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14",
+                "events": [{**EVENT, "url": "https://help.example.ru/\ud800"}],
+            },
+            "event_invalid",
+        ),
+        (
+            {"visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14", "events": [{**EVENT, "article": "../etc"}]},
+            "event_invalid",
+        ),
+        (
+            {"visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14", "events": [{**EVENT, "question_id": "звоните"}]},
+            "event_invalid",
+        ),
+        (
+            {
+                "visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14",
+                "events": [{"type": "helpful", "article": "payment-methods", "value": "да"}],
+            },
             "event_invalid",
         ),
     ],

@@ -46,8 +46,9 @@ def test_zone_consumption(new: str, previous: str, digits: int, expected: str, r
 @pytest.mark.parametrize("new, previous", [("900", "1000"), ("50000", "99950"), ("30", "80000")])
 def test_below_previous_without_rollover_is_409(new: str, previous: str) -> None:
     with pytest.raises(Conflict) as caught:
-        zone_consumption("t2", Decimal(new), Decimal(previous), 5)
-    assert caught.value.code == "below_previous" and "t2" in caught.value.message
+        zone_consumption("t2", Decimal(new), Decimal(previous), 5, 2)
+    assert caught.value.code == "below_previous" and "зоны «ночь»" in caught.value.message
+    assert "t2" not in caught.value.message
 
 
 def test_compute_builds_reading_state_and_receipt() -> None:
@@ -77,7 +78,7 @@ def test_compute_is_pure() -> None:
 
 
 def test_compute_checks_zones_against_the_meter() -> None:
-    with pytest.raises(BadRequest, match="t2"):
+    with pytest.raises(BadRequest, match="«ночь»"):
         compute(STATE, submission=submission(t1=5120), context=context())
 
 

@@ -78,6 +78,47 @@ def test_same_values_without_key_replay_within_the_period_only(store: Any) -> No
     assert status == 201 and later["period"] == "2026-12" and later["consumption"] == {"t1": 0}
 
 
+def test_the_same_values_under_a_fresh_key_return_the_reading_already_there(store: Any) -> None:
+    """A resending client (a new key each time) gets the reading there is, marked; never a second one with 0."""
+    load_accounts(store)
+    first, created = send(store, values={"t1": 1100}, idempotency_key="k-1")
+    for attempt, key in enumerate(("k-2", "k-3", None), 1):
+        extra = {"idempotency_key": key} if key else {}
+        again, status = send(store, values={"t1": "1100,0"}, now=NOV_20 + datetime.timedelta(minutes=attempt), **extra)
+        assert (created, status) == (201, 200)
+        assert again["duplicate"] is True and again["note"].startswith("Эти показания уже приняты 20.11.2026")
+        assert {k: v for k, v in again.items() if k not in ("duplicate", "note")} == dict(first)
+    assert values_chain(store, "000000000001", "m1") == [(1, {"t1": Decimal(1000)}), (2, {"t1": Decimal(1100)})]
+    mine, status = send(store, values={"t1": 1100}, idempotency_key="k-1")  # a retry of its own key: as it was
+    assert status == 200 and dict(mine) == dict(first) and "duplicate" not in mine
+
+
+def test_the_same_values_as_billings_baseline_or_in_a_new_period_are_a_reading(store: Any) -> None:
+    load_accounts(store)
+    zero, status = send(store, values={"t1": 1000}, idempotency_key="k-1")  # billing's 1 000: nothing used since
+    assert status == 201 and zero["consumption"] == {"t1": 0} and "duplicate" not in zero
+    december, status = send(store, values={"t1": 1000}, idempotency_key="k-2", now=NOV_20 + datetime.timedelta(days=30))
+    assert status == 201 and december["period"] == "2026-12" and "duplicate" not in december
+
+
+@pytest.mark.parametrize("keys", [(None, None, None), ("k-1", "k-2", "k-3")], ids=["without keys", "fresh keys"])
+def test_a_value_below_the_latest_of_the_period_is_refused_not_answered_with_its_old_receipt(
+    store: Any, keys: tuple[str | None, ...]
+) -> None:
+    """1 100, then 1 200, then 1 100 again: a 409 saying so, not the first receipt as if a correction was taken."""
+    load_accounts(store)
+    for step, (value, key) in enumerate(zip((1100, 1200), keys, strict=False)):
+        extra = {"idempotency_key": key} if key else {}
+        assert send(store, values={"t1": value}, now=NOV_20 + datetime.timedelta(minutes=step), **extra)[1] == 201
+    extra = {"idempotency_key": keys[2]} if keys[2] else {}
+    with pytest.raises(Conflict) as caught:
+        send(store, values={"t1": 1100}, now=NOV_20 + datetime.timedelta(minutes=5), **extra)
+    assert caught.value.code == "below_previous"
+    assert "1\u202f100" in caught.value.message and "1\u202f200" in caught.value.message
+    assert "не принято" in caught.value.message
+    assert len(store.history("000000000001", "m1")) == 3
+
+
 def test_a_key_reused_for_other_values_is_a_conflict(store: Any) -> None:
     load_accounts(store)
     send(store, values={"t1": 1100}, idempotency_key="k-1")

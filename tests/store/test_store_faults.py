@@ -146,7 +146,7 @@ def set_immutable(paths: list[Path], on: bool) -> bool:
 def test_sqlite_file_read_only_mid_run(readings_app: Any, tmp_path: Path) -> None:
     client, store = readings_app.client, readings_app.store
     database = tmp_path / "readings.sqlite3"
-    assert client.post("/", json={**PAYLOAD, "idempotency_key": "before"}).status_code == 201
+    assert client.post("/", json={**PAYLOAD, "values": {"t1": 1050}, "idempotency_key": "before"}).status_code == 201
     # The -shm file stays writable: SQLite maps it into memory, and a read-only mapping is a crash, not a fault.
     files = [database, database.with_name(database.name + "-wal")]
     if not set_immutable(files, True):
@@ -197,7 +197,7 @@ def test_firestore_emulator_stopped_mid_run(
     get_store.cache_clear()
     load_accounts(get_store())
     client = functions_framework.create_app("readings", str(MAIN)).test_client()
-    assert client.post("/", json={**PAYLOAD, "idempotency_key": "before"}).status_code == 201
+    assert client.post("/", json={**PAYLOAD, "values": {"t1": 1050}, "idempotency_key": "before"}).status_code == 201
     firestore_emulator.process.send_signal(signal.SIGSTOP)
     try:
         started = time.monotonic()

@@ -61,6 +61,7 @@ def test_enumeration_runs_out_of_budget_and_then_tells_nothing(
 ) -> None:
     """Unknown accounts cost 10 of a client's hourly budget; once spent, known and unknown accounts get the same 429."""
     monkeypatch.setenv("CLIENT_LIMIT_PER_HOUR", "30")
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", "1")  # as behind Cloud Run: the right-most entry is the client
     get_settings.cache_clear()
     prober = {"X-Forwarded-For": "6.6.6.6, 203.0.113.7"}
     for number in range(3):  # budget 30: each lookup is charged 10 as it is checked, so 10 + 10 + 10 fit
@@ -81,13 +82,34 @@ def test_enumeration_runs_out_of_budget_and_then_tells_nothing(
     assert len(readings_app.store.history("000000000001", "m1")) == 1  # the refused submission wrote nothing
 
 
-def test_an_honest_client_is_not_limited_by_others_or_by_its_own_use(readings_app: Any) -> None:
+def test_an_honest_client_is_not_limited_by_others_or_by_its_own_use(
+    readings_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", "1")
+    get_settings.cache_clear()
     headers = {"X-Forwarded-For": "203.0.113.9"}
     for value in (1100, 1200, 1300):
         body = {"account": "000000000001", "values": {"t1": value}}
         assert readings_app.client.post("/meters", json={"account": "000000000001"}, headers=headers).status_code == 200
         assert readings_app.client.post("/", json=body, headers=headers).status_code == 201
         assert readings_app.client.post("/", json=body, headers=headers).status_code == 200
+
+
+def test_forged_forwarded_for_is_limited_like_any_client(readings_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """By default (TRUSTED_PROXY_HOPS=0) the socket's peer is the client: a fresh X-Forwarded-For each time buys nothing."""
+    monkeypatch.delenv("TRUSTED_PROXY_HOPS", raising=False)
+    monkeypatch.setenv("CLIENT_LIMIT_PER_HOUR", "30")
+    get_settings.cache_clear()
+    assert get_settings().trusted_proxy_hops == 0
+    answered = 0
+    for guess in range(20):
+        forged = {"X-Forwarded-For": f"198.18.{guess}.1"}
+        response = readings_app.client.post("/meters", json={"account": f"9999999999{guess:02d}"}, headers=forged)
+        if response.status_code == 404:
+            answered += 1
+        else:
+            refused(response, "client_rate_limited")
+    assert answered == 3  # the budget (30) over the cost of an unknown account (10)
 
 
 def test_limits_hold_across_instances(store: Any, make_store: Any) -> None:
@@ -369,10 +391,22 @@ def test_no_trace_query_text_or_account_in_error_bodies_and_logs(
     "body",
     [
         {"visitor": "abcdefgh\n", "events": [{"type": "visit"}]},  # "$" lets "\n" through
-        {"visitor": "abcdefgh", "events": [{"type": "click", "article": "a", "url": "http://["}]},  # was a 500
-        {"visitor": "abcdefgh", "events": [{"type": "click", "article": "a", "url": " http://x.ru/"}]},
-        {"visitor": "abcdefgh", "events": [{"type": "click", "article": "a\n", "url": "http://x.ru/"}]},
-        {"visitor": "abcdefgh", "events": [{"type": "helpful", "article": "a", "value": True, "question_id": "q\n"}]},
+        {
+            "visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14",
+            "events": [{"type": "click", "article": "a", "url": "http://["}],
+        },  # was a 500
+        {
+            "visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14",
+            "events": [{"type": "click", "article": "a", "url": " http://x.ru/"}],
+        },
+        {
+            "visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14",
+            "events": [{"type": "click", "article": "a\n", "url": "http://x.ru/"}],
+        },
+        {
+            "visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14",
+            "events": [{"type": "helpful", "article": "a", "value": True, "question_id": "q\n"}],
+        },
     ],
 )
 def test_events_fields_are_checked_whole(body: dict[str, Any], make_client: Any) -> None:

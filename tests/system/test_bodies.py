@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from spravka.body_deadline import BODY_SECONDS
 from spravka.http import MAX_BODY_BYTES
 
 MAIN = Path(__file__).resolve().parents[2] / "functions" / "main.py"
@@ -23,7 +25,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from spravka_tools.bench._common import serve_function
 
     db = tmp_path_factory.mktemp("bodies") / "spravka.sqlite3"
-    env = {"READINGS_STORE": f"sqlite:///{db}", "PYTHONPATH": str(MAIN.parent), "QUESTION_LOG": "off"}
+    env = {
+        "READINGS_STORE": f"sqlite:///{db}",
+        "PYTHONPATH": str(MAIN.parent),
+        "QUESTION_LOG": "off",
+        "WORKERS": "1",
+        "THREADS": "8",  # as deployed
+    }
     with serve_function("ask", MAIN, json.dumps({"q": "привет"}).encode(), env=env) as served:
         yield served
 
@@ -109,3 +117,58 @@ def test_a_small_chunked_body_is_read(server: Any) -> None:
 def test_a_malformed_chunked_body_is_a_400(server: Any) -> None:
     status, body = exchange(server.port, post_head(None, chunked=True), [b"zz\r\nnot a chunk\r\n0\r\n\r\n"])
     assert status == 400 and body["error"]["code"] == "body_invalid"
+
+
+# Slow bodies: a client that sends half its body and waits
+
+
+def _stall(port: int, answers: list[tuple[float, int, str]]) -> None:
+    body = json.dumps({"q": "как оплатить электроэнергию"}, ensure_ascii=False).encode()
+    begun = time.monotonic()
+    status, reply = exchange(port, post_head(len(body)), [body[: len(body) // 2]], timeout=BODY_SECONDS + 20)
+    answers.append((time.monotonic() - begun, status, reply["error"]["code"]))
+
+
+def _ordinary(port: int) -> tuple[float, int]:
+    body = json.dumps({"q": "как оплатить электроэнергию"}, ensure_ascii=False).encode()
+    begun = time.monotonic()
+    status, _ = exchange(port, post_head(len(body)), [body], timeout=BODY_SECONDS + 20)
+    return time.monotonic() - begun, status
+
+
+def _with_stalled_clients(port: int, count: int) -> tuple[tuple[float, int], list[tuple[float, int, str]]]:
+    answers: list[tuple[float, int, str]] = []
+    stalled = [threading.Thread(target=_stall, args=(port, answers), daemon=True) for _ in range(count)]
+    for thread in stalled:
+        thread.start()
+    time.sleep(1.0)  # every stalled request has reached the server
+    during = _ordinary(port)
+    for thread in stalled:
+        thread.join(BODY_SECONDS + 30)
+    return during, answers
+
+
+def test_slow_bodies_are_cut_off_and_do_not_block_others_for_long(server: Any) -> None:
+    """8 clients stall mid-body on 1 worker × 8 threads: each gets 408 at the deadline; another client waits at most that long."""
+    (waited, status), answers = _with_stalled_clients(server.port, 8)
+    assert status == 200 and waited < BODY_SECONDS + 3
+    assert [(status, code) for _, status, code in answers] == [(408, "body_timeout")] * 8
+    assert all(BODY_SECONDS - 1 < held < BODY_SECONDS + 5 for held, _, _ in answers)
+
+
+def test_slow_bodies_do_not_block_the_local_run() -> None:
+    """The local run's server gives each connection a thread: others are answered at once."""
+    import functions_framework
+
+    from spravka_tools.serve import bind
+
+    local = bind("127.0.0.1", 0, functions_framework.create_app("ask", str(MAIN)))
+    serving = threading.Thread(target=local.serve_forever, daemon=True)
+    serving.start()
+    try:
+        (waited, status), answers = _with_stalled_clients(local.server_port, 8)
+    finally:
+        local.shutdown()
+        local.server_close()
+    assert status == 200 and waited < 3
+    assert [(status, code) for _, status, code in answers] == [(408, "body_timeout")] * 8

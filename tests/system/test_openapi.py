@@ -8,6 +8,7 @@ is tallied for the record.
 from __future__ import annotations
 
 import threading
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,21 +18,18 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
-from werkzeug.serving import make_server
 
-from spravka_tools.serve import FUNCTIONS
+from spravka_tools.serve import FUNCTIONS, bind
 from tests.openapi_check import OPENAPI, check_response, load_schema
 from tests.tally import tally
 
 ADMIN_TOKEN = "t" * 40
-# Invalid input may also be refused as too large (413): a query over 4 KiB is, before any field is read.
-# The admin token is given as the description's security scheme, so schemathesis also sends
-# requests without it (and expects them refused).
+# The repository's schemathesis.toml (what `schemathesis run` reads too: expected statuses, the
+# retired GET /api/readings). The admin token is given as the description's security scheme, so
+# schemathesis also sends requests without it (and expects them refused).
 CONFIG = SchemathesisConfig.from_dict(
     {
-        "checks": {
-            "negative_data_rejection": {"expected-statuses": [400, 401, 403, 404, 405, 409, 410, 413, 415, 429]}
-        },
+        **tomllib.loads((Path(OPENAPI).parent / "schemathesis.toml").read_text(encoding="utf-8")),
         "auth": {"openapi": {"adminToken": {"bearer": ADMIN_TOKEN}}},
     }
 )
@@ -61,7 +59,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         get_settings.cache_clear()
         get_store.cache_clear()
         load_accounts(get_store())
-        httpd = make_server("127.0.0.1", 0, make_app(Path(folder)), threaded=True)
+        httpd = bind("127.0.0.1", 0, make_app(Path(folder)))
         thread = threading.Thread(target=httpd.serve_forever, daemon=True)
         thread.start()
         yield f"http://127.0.0.1:{httpd.server_port}"
@@ -105,14 +103,37 @@ def test_served_functions_match_the_description(case: Any, server: str) -> None:
     assert response.status_code < 500 or response.status_code == 503, response.text
     # A schema-valid submission may still be refused for what only the meter knows (a zone it
     # lacks, more digits than it shows, a value below the last one): that check does not apply there.
-    # GET /api/readings is retired: every request to it answers 410 (contract §3), valid or not.
+    # (GET /api/readings, retired, answers 410 to everything: schemathesis.toml says so.)
     # Appeals: a schema-valid appeal may still be refused for what only the server knows (the
     # editors' categories, the form of an e-mail or phone, the per-client limit); a number and
     # secret or an appeal's number may simply not exist.
     excluded = (
         [positive_data_acceptance]
-        if (case.path, case.method) in (("/api/readings", "POST"), ("/api/readings", "GET"))
+        if (case.path, case.method) == ("/api/readings", "POST")
         or case.path.startswith(("/api/appeals", "/api/admin/appeals"))
         else []
     )
     case.validate_response(response, excluded_checks=excluded)
+
+
+def test_schemathesis_run_with_every_check_and_both_modes_passes(server: str, tmp_path: Path) -> None:
+    """`schemathesis run --checks all --mode all` (positive and negative data), as an operator would run it."""
+    import subprocess
+    import sys
+
+    command = [
+        str(Path(sys.executable).parent / "schemathesis"),
+        "run",
+        OPENAPI.name,
+        f"--url={server}",
+        "--checks=all",
+        "--mode=all",
+        "--phases=examples,coverage,fuzzing",
+        "--max-examples=15",
+        "--generation-deterministic",
+        f"--header=Authorization: Bearer {ADMIN_TOKEN}",
+        "--no-color",
+    ]
+    run = subprocess.run(command, cwd=OPENAPI.parent, capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stdout[-4000:]
+    assert "passed" in run.stdout and "failed" not in run.stdout.rpartition("SUMMARY")[2]

@@ -50,3 +50,22 @@ def test_report_page_shows_its_figures_and_charts(page: Any, report_page: Path, 
     assert page.locator("table").count() >= 4
     page.screenshot(path=str(artifacts_dir / "report-page.png"), full_page=True)
     assert console_errors == [] and failed == []
+
+
+def test_report_page_is_readable_at_390px(browser: Any, report_page: Path, artifacts_dir: Path) -> None:
+    """A phone's width: no sideways scrolling of the page; wide tables and charts scroll in their own box."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU")
+    try:
+        page = context.new_page()
+        page.goto(report_page.as_uri())
+        wide = page.evaluate(
+            "[...document.body.querySelectorAll('*')].filter(n => n.getBoundingClientRect().right > 391)"
+            ".filter(n => !n.parentElement.closest('[data-wide]') && getComputedStyle(n.parentElement).overflowX !== 'auto')"
+            ".map(n => n.tagName + '.' + n.className + ' ' + Math.round(n.getBoundingClientRect().right))"
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, wide[:10]
+        font = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+        assert font >= 14
+        page.screenshot(path=str(artifacts_dir / "report-page-390px.png"), full_page=True)
+    finally:
+        context.close()

@@ -46,7 +46,9 @@ def test_every_article_is_a_page(built_site: Path) -> None:
         assert page.is_file(), article.url_path
         html = page.read_text(encoding="utf-8")
         assert article.title in html
-        assert "Как ещё спрашивают" in html
+        # The customers' phrasings are on the page (the search indexes them) but folded away, not a wall of text.
+        assert '<details class="spravka-asked">\n<summary>Как ещё спрашивают</summary>' in html
+        assert '<details class="spravka-asked" open' not in html
 
 
 def test_facts_are_filled_in(built_site: Path) -> None:
@@ -112,3 +114,13 @@ def test_the_functions_time_zone_reaches_the_widget_tag(tmp_path: Path) -> None:
     result = subprocess.run(command, cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     assert 'data-timezone="Asia/Yekaterinburg"' in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_search_reads_latin_before_materials_worker_starts(built_site: Path) -> None:
+    """search-latin.js is in the site, carries ask's tables and loads before Material's bundle."""
+    from spravka.ask import normalise
+
+    script = (built_site / "search-latin.js").read_text(encoding="utf-8")
+    assert normalise._JCUKEN in script and '["shch", ["щ"]]' in script
+    page = (built_site / "readings" / "readings-how-to-submit" / "index.html").read_text(encoding="utf-8")
+    assert page.index("search-latin.js") < page.index("assets/javascripts/bundle.")

@@ -36,6 +36,11 @@ QUERIES = [
     ("когда нужна поверка электросчётчика", "meter-verification"),
     # A misspelling from synonyms.yml, indexed through the page's hidden search terms.
     ("передать пакозания", "readings-how-to-submit"),
+    # Latin: translit, and Russian typed with the English keyboard layout (spravka_tools/search_latin.py).
+    ("peredat pokazaniya", "readings-how-to-submit"),
+    ("gthtlfnm gjrfpfybz", "readings-how-to-submit"),
+    ("kvitanciya ne prishla", "bill-not-received"),
+    ("rfr jgkfnbnm ,tp rjvbccbb", "payment-no-commission"),
 ]
 
 

@@ -145,7 +145,9 @@ def test_personal_offers_the_personal_account_and_the_readings_form(page: Any, s
     expect(dialog.get_by_label("Номер лицевого счёта")).to_be_focused()
 
 
-def test_readings_for_a_demo_account_show_the_consumption_and_a_retry_is_not_doubled(page: Any, served: Served) -> None:
+def test_readings_for_a_demo_account_show_the_consumption_and_a_retry_is_not_doubled(
+    page: Any, served: Served, artifacts_dir: Path
+) -> None:
     dialog = open_widget(page, served.url + HELP_PAGE)
     ask(dialog, "хочу передать показания")
     account = dialog.get_by_label("Номер лицевого счёта")
@@ -171,6 +173,7 @@ def test_readings_for_a_demo_account_show_the_consumption_and_a_retry_is_not_dou
         )
     )
     expect(dialog.get_by_label("Ваш вопрос")).to_be_focused()
+    page.screenshot(path=str(artifacts_dir / "widget-receipt.png"))
 
     # The answer to the next submission is lost on the way back: the reading is
     # stored, the browser sees a network error; the retry must not store a second one.
@@ -235,6 +238,7 @@ def test_readings_errors_show_their_messages_and_keep_what_was_typed(page: Any, 
     below = api_error(
         page, served, "POST", body={"account": "000000000002", "meter": "m2", "values": {"t1": 4000, "t2": 2100}}
     )
+    assert "зоны «день»" in below and not re.search("[A-Za-z]", below)  # the customer's zone names, no codes
     expect(dialog.get_by_role("alert")).to_have_text(below)
     expect(day).to_have_value("4 000")
     expect(night).to_have_value("2 100")
@@ -338,5 +342,115 @@ def test_readable_at_320px_with_reduced_motion(browser: Any, served: Served, art
         assert overflowing == []
         assert dialog.evaluate("panel => getComputedStyle(panel).animationName") == "none"
         page.screenshot(path=str(artifacts_dir / "widget-320px.png"))
+    finally:
+        context.close()
+
+
+# Every visible control of the open widget (and the launcher): pairs whose boxes overlap, and boxes off the screen.
+OVERLAPS = """
+width => {
+  const controls = [...document.querySelectorAll(
+    '.spw-panel button, .spw-panel input, .spw-panel a, .spw-panel select, .spw-launcher')]
+    .filter(n => n.getClientRects().length && getComputedStyle(n).visibility !== 'hidden');
+  // A control scrolled out of a scrolling box (the chat's log, the form) is clipped by it: only its visible part counts.
+  const clip = (n, r) => {
+    let box = {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+    for (let a = n.parentElement; a && !a.classList.contains('spw-root-end'); a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+      const c = a.getBoundingClientRect();
+      box = {left: Math.max(box.left, c.left), right: Math.min(box.right, c.right),
+             top: Math.max(box.top, c.top), bottom: Math.min(box.bottom, c.bottom)};
+    }
+    return box.right > box.left && box.bottom > box.top ? box : null;
+  };
+  const boxes = controls.map(n => [n, clip(n, n.getBoundingClientRect())]).filter(([, r]) => r);
+  const name = n => (n.getAttribute('aria-label') || n.textContent || n.name || n.className || n.tagName).trim().slice(0, 40);
+  const found = [];
+  boxes.forEach(([n, r]) => { if (r.left < -1 || r.right > width + 1) found.push('off screen: ' + name(n)); });
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const [a, ra] = boxes[i], [b, rb] = boxes[j];
+    if (a.contains(b) || b.contains(a)) continue;
+    const x = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+    const y = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+    if (x > 1 && y > 1) found.push(name(a) + ' × ' + name(b));
+  }
+  return found;
+}
+"""
+
+
+def test_at_320px_nothing_overlaps_and_the_form_folds_away_after_a_receipt(
+    browser: Any, served: Served, artifacts_dir: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 568}, locale="ru-RU")
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        dialog = open_widget(page, served.url + HELP_PAGE)
+        ask(dialog, TYPO_QUESTION)
+        expect(dialog.get_by_role("link", name="Подробнее: Сроки передачи показаний")).to_be_visible()
+        assert (found := page.evaluate(OVERLAPS, 320)) == [], found
+        log = dialog.locator(".spw-log")
+        room = log.bounding_box()["height"]
+
+        dialog.get_by_role("button", name="Передать показания").click()
+        account = dialog.get_by_label("Номер лицевого счёта")
+        account.fill("000000000003")
+        account.press("Enter")
+        peak = dialog.get_by_label(re.compile(r"^Пик"))
+        expect(peak).to_be_focused()
+        page.screenshot(path=str(artifacts_dir / "widget-320px-readings-form.png"))
+        assert (found := page.evaluate(OVERLAPS, 320)) == [], found
+        with_form = log.bounding_box()["height"] if log.is_visible() else 0.0
+        assert with_form < room  # the form takes room from the chat while it is open
+
+        peak.fill("12 100")
+        dialog.get_by_label(re.compile(r"^Ночь")).fill("8 050")
+        dialog.get_by_label(re.compile(r"^Полупик")).fill("3 020")
+        dialog.get_by_role("button", name="Отправить показания").click()
+        receipt = last_reply(dialog)
+        expect(receipt).to_contain_text("Показания приняты.")
+        expect(receipt).to_contain_text("Пик")
+        # The form folded away: the chat has its room back, the way to a new submission stays.
+        expect(dialog.locator(".spw-readings")).to_be_hidden()
+        expect(dialog.get_by_role("button", name="Передать показания")).to_be_visible()
+        assert abs(log.bounding_box()["height"] - room) <= 2
+        receipt.scroll_into_view_if_needed()
+        assert (found := page.evaluate(OVERLAPS, 320)) == [], found
+        page.screenshot(path=str(artifacts_dir / "widget-320px-receipt.png"))
+    finally:
+        context.close()
+
+
+COVERED_BY_LAUNCHER = """
+() => {
+  const l = document.querySelector('.spw-launcher').getBoundingClientRect();
+  return [...document.querySelectorAll('a, button, input')]
+    .filter(n => n.getClientRects().length && !n.closest('.spw') && !n.closest('.md-sidebar'))
+    .filter(n => getComputedStyle(n).visibility === 'visible')
+    .filter(n => {
+      const r = n.getBoundingClientRect();
+      return Math.min(r.right, l.right) - Math.max(r.left, l.left) > 1 && Math.min(r.bottom, l.bottom) - Math.max(r.top, l.top) > 1;
+    })
+    .map(n => n.textContent.trim().slice(0, 40));
+}
+"""
+
+
+@pytest.mark.parametrize("path", ["", "service/contacts/", HELP_PAGE])
+def test_at_320px_the_help_button_covers_no_link_at_the_end_of_a_page(
+    browser: Any, served: Served, artifacts_dir: Path, path: str
+) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 568}, locale="ru-RU")
+    try:
+        page = context.new_page()
+        page.goto(served.url + path)
+        expect(page.get_by_role("button", name="Помощь")).to_be_visible()
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        page.wait_for_function("window.innerHeight + window.scrollY >= document.body.scrollHeight - 2")
+        assert (covered := page.evaluate(COVERED_BY_LAUNCHER)) == [], covered
+        if path == "service/contacts/":
+            page.screenshot(path=str(artifacts_dir / "article-320px-end.png"))
     finally:
         context.close()

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from werkzeug.test import Client
 
 from spravka_tools.cli import build_parser
-from spravka_tools.serve import build_site, make_app
+from spravka_tools.serve import bind, build_site, load_demo_accounts, make_app
 from tests.browser import REPO_DIR, start_process
 
 
@@ -84,7 +89,9 @@ def test_functions_answer_under_api(client: Client) -> None:
     invalid = client.post("/api/readings/meters", json={"account": "123"})
     assert invalid.status_code == 400
     assert set(invalid.json["error"]) == {"code", "message"}
-    events = client.post("/api/events", json={"visitor": "visitor-0001", "events": [{"type": "visit"}]})
+    events = client.post(
+        "/api/events", json={"visitor": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a14", "events": [{"type": "visit"}]}
+    )
     assert events.status_code == 202 and events.json == {"accepted": 1}
 
 
@@ -96,6 +103,66 @@ def test_functions_answer_cors_preflight_for_allowed_origins_only(client: Client
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://partner.example"
     other = client.options("/api/readings", headers={"Origin": "https://other.example"})
     assert "Access-Control-Allow-Origin" not in other.headers
+
+
+@pytest.fixture
+def local_run(client: Client, built_site: Path) -> Iterator[str]:
+    """The local run's app behind its own threaded server on a free port: its base URL."""
+    load_demo_accounts()
+    server = bind("127.0.0.1", 0, make_app(built_site))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def _call(url: str, body: dict[str, object] | None = None, headers: dict[str, str] | None = None) -> int:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_access_log_has_paths_without_query_strings_or_bodies(local_run: str, caplog: pytest.LogCaptureFixture) -> None:
+    question = "мой тел 89161234567 не работает свет"
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        assert _call(local_run + "/api/ask?q=" + urllib.request.quote(question)) == 200
+        assert _call(local_run + "/api/ask", {"q": question}) == 200
+        assert _call(local_run + "/api/readings?account=000000000001") == 410
+        assert _call(local_run + "/api/readings/meters", {"account": "000000000001"}) == 200
+        assert _call(local_run + "/?q=000000000001") == 200  # the site search page keeps its query in the URL
+        with socket.create_connection(("127.0.0.1", int(local_run.rsplit(":", 1)[1])), timeout=10) as raw:
+            raw.sendall(b"GET /api/ask?q=000000000001 HTTP/1.1 junk\r\n\r\n")  # a malformed request line
+            assert b" 400 " in raw.recv(1024)
+    lines = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
+    assert len(lines) >= 7, lines
+    written = "\n".join(lines)
+    assert '"GET /api/ask HTTP/1.1" 200' in written and '"POST /api/readings/meters HTTP/1.1" 200' in written
+    for secret in ("?", "000000000001", "89161234567", "тел", "%D1", "account"):
+        assert secret not in written, written
+
+
+def test_forged_forwarded_for_against_the_local_run_is_limited_like_any_client(
+    local_run: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The local run trusts the socket (TRUSTED_PROXY_HOPS=0 by default): a new forged address each time buys nothing."""
+    from spravka.config import get_settings
+
+    monkeypatch.setenv("CLIENT_LIMIT_PER_HOUR", "30")
+    get_settings.cache_clear()
+    statuses = [
+        _call(
+            local_run + "/api/readings/meters",
+            {"account": f"9999999999{guess:02d}"},
+            {"X-Forwarded-For": f"198.18.{guess}.1"},
+        )
+        for guess in range(12)
+    ]
+    assert statuses == [404] * 3 + [429] * 9
 
 
 @pytest.mark.slow

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Sequence
+import zoneinfo
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from spravka.errors import Conflict
 from spravka.readings.period import elapsed_days
-from spravka.readings.validate import Submission, check_values
+from spravka.readings.validate import Submission, check_values, of_zone, zone_name
 from spravka.store.model import RECENT_KEPT, LastReading, MeterState, Outcome, Reading, Usage, to_number
 
 ROLLOVER_MARGIN = Decimal("0.1")  # "near" capacity / zero: within a tenth of the display's range
@@ -31,6 +32,20 @@ REVIEW_MESSAGES = {
     "above_cap": "Расход больше, чем бывает у бытового счётчика. Показания приняты и будут проверены "
     "специалистом; если ошиблись в цифрах, передайте показания ещё раз.",
 }
+
+
+class AlreadyAccepted(Exception):  # noqa: N818 (not an error: the answer to a repeated submission)
+    """The values are the meter's latest reading of this period: answer with its receipt, write nothing."""
+
+    def __init__(self, receipt: Mapping[str, object]) -> None:
+        super().__init__("already accepted")
+        self.receipt = receipt
+
+
+ALREADY_ACCEPTED_NOTE = (
+    "Эти показания уже приняты{date}, повторно их передавать не нужно. "
+    "Если ошиблись в цифрах, передайте исправленные показания."
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,7 +82,7 @@ def period_in_words(period: str) -> str:
     return f"{MONTHS[int(month) - 1]} {year}" if month.isdigit() and 1 <= int(month) <= 12 else period
 
 
-def zone_consumption(zone: str, new: Decimal, previous: Decimal, digits: int) -> tuple[Decimal, bool]:
+def zone_consumption(zone: str, new: Decimal, previous: Decimal, digits: int, count: int = 1) -> tuple[Decimal, bool]:
     """(consumption, rolled over) for one zone; 409 when the value went down without a rollover."""
     if new >= previous:
         return new - previous, False
@@ -76,19 +91,31 @@ def zone_consumption(zone: str, new: Decimal, previous: Decimal, digits: int) ->
         return capacity - previous + new, True
     raise Conflict(
         "below_previous",
-        f"Показание {zone} меньше предыдущего. Проверьте цифры до запятой; "
-        "если счётчик заменили, обратитесь к специалисту.",
+        f"Показание{of_zone(zone, count)} ({plain(new)}) меньше последнего принятого ({plain(previous)}), "
+        "поэтому не принято. Проверьте цифры до запятой; если счётчик заменили, обратитесь к специалисту.",
     )
+
+
+def plain(value: Decimal) -> str:
+    """A reading value as people write it: 1 250 or 1 250,5 (narrow no-break space, decimal comma)."""
+    whole, _, fraction = f"{value.normalize():f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", "\u202f")
+    return f"{grouped},{fraction}" if fraction else grouped
 
 
 def compute(state: MeterState, *, submission: Submission, context: Context) -> Outcome:
     """The reading, the meter's new state and the receipt for a submission against the meter as stored."""
     meter, last = state.meter, state.last
     check_values(submission.values, meter)
+    if is_repeat(state, submission.values, context.period):
+        assert last.receipt is not None
+        raise AlreadyAccepted(last.receipt)
     consumption: dict[str, Decimal] = {}
     rolled_over = []
     for zone in meter.zones:
-        consumption[zone], rolled = zone_consumption(zone, submission.values[zone], last.values[zone], meter.digits)
+        consumption[zone], rolled = zone_consumption(
+            zone, submission.values[zone], last.values[zone], meter.digits, len(meter.zones)
+        )
         if rolled:
             rolled_over.append(zone)
     days = elapsed_days(last.taken_at, context.taken_at)
@@ -116,10 +143,36 @@ def compute(state: MeterState, *, submission: Submission, context: Context) -> O
         flags=flags,
         review_reason=reason,
     )
-    new_last = LastReading(reading.reading_id, reading.values, reading.date, reading.taken_at, reading.seq)
     recent = (*state.recent, Usage(round(days, 4), total))[-RECENT_KEPT:]
     receipt = make_receipt(reading, rolled_over=rolled_over, timing=context.timing, window=context.window)
+    new_last = LastReading(
+        reading.reading_id, reading.values, reading.date, reading.taken_at, reading.seq, reading.period, receipt
+    )
     return Outcome(reading, MeterState(meter, new_last, recent), receipt)
+
+
+def is_repeat(state: MeterState, values: Mapping[str, Decimal], period: str) -> bool:
+    """The same values as the meter's latest customer reading, in the same period: nothing new to record.
+
+    Billing's baseline (no receipt) does not count: a reading equal to it is a real zero consumption.
+    Nor does another period: a month without consumption is a reading of its own.
+    """
+    last = state.last
+    return (
+        last.receipt is not None
+        and last.period == period
+        and all(values[zone] == last.values[zone] for zone in state.meter.zones)
+    )
+
+
+def repeat_receipt(receipt: Mapping[str, object], timezone: str) -> dict[str, object]:
+    """The earlier receipt, marked: `duplicate: true` and a note (with the day it was accepted) to show as it is."""
+    try:
+        taken_at = datetime.datetime.fromisoformat(str(receipt.get("taken_at")))
+        day = " " + taken_at.astimezone(zoneinfo.ZoneInfo(timezone)).strftime("%d.%m.%Y")
+    except ValueError:  # a receipt from before `taken_at` was kept
+        day = ""
+    return {**receipt, "duplicate": True, "note": ALREADY_ACCEPTED_NOTE.format(date=day)}
 
 
 def review_reason(resource: str, total: Decimal, days: float, recent: Sequence[Usage]) -> str | None:
@@ -143,12 +196,13 @@ def make_receipt(
     """The contract's receipt: reading_id, meter, period, consumption, unit, since, flags."""
     flags: list[dict[str, object]] = []
     if rolled_over:
+        count = len(reading.values)
+        where = "" if count == 1 else " (" + ", ".join(f"зона «{zone_name(z, count)}»" for z in rolled_over) + ")"
         flags.append(
             {
                 "code": "rollover",
                 "zones": list(rolled_over),
-                "message": f"Счётчик (зона {', '.join(rolled_over)}) прошёл через ноль — "
-                "расход посчитан с учётом перехода.",
+                "message": f"Счётчик{where} прошёл через ноль — расход посчитан с учётом перехода.",
             }
         )
     if reading.review_reason:

@@ -15,7 +15,7 @@ from spravka.readings.validate import parse_account
 from spravka.store.base import ReadingStore
 from spravka.store.model import MeterState, to_number
 
-ACCOUNT_UNKNOWN = "Лицевой счёт (account) не найден. Проверьте номер."
+ACCOUNT_UNKNOWN = "Лицевой счёт не найден. Проверьте номер."
 
 
 def account_meters(store: ReadingStore, account: str, charge: Charge) -> list[MeterState]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import logging
@@ -12,13 +13,13 @@ from spravka import clock
 from spravka.config import Settings
 from spravka.errors import BadRequest, NotFound
 from spravka.masking import mask_accounts
-from spravka.readings.consumption import Context, compute
+from spravka.readings.consumption import AlreadyAccepted, Context, compute, repeat_receipt
 from spravka.readings.limits import Charge, enforce_limits
 from spravka.readings.meters import account_meters
 from spravka.readings.period import billing_period, local_date
 from spravka.readings.validate import Submission, parse_submission
 from spravka.store.base import ReadingStore
-from spravka.store.model import RecordKey, canonical_values, stable_id
+from spravka.store.model import Recorded, RecordKey, canonical_values, stable_id
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +27,12 @@ log = logging.getLogger(__name__)
 def record_key(submission: Submission, meter: str, period: str) -> RecordKey:
     """The idempotency id: the client's key, or else the same values for the same meter and period."""
     values = canonical_values(submission.values)
+    fingerprint = stable_id("fingerprint", meter, values, length=32)
     if submission.idempotency_key is not None:
         idempotency_id = stable_id("key", submission.account, submission.idempotency_key, length=32)
-    else:
-        idempotency_id = stable_id("values", submission.account, meter, period, values, length=32)
-    return RecordKey(submission.account, meter, idempotency_id, stable_id("fingerprint", meter, values, length=32))
+        return RecordKey(submission.account, meter, idempotency_id, fingerprint)
+    idempotency_id = stable_id("values", submission.account, meter, period, values, length=32)
+    return RecordKey(submission.account, meter, idempotency_id, fingerprint, by_values=True)
 
 
 def choose_meter(store: ReadingStore, submission: Submission, charge: Charge) -> str:
@@ -39,7 +41,9 @@ def choose_meter(store: ReadingStore, submission: Submission, charge: Charge) ->
         return submission.meter  # checked inside the transaction, which reads the meter anyway
     states = account_meters(store, submission.account, charge)
     if len(states) > 1:
-        raise BadRequest("meter_required", "На лицевом счёте несколько счётчиков: укажите счётчик (meter).")
+        raise BadRequest(
+            "meter_required", "На лицевом счёте несколько счётчиков: выберите, для какого передаёте показания."
+        )
     return states[0].meter.meter
 
 
@@ -75,8 +79,13 @@ def submit(
     except NotFound:
         account_meters(store, submission.account, charge)  # 404 account_unknown when the account has no meters at all
         raise
+    except AlreadyAccepted as repeat:  # the same values under a new key: the reading there is, nothing written
+        recorded = Recorded(repeat.receipt, created=False)
+        key = dataclasses.replace(key, by_values=True)
     charge.account_exists()
     receipt = recorded.receipt
+    if not recorded.created and key.by_values:  # not a retry of the client's own key: say it was already there
+        receipt = repeat_receipt(receipt, settings.timezone)
     flags = cast("list[Mapping[str, object]]", receipt.get("flags", []))
     log.info(
         "reading %s account=%s meter=%s period=%s source=%s flags=%s",

@@ -75,7 +75,7 @@ class ReadingStore(Protocol):
         ...
 
 
-METER_UNKNOWN = "Счётчик (meter) не найден на этом лицевом счёте."
+METER_UNKNOWN = "Счётчик не найден на этом лицевом счёте."
 KEY_REUSED = (
     "Ключ повтора (idempotency_key) уже использован для других показаний. Для новых показаний нужен новый ключ."
 )
@@ -86,3 +86,13 @@ def replay(key: RecordKey, fingerprint: str, receipt: Mapping[str, object]) -> R
     if fingerprint != key.fingerprint:
         raise Conflict("idempotency_key_reused", KEY_REUSED)
     return Recorded(receipt, created=False)
+
+
+def is_stale(key: RecordKey, known_reading: object, state: MeterState | None) -> bool:
+    """A values record (no client key) for a reading that is no longer the meter's latest.
+
+    Sending 1 100 after 1 200 in the same period matches the record of the earlier 1 100, but it is
+    no resend of the latest reading: it is computed anew (409 below_previous), never answered with
+    the old receipt as if a correction had been applied. A client's own key always replays.
+    """
+    return key.by_values and state is not None and known_reading != state.last.reading_id

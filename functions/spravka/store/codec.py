@@ -34,6 +34,8 @@ def meter_state_to_doc(state: MeterState) -> dict[str, Any]:
             "date": last.date,
             "taken_at": last.taken_at,
             "seq": last.seq,
+            **({"period": last.period} if last.period is not None else {}),
+            **({"receipt": dict(last.receipt)} if last.receipt is not None else {}),
         },
         "recent": [{"days": usage.days, "total": to_number(usage.total)} for usage in state.recent],
     }
@@ -57,6 +59,8 @@ def meter_state_from_doc(doc: Mapping[str, Any]) -> MeterState:
             date=last["date"],
             taken_at=last["taken_at"],
             seq=int(last["seq"]),
+            period=last.get("period"),
+            receipt=last.get("receipt"),
         ),
         recent=tuple(Usage(float(item["days"]), to_decimal(item["total"])) for item in doc.get("recent", [])),
     )

@@ -17,7 +17,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from spravka.errors import NotFound, StoreUnavailable
-from spravka.store.base import METER_UNKNOWN, Compute, Counter, Update, replay
+from spravka.store.base import METER_UNKNOWN, Compute, Counter, Update, is_stale, replay
 from spravka.store.codec import meter_state_from_doc, meter_state_to_doc, reading_from_doc, reading_to_doc
 from spravka.store.firestore_calls import CALL, call, run_transaction
 from spravka.store.model import MeterState, Reading, Recorded, RecordKey, stable_id
@@ -61,18 +61,24 @@ class FirestoreStore:
             known, meter = transaction.get_all([idempotency_ref, meter_ref], **CALL)
             snapshots = {snapshot.reference.path: snapshot for snapshot in (known, meter)}
             known, meter = snapshots[idempotency_ref.path], snapshots[meter_ref.path]
-            if known.exists:
+            state = meter_state_from_doc(meter.to_dict()) if meter.exists else None
+            if known.exists and not is_stale(key, known.get("reading_id"), state):
                 return replay(key, known.get("fingerprint"), known.get("receipt"))
-            if not meter.exists:
+            if state is None:
                 raise NotFound("meter_unknown", METER_UNKNOWN)
-            outcome = compute(meter_state_from_doc(meter.to_dict()))
+            outcome = compute(state)
             reading = outcome.reading
             transaction.create(meter_ref.collection("readings").document(reading.reading_id), reading_to_doc(reading))
             transaction.set(meter_ref, meter_state_to_doc(outcome.state))
-            transaction.create(
-                idempotency_ref,
-                {"fingerprint": key.fingerprint, "reading_id": reading.reading_id, "receipt": dict(outcome.receipt)},
-            )
+            record = {
+                "fingerprint": key.fingerprint,
+                "reading_id": reading.reading_id,
+                "receipt": dict(outcome.receipt),
+            }
+            if known.exists:  # a stale values record (is_stale) now names the new reading
+                transaction.set(idempotency_ref, record)
+            else:
+                transaction.create(idempotency_ref, record)
             return Recorded(outcome.receipt, created=True)
 
         lock = self._locks[zlib.crc32(meter_ref.path.encode()) % LOCK_STRIPES]

@@ -42,6 +42,8 @@ class LastReading:
     date: str  # local calendar date, YYYY-MM-DD
     taken_at: str  # UTC, ISO 8601
     seq: int
+    period: str | None = None  # billing period; None on meters stored before it was kept
+    receipt: Mapping[str, object] | None = None  # a customer's reading's receipt; None for billing's baseline
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +92,7 @@ class RecordKey:
     meter: str
     idempotency_id: str
     fingerprint: str
+    by_values: bool = False  # no client key: the id stands for "these values, this meter, this period"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from spravka.errors import NotFound, StoreUnavailable
-from spravka.store.base import METER_UNKNOWN, Compute, Counter, Update, replay
+from spravka.store.base import METER_UNKNOWN, Compute, Counter, Update, is_stale, replay
 from spravka.store.codec import meter_state_from_doc, reading_from_doc
 from spravka.store.model import MeterState, Reading, Recorded, RecordKey
 from spravka.store.sqlite_schema import SCHEMA, connect, dumps, stored_meter, write_meter, write_reading
@@ -79,18 +79,18 @@ class SqliteStore:
     def record(self, key: RecordKey, compute: Compute) -> Recorded:
         with self._transaction() as db:
             known = db.execute(
-                "SELECT fingerprint, receipt FROM idempotency WHERE id = ?", (key.idempotency_id,)
+                "SELECT fingerprint, receipt, reading_id FROM idempotency WHERE id = ?", (key.idempotency_id,)
             ).fetchone()
-            if known is not None:
-                return replay(key, known[0], json.loads(known[1]))
             state = stored_meter(db, key.account, key.meter)
+            if known is not None and not is_stale(key, known[2], state):
+                return replay(key, known[0], json.loads(known[1]))
             if state is None:
                 raise NotFound("meter_unknown", METER_UNKNOWN)
             outcome = compute(state)
             write_reading(db, outcome.reading)
             write_meter(db, outcome.state)
-            db.execute(
-                "INSERT INTO idempotency (id, fingerprint, reading_id, receipt) VALUES (?, ?, ?, ?)",
+            db.execute(  # REPLACE: a stale values record (is_stale) now names the new reading
+                "INSERT OR REPLACE INTO idempotency (id, fingerprint, reading_id, receipt) VALUES (?, ?, ?, ?)",
                 (key.idempotency_id, key.fingerprint, outcome.reading.reading_id, dumps(outcome.receipt)),
             )
         return Recorded(outcome.receipt, created=True)

@@ -28,6 +28,8 @@
   };
   var STORAGE_KEY = "spravka-widget:" + config.askUrl;
   var VISITOR_KEY = "spravka-visitor";
+  // The only form of id the server keeps (spravka.ids): what newId() makes.
+  var OPAQUE_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})$/i;
   var MAX_EVENTS = 20;
   var MAX_MESSAGES = 60;
   var ACCOUNT_DIGITS = 12;
@@ -143,7 +145,7 @@
     var saved = null;
     try { saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || "null"); } catch (e) { saved = null; }
     if (!saved || !Array.isArray(saved.messages)) saved = { open: false, messages: [] };
-    saved.session = saved.session || newId();
+    if (!OPAQUE_ID.test(saved.session || "")) saved.session = newId();
     return saved;
   }
   function saveState() {
@@ -157,7 +159,7 @@
   function visitorId() {
     var id = null;
     try { id = localStorage.getItem(VISITOR_KEY); } catch (e) { id = null; }
-    if (!id || !/^[A-Za-z0-9_-]{8,64}$/.test(id)) {
+    if (!id || !OPAQUE_ID.test(id)) {
       id = newId();
       try { localStorage.setItem(VISITOR_KEY, id); } catch (e) { /* storage off: counted as a new visitor */ }
     }

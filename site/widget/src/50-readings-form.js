@@ -268,6 +268,8 @@
   function renderReceipt(bubble, receipt) {
     bubble.appendChild(el("p", { className: "spw-strong",
       text: receipt.replayed ? "Эти показания уже приняты." : "Показания приняты." }));
+    // The same values sent again under a new key: the server says when they were accepted.
+    if (receipt.duplicate && typeof receipt.note === "string") bubble.appendChild(el("p", { className: "spw-note", text: receipt.note }));
     if (receipt.meterName) bubble.appendChild(el("p", { className: "spw-note", text: receipt.meterName }));
     var unit = unitName(receipt.unit);
     var consumption = receipt.consumption || {};
