@@ -136,4 +136,7 @@ def test_schemathesis_run_with_every_check_and_both_modes_passes(server: str, tm
     ]
     run = subprocess.run(command, cwd=OPENAPI.parent, capture_output=True, text=True, timeout=300, check=False)
     assert run.returncode == 0, run.stdout[-4000:]
-    assert "passed" in run.stdout and "failed" not in run.stdout.rpartition("SUMMARY")[2]
+    # The last line counts failures and warnings ("3 warnings in 9.45s"): warnings such as "Authentication
+    # failed" for the bots' webhooks, which refuse what has no platform secret, are expected.
+    last = run.stdout.strip().splitlines()[-1]
+    assert "passed" in run.stdout and "failure" not in last and "error" not in last, last
