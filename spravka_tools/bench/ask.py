@@ -160,7 +160,7 @@ def bench_in_process(questions: list[str], *, quick: bool) -> None:
     index = load_index(INDEX_PATH)
     times = time_answers(questions, index, passes=passes)
     _say(
-        f"\n1. in process: answer() on the shipped index ({len(index.targets)} entries), {len(questions)} "
+        f"\n1. in process: answer() on the shipped index ({len(index.model.classes)} targets), {len(questions)} "
         f"questions; per question the median of {passes} pass(es), word caches emptied before each"
     )
     _say(_versus("p50", percentile(times, 0.5), TARGET_P50_MS))
@@ -179,7 +179,7 @@ def bench_scale(questions: list[str], rng: random.Random, *, quick: bool) -> Non
         f"index built in memory; {len(sample)} of the questions, median of {passes} pass(es)"
     )
     _say(
-        f"   {'size':>5} {'articles':>8} {'entries':>8} {'build s':>8} {'p50 ms':>8} {'p99 ms':>8}"
+        f"   {'size':>5} {'articles':>8} {'targets':>8} {'build s':>8} {'p50 ms':>8} {'p99 ms':>8}"
         f" {'p50 ×1×':>8} {'p99 ×1×':>8}"
     )
     base: tuple[float, float] | None = None
@@ -194,7 +194,7 @@ def bench_scale(questions: list[str], rng: random.Random, *, quick: bool) -> Non
         p50, p99 = percentile(times, 0.5), percentile(times, 0.99)
         base = base or (p50, p99)
         _say(
-            f"   {factor:>4}× {len(index.articles):>8} {len(index.targets):>8} {built:>8.1f} {p50:>8.2f} "
+            f"   {factor:>4}× {len(index.articles):>8} {len(index.model.classes):>8} {built:>8.1f} {p50:>8.2f} "
             f"{p99:>8.2f} {p50 / base[0]:>7.1f}× {p99 / base[1]:>7.1f}×"
         )
         if factor == 100:

@@ -30,6 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--knowledge", type=Path, help="knowledge folder for --cv (default: knowledge/)")
     parser.add_argument("--seed", type=int, default=16, help="seed of the folds and perturbations for --cv")
+    parser.add_argument(
+        "--tune", action="store_true", help="with --cv: also print the thresholds the rule of eval/thresholds.py picks"
+    )
     parser.add_argument("--per-topic", action="store_true", help="with --cv: top-1 of every article")
     parser.set_defaults(func=run)
 

@@ -15,7 +15,7 @@ from spravka_tools.knowledge.build_index import OUT_OF_SCOPE_FILE
 from spravka_tools.knowledge.facts import PLACEHOLDER, load_facts
 
 if TYPE_CHECKING:
-    from spravka.ask.index import Index
+    from spravka_tools.knowledge.similarity import PhraseIndex
 
 ID_FORMAT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
@@ -207,11 +207,10 @@ def _check_topics(knowledge_dir: Path, articles: list[Article]) -> list[Problem]
 
 def check_ambiguity(knowledge_dir: Path, articles: list[Article]) -> list[Problem]:
     """Questions of one article that match another article's questions at least as well as their own."""
-    from spravka.ask.index import index_from_data
-    from spravka.ask.match import entry_scores, query_weights
-    from spravka_tools.knowledge.build_index import build_index
+    from spravka_tools.knowledge.build_index import read_knowledge, similarity_index
+    from spravka_tools.knowledge.similarity import entry_scores, query_weights
 
-    index = index_from_data(build_index(knowledge_dir))
+    index = similarity_index(read_knowledge(knowledge_dir))
     by_id = {a.id: a for a in articles}
     problems = []
     for entry, stems in enumerate(index.entry_stems):
@@ -240,7 +239,7 @@ def check_ambiguity(knowledge_dir: Path, articles: list[Article]) -> list[Proble
     return problems
 
 
-def _phrase_of(article: Article, stems: frozenset[str], index: Index) -> str:
+def _phrase_of(article: Article, stems: frozenset[str], index: PhraseIndex) -> str:
     from spravka.ask.normalise import analyse
 
     lexicon = index.lexicon
