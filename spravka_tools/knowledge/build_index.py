@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -124,8 +125,11 @@ def read_phrasings(knowledge: Knowledge) -> tuple[Lexicon, dict[str, Any], list[
     return lexicon, lexicon_json, [(target, analyse(phrase, lexicon)) for target, phrase in knowledge.phrases]
 
 
-def index_data(knowledge: Knowledge, *, model: bool = True) -> dict[str, Any]:
-    """The index of this knowledge (cross-validation passes parts of it); `model=False` skips training (an empty model)."""
+Trainer = Callable[[Sequence[tuple[str, Mapping[str, float]]]], dict[str, Any]]
+
+
+def index_data(knowledge: Knowledge, *, trainer: Trainer = train_model) -> dict[str, Any]:
+    """The index of this knowledge (cross-validation passes parts of it); `spravka bench` passes a cheaper trainer."""
     facts, articles, intents = knowledge.facts, knowledge.articles, knowledge.intents
     lexicon, lexicon_json, analysed = read_phrasings(knowledge)
     samples: list[tuple[str, dict[str, float]]] = []
@@ -162,7 +166,7 @@ def index_data(knowledge: Knowledge, *, model: bool = True) -> dict[str, Any]:
         "smalltalk": smalltalk_words(knowledge.phrases),
         "lexicon": lexicon_json,
         "exact": {stems: next(iter(ts)) for stems, ts in sorted(owners.items()) if len(ts) == 1},
-        "model": train_model(samples) if model else {"classes": [], "bias": [], "weights": {}},
+        "model": trainer(samples),
     }
 
 

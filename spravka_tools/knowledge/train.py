@@ -17,7 +17,7 @@ from typing import Any
 LOGREG_C = 10.0
 # Weights are written with this many decimals; those under MIN_WEIGHT after the median shift are dropped.
 DECIMALS = 2
-MIN_WEIGHT = 0.05
+MIN_WEIGHT = 0.1
 
 
 def fit(samples: Sequence[tuple[str, Mapping[str, float]]], c: float = LOGREG_C) -> tuple[Any, list[str]]:
@@ -61,3 +61,24 @@ def export(
 def train_model(samples: Sequence[tuple[str, Mapping[str, float]]]) -> dict[str, Any]:
     estimator, names = fit(samples)
     return export(estimator, names)
+
+
+def counting_model(samples: Sequence[tuple[str, Mapping[str, float]]]) -> dict[str, Any]:
+    """A model of the shipped one's shape without its training: per class and feature, the log share of the
+    class's samples that have the feature. Only `spravka bench` uses it, to measure request-time cost on
+    knowledge 10 and 100 times larger, where logistic regression would train for hours."""
+    import math
+
+    counts: dict[str, dict[str, float]] = {}
+    sizes: dict[str, int] = {}
+    for target, feats in samples:
+        sizes[target] = sizes.get(target, 0) + 1
+        per = counts.setdefault(target, {})
+        for f in feats:
+            per[f] = per.get(f, 0.0) + 1.0
+    classes = sorted(sizes)
+    weights: dict[str, list[float | int]] = {}
+    for number, target in enumerate(classes):
+        for f, n in sorted(counts[target].items()):
+            weights.setdefault(f, []).extend([number, round(math.log1p(10 * n / sizes[target]), DECIMALS)])
+    return {"classes": classes, "bias": [0.0] * len(classes), "weights": weights}

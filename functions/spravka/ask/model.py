@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 NGRAM_WEIGHT = 0.3
-NGRAM_SIZES = (3, 4)
+NGRAM_SIZES = (3,)
 NGRAM_MIN_WORD = 4  # shorter words: the stem says it all
 NGRAM_PREFIX = "#"  # n-gram features are told from stems by this (a stem never starts with it)
 
