@@ -132,6 +132,15 @@ def _check_article(
     questions = article.meta.get("questions")
     if questions is not None and not isinstance(questions, list):
         report(_line_of(article, knowledge_dir, "questions:"), "«questions» должен быть списком")
+    elif questions and not all(isinstance(q, str) for q in questions):
+        # An unquoted "слово: слово" is a YAML mapping, not a question.
+        for q in questions:
+            if not isinstance(q, str):
+                start = str(next(iter(q), "")) if isinstance(q, dict) else str(q)
+                report(
+                    _line_of(article, knowledge_dir, start[:30]),
+                    f"вопрос «{q}» прочитан не как текст: возьмите его в кавычки (внутри двоеточие с пробелом)",
+                )
     elif article.meta.get("questions") and len(article.questions) < MIN_QUESTIONS:
         report(
             _line_of(article, knowledge_dir, "questions:"),
