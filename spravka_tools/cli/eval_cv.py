@@ -25,7 +25,8 @@ def run_cv(args: argparse.Namespace) -> int:
     if args.tune:
         from spravka_tools.eval.thresholds import choose
 
-        chosen, tuned = choose(records, indexes)
+        calibration, chosen, tuned = choose(records, indexes)
+        figures["chosen_calibration"] = calibration._asdict()
         figures["chosen_thresholds"] = chosen._asdict()
         figures["chosen_figures"] = tuned
     seconds = time.perf_counter() - started
@@ -57,8 +58,9 @@ def run_cv(args: argparse.Namespace) -> int:
             f"{v['deferral']:>10.1%} {v['overall']:>7.1%}"
         )
     if args.tune:
+        print("\nКалибровка (docs/ask.md):", ", ".join(f"{k}={v}" for k, v in figures["chosen_calibration"].items()))
         print(
-            "\nПороги по правилу (docs/ask.md):", ", ".join(f"{k}={v}" for k, v in figures["chosen_thresholds"].items())
+            "Пороги по правилу (docs/ask.md):", ", ".join(f"{k}={v}" for k, v in figures["chosen_thresholds"].items())
         )
         print("  на отложенных вопросах:", ", ".join(f"{k} {v:.1%}" for k, v in figures["chosen_figures"].items()))
     if args.per_topic:

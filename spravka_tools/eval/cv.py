@@ -120,13 +120,13 @@ def run_scored(
     return records, indexes
 
 
-def reply_of(record: Scored, index: Any, thresholds: Any) -> Any:
+def reply_of(record: Scored, index: Any, thresholds: Any, calibration: Any = None) -> Any:
     """What `answer` replies to this held-out question with these thresholds (an ask.answer.Reply)."""
-    from spravka.ask.answer import Reply, decide
+    from spravka.ask.answer import CALIBRATION, Reply, decide
 
     if record.smalltalk:
         return Reply("smalltalk", "", score=100.0)
-    return decide(record.analysis, record.scored, index, thresholds)
+    return decide(record.analysis, record.scored, index, thresholds, calibration or CALIBRATION)
 
 
 def outcomes(

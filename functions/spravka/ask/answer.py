@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 from typing import Any, NamedTuple
 
@@ -11,15 +12,29 @@ from spravka.ask.model import features, ranked
 from spravka.ask.normalise import Analysis, analyse
 
 
-class Thresholds(NamedTuple):
-    """Probabilities of the learned scorer a reply needs; chosen on held-out folds (spravka_tools/eval/thresholds.py)."""
+class Calibration(NamedTuple):
+    """How sure an answer is: the chance that the model's first choice is right, from what the held-out
+    folds showed (a logistic fit over these measures; spravka_tools/eval/thresholds.py). A long question
+    or one of unknown words gets a lower chance than its probability alone says: the model's
+    probabilities grow with the number of words it reads, its accuracy does not."""
 
-    answer: float = 0.8  # the best article's probability to answer with it
-    clarify: float = 0.2  # the probability the clarification's options hold together
+    log_p1: float = 1.472  # × ln(first choice's probability)
+    log_lead: float = 0.48  # × ln(first / second)
+    log_length: float = -0.71  # × ln(1 + the question's stems)
+    unknown_share: float = -1.742  # × the share of the question's words the knowledge never uses
+    bias: float = 2.557
+
+
+class Thresholds(NamedTuple):
+    """What a reply needs; chosen on held-out folds (spravka_tools/eval/thresholds.py)."""
+
+    answer: float = 0.7  # the calibrated chance that the first choice is right, to answer with it
+    clarify: float = 0.4  # the probability the clarification's options hold together
     option: float = 0.05  # an article's probability to be one of those options
     action: float = 0.3  # an intent's (operator, personal, submit-readings, small talk) to act on it
 
 
+CALIBRATION = Calibration()
 THRESHOLDS = Thresholds()
 MAX_SUGGESTIONS = 3
 RELATED = 0.1  # an article this probable is shown as related under an answer
@@ -78,8 +93,33 @@ def score(analysis: Analysis, index: Index) -> list[tuple[str, float]]:
     return ranked(index.model, features(analysis.stems, analysis.words, index.lexicon.stopwords))
 
 
+def confidence(analysis: Analysis, scored: list[tuple[str, float]], calibration: Calibration = CALIBRATION) -> float:
+    """The calibrated chance that the first of `scored` is the right target (Calibration), never above
+    its probability: the calibration only makes the model more careful (a one-word question such as
+    «счётчик», rare among the held-out phrasings, must not look surer than the model finds it)."""
+    c = calibration
+    z = sum(w * x for w, x in zip(c[:-1], confidence_measures(analysis, scored))) + c.bias
+    return min(scored[0][1], 1.0 / (1.0 + math.exp(-z)))
+
+
+def confidence_measures(analysis: Analysis, scored: list[tuple[str, float]]) -> tuple[float, float, float, float]:
+    """What the calibration weighs, in Calibration's order."""
+    p1 = scored[0][1]
+    p2 = scored[1][1] if len(scored) > 1 else 0.0
+    return (
+        math.log(p1 + 1e-9),
+        math.log((p1 + 1e-9) / (p2 + 1e-9)),
+        math.log(1 + len(analysis.stems)),
+        len(analysis.unknown) / max(1, len(analysis.words)),
+    )
+
+
 def decide(
-    analysis: Analysis, scored: list[tuple[str, float]], index: Index, thresholds: Thresholds = THRESHOLDS
+    analysis: Analysis,
+    scored: list[tuple[str, float]],
+    index: Index,
+    thresholds: Thresholds = THRESHOLDS,
+    calibration: Calibration = CALIBRATION,
 ) -> Reply:
     """Pick the kind of reply from the model's probabilities."""
     action = _rule_action(analysis)
@@ -88,8 +128,9 @@ def decide(
     if not scored:
         return _fallback(index, 0.0)
     best, p = scored[0]
+    sure = confidence(analysis, scored, calibration)
     if index.exact.get(frozenset(analysis.stems)) == best:
-        p = max(p, thresholds.answer, thresholds.action)  # word for word one of its phrasings, and the model agrees
+        p = sure = max(p, thresholds.answer, thresholds.action)  # word for word one of its phrasings, the model agrees
     if best == OUT_OF_SCOPE:
         return _fallback(index, 100 * p)
     if best[0] == "@":
@@ -99,7 +140,7 @@ def decide(
             return Reply("smalltalk", index.replies.get(best[1:], ""), score=100 * p)
         return _action(best[1:], index, 100 * p)
     articles = [(t, q) for t, q in scored if t[0] != "@"]
-    if p >= thresholds.answer:
+    if sure >= thresholds.answer:
         related = tuple(index.articles[t] for t, q in articles[1 : MAX_SUGGESTIONS + 1] if q >= RELATED)
         return Reply("answer", index.articles[best].text, index.articles[best], related, score=100 * p)
     close = [(t, q) for t, q in articles[:MAX_SUGGESTIONS] if q >= thresholds.option]
