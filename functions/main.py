@@ -41,8 +41,32 @@ def events(request: flask.Request) -> Any:
 
 
 @functions_framework.http
-@json_endpoint(methods=("GET",), cors=False)
+@json_endpoint(methods=("GET", "POST"))
+def appeals(request: flask.Request) -> Any:
+    from spravka.appeals import service
+
+    return service.handle(request)
+
+
+@functions_framework.http
+@json_endpoint(methods=("GET", "POST"), cors=False)
 def admin(request: flask.Request) -> Any:
     from spravka import admin as service
+
+    return service.handle(request)
+
+
+@functions_framework.http
+@json_endpoint(methods=("POST",), cors=False)
+def telegram(request: flask.Request) -> Any:
+    from spravka.bots import telegram as service
+
+    return service.handle(request)
+
+
+@functions_framework.http
+@json_endpoint(methods=("POST",), cors=False)
+def viber(request: flask.Request) -> Any:
+    from spravka.bots import viber as service
 
     return service.handle(request)

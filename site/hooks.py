@@ -31,6 +31,8 @@ def on_config(config: Any) -> Any:
         config["site_url"] = os.environ["SITE_URL"].strip().rstrip("/") + "/"
     if os.environ.get("SPRAVKA_FUNCTIONS_URL", "").strip():
         config["extra"]["widget_api"] = os.environ["SPRAVKA_FUNCTIONS_URL"].strip()
+    if os.environ.get("SPRAVKA_TIMEZONE", "").strip():  # the functions' zone: appeal times read as in the e-mails
+        config["extra"]["timezone"] = os.environ["SPRAVKA_TIMEZONE"].strip()
     knowledge_dir = Path(config["docs_dir"])
     _state["facts"] = load_facts(knowledge_dir)
     _state["sections"] = load_yaml(knowledge_dir, "sections.yml")
@@ -46,12 +48,22 @@ def on_nav(nav: Any, config: Any, files: Any) -> Any:
             folder = _section_folder(item)
             if folder in sections:
                 item.title = sections[folder]
+            _lift_lone_pages(item)
     nav.items.sort(
         key=lambda item: order.index(_section_folder(item)) + 1
         if item.is_section and _section_folder(item) in order
         else 0
     )
     return nav
+
+
+def _lift_lone_pages(section: Any) -> None:
+    """A sub-folder that holds one page shows as that page, under its own title (appeals/status/)."""
+    for position, child in enumerate(section.children):
+        if child.is_section and len(child.children) == 1 and child.children[0].is_page:
+            page = child.children[0]
+            page.parent = section
+            section.children[position] = page
 
 
 def _section_folder(section: Any) -> str:

@@ -16,7 +16,7 @@ WIDGET_DIR = REPO_DIR / "site" / "widget"
 SOURCE_DIR = WIDGET_DIR / "src"
 OUTPUT = WIDGET_DIR / "spravka.js"
 HEADER = """\
-/* Spravka help widget: a chat with the help desk and a meter-readings form.
+/* Spravka help widget: a chat with the help desk, a meter-readings form and the appeals form.
  * Plain JavaScript, no globals. Embed with one tag:
  *   <script src="https://help.example.ru/widget/spravka.js" data-title="…" defer></script>
  * Settings come from the tag's data-* attributes (docs/widget.md). Server text is

@@ -1,6 +1,7 @@
 """The `admin` function: operators' surfaces over HTTP, only with the configured token.
 
 GET /export?period=YYYY-MM -> the period's readings as CSV for billing (as `spravka export-readings`).
+/appeals… -> the virtual reception's staff side (spravka/appeals/admin.py, as `spravka appeals`).
 Closed when ADMIN_TOKEN is not set; otherwise `Authorization: Bearer <ADMIN_TOKEN>`, compared in
 constant time. In production the function is also deployed without public access
 (`--no-allow-unauthenticated`), so the platform's IAM checks the caller before this code runs.
@@ -11,11 +12,12 @@ from __future__ import annotations
 import hmac
 import io
 import logging
+from typing import Any
 
 import flask
 
 from spravka.config import get_settings
-from spravka.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from spravka.errors import BadRequest, Forbidden, MethodNotAllowed, NotFound, Unauthorized
 from spravka.http import route_path
 from spravka.readings.period import PERIOD
 
@@ -35,10 +37,17 @@ def authorize(request: flask.Request, token: str) -> None:
         raise Unauthorized("admin_unauthorized", DENIED, headers={"WWW-Authenticate": 'Bearer realm="spravka-admin"'})
 
 
-def handle(request: flask.Request) -> flask.Response:
+def handle(request: flask.Request) -> Any:
     """Route an authorised request by path."""
     authorize(request, get_settings().admin_token)
-    if route_path(request, "admin") == "/export":
+    path = route_path(request, "admin")
+    if path == "/appeals" or path.startswith("/appeals/"):
+        from spravka.appeals import admin as appeals
+
+        return appeals.handle(request, path[len("/appeals") :])
+    if request.method != "GET":
+        raise MethodNotAllowed("method_not_allowed", "Метод не поддерживается.", headers={"Allow": "GET, OPTIONS"})
+    if path == "/export":
         return export(request.args.get("period", ""))
     raise NotFound("admin_not_found", "Нет такого административного запроса.")
 

@@ -15,6 +15,9 @@ from spravka.paths import INDEX_PATH, REPO_DIR
 # only functions/ exists and the defaults below still work.
 DEFAULT_DATA_DIR = REPO_DIR / "var"
 MIN_ADMIN_TOKEN_CHARS = 32
+# The bots' platforms; tests point these at a local stand-in (contract §8).
+TELEGRAM_API_BASE = "https://api.telegram.org"
+VIBER_API_BASE = "https://chatapi.viber.com"
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
@@ -38,6 +41,15 @@ class Settings:
     client_limit_per_hour: int = 300
     admin_token: str = ""
     limits_secret: str = ""
+    smtp_url: str = ""
+    mail_from: str = "Городской энергосбыт <noreply@example.ru>"
+    mail_dir: Path = DEFAULT_DATA_DIR / "mail"
+    telegram_token: str = ""
+    telegram_secret: str = ""
+    viber_token: str = ""
+    telegram_api_base: str = TELEGRAM_API_BASE
+    viber_api_base: str = VIBER_API_BASE
+    viber_sender_name: str = "Справка"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -73,6 +85,15 @@ class Settings:
             client_limit_per_hour=int_setting(environ, "CLIENT_LIMIT_PER_HOUR", 300),
             admin_token=admin_token,
             limits_secret=limits_secret,
+            smtp_url=_smtp_url(environ.get("SMTP_URL", "").strip()),
+            mail_from=environ.get("MAIL_FROM", "").strip() or cls.mail_from,
+            mail_dir=data_dir / "mail",  # where e-mails are written as .eml files when SMTP_URL is not set
+            telegram_token=environ.get("TELEGRAM_TOKEN", "").strip(),
+            telegram_secret=environ.get("TELEGRAM_SECRET", "").strip(),
+            viber_token=environ.get("VIBER_TOKEN", "").strip(),
+            telegram_api_base=_base_url(environ, "TELEGRAM_API_BASE", TELEGRAM_API_BASE),
+            viber_api_base=_base_url(environ, "VIBER_API_BASE", VIBER_API_BASE),
+            viber_sender_name=environ.get("VIBER_SENDER_NAME", "").strip()[:28] or "Справка",
         )
 
 
@@ -89,6 +110,13 @@ def _origins(raw: str, *, local_dev: bool) -> tuple[str, ...]:
         elif not _ORIGIN.fullmatch(origin):
             raise SettingsError(f"ALLOWED_ORIGINS: expected origins like https://example.ru, got {origin!r}")
     return origins
+
+
+def _smtp_url(raw: str) -> str:
+    """smtp://[user:password@]host[:port] (STARTTLS when the server offers it) or smtps://… (TLS); "" = files."""
+    if raw and not re.fullmatch(r"smtps?://([^@/]+@)?[A-Za-z0-9.-]+(:[0-9]{1,5})?/?", raw):
+        raise SettingsError("SMTP_URL: expected smtp://user:password@host:port or smtps://…")
+    return raw
 
 
 SQLITE_PREFIX = "sqlite:///"
@@ -115,6 +143,16 @@ def int_setting(environ: Mapping[str, str], name: str, default: int, *, minimum:
     if value < minimum:
         raise SettingsError(f"{name}: expected a whole number >= {minimum}, got {value}")
     return value
+
+
+def _base_url(environ: Mapping[str, str], name: str, default: str) -> str:
+    """An API's base address (http or https, no trailing slash); the default when unset."""
+    raw = environ.get(name, "").strip().rstrip("/")
+    if not raw:
+        return default
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", raw):
+        raise SettingsError(f"{name}: expected an address like {default}, got {raw!r}")
+    return raw
 
 
 def _switch(environ: Mapping[str, str], name: str, default: bool) -> bool:

@@ -79,38 +79,38 @@ def _refuse(environ: dict[str, Any], error: ApiError) -> ApiError:
     return error
 
 
-def read_body(environ: dict[str, Any], request: flask.Request) -> bytes:
-    """The request's body, at most MAX_BODY_BYTES, refused before it is read when it says it is larger.
+def read_body(environ: dict[str, Any], request: flask.Request, *, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The request's body, at most `limit` bytes, refused before it is read when it says it is larger.
 
     From the environ: werkzeug's parsed content_length and mimetype cost more than the checks.
     A body without a length (chunked) is read one byte past the cap at most; a malformed one is a 400.
     """
     declared = environ.get("CONTENT_LENGTH", "")
     if declared:
-        if not declared.isdigit() or len(declared) > 9 or int(declared) > MAX_BODY_BYTES:
+        if not declared.isdigit() or len(declared) > 9 or int(declared) > limit:
             raise _refuse(environ, PayloadTooLarge("payload_too_large", TOO_LARGE))
         # Cached: functions-framework reads the body again after every request (its read_request hook).
         return request.get_data(cache=True)
     if not environ.get("wsgi.input_terminated"):
         return b""  # no length and no chunked framing: WSGI says there is no body to read
     try:
-        raw = environ["wsgi.input"].read(MAX_BODY_BYTES + 1)
+        raw = environ["wsgi.input"].read(limit + 1)
     except Exception:  # the server's chunked reader: a malformed chunk is the client's error
         raise _refuse(environ, BadRequest("body_invalid", "Тело запроса передано с ошибкой.")) from None
-    if len(raw) > MAX_BODY_BYTES:
+    if len(raw) > limit:
         raise _refuse(environ, PayloadTooLarge("payload_too_large", TOO_LARGE))
     environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(raw), str(len(raw))
     return request.get_data(cache=True)
 
 
-def read_json(request: flask.Request) -> Mapping[str, Any]:
-    """The request's parameters: the JSON object of a POST, the query string of a GET."""
+def read_json(request: flask.Request, *, limit: int = MAX_BODY_BYTES) -> Mapping[str, Any]:
+    """The request's parameters: the JSON object of a POST (at most `limit` bytes), the query string of a GET."""
     if len(request.query_string) > MAX_QUERY_BYTES:
         raise PayloadTooLarge("payload_too_large", TOO_LARGE)
     if request.method == "GET":
         return request.args.to_dict()
     environ = request.environ
-    raw = read_body(environ, request)
+    raw = read_body(environ, request, limit=limit)
     mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
     if mimetype and mimetype != "application/json" and not mimetype.endswith("+json") and mimetype != "text/plain":
         raise UnsupportedMediaType("unsupported_media_type", "Запрос должен быть в формате JSON.")

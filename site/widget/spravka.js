@@ -1,4 +1,4 @@
-/* Spravka help widget: a chat with the help desk and a meter-readings form.
+/* Spravka help widget: a chat with the help desk, a meter-readings form and the appeals form.
  * Plain JavaScript, no globals. Embed with one tag:
  *   <script src="https://help.example.ru/widget/spravka.js" data-title="…" defer></script>
  * Settings come from the tag's data-* attributes (docs/widget.md). Server text is
@@ -20,6 +20,12 @@
     askUrl: resolve(data.ask || "ask", apiUrl),
     readingsUrl: resolve(data.readings || "readings", apiUrl),
     eventsUrl: resolve(data.events || "events", apiUrl),
+    appealsUrl: resolve(data.appeals || "appeals", apiUrl),
+    // The help site's appeal status page (it reads the number and the code after "#") and personal-data page.
+    statusPage: resolve(data.appealStatus || "appeals/status/", siteUrl),
+    privacy: resolve(data.privacy || "service/personal-data/", siteUrl),
+    // Appeal times are instants in UTC; they are shown in the company's time, as its e-mails show them.
+    timezone: data.timezone || "Europe/Moscow",
     title: data.title || "Справка",
     button: data.button || "Помощь",
     phone: data.phone || "",
@@ -103,6 +109,34 @@
   function formatPeriod(period) {
     var m = /^(\d{4})-(\d{2})$/.exec(period || "");
     return m && MONTHS[Number(m[2]) - 1] ? MONTHS[Number(m[2]) - 1] + " " + m[1] : (period || "");
+  }
+  var MONTHS_OF = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+    "октября", "ноября", "декабря"];
+  // A date ("2026-12-17") is the day it names; an instant ("2026-12-05T07:15:00Z") is read in config.timezone.
+  function dateParts(iso) {
+    var text = String(iso || "");
+    if (/T.*(Z|[+-]\d{2}:?\d{2})$/.test(text) && !isNaN(new Date(text))) {
+      var parts = {};
+      try {
+        new Intl.DateTimeFormat("ru-RU", { timeZone: config.timezone, year: "numeric", month: "numeric", day: "numeric",
+          hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date(text)).forEach(function (p) {
+          parts[p.type] = p.value;
+        });
+        return { year: parts.year, month: Number(parts.month), day: Number(parts.day), time: parts.hour + ":" + parts.minute };
+      } catch (e) { /* an unknown time zone: the instant as written */ }
+    }
+    var m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}))?/.exec(text);
+    return m ? { year: m[1], month: Number(m[2]), day: Number(m[3]), time: m[4] || "" } : null;
+  }
+  // "5 декабря" (with the year when it is not `year`); formatMoment adds the year and the time.
+  function formatDay(iso, year) {
+    var d = dateParts(iso);
+    if (!d || !MONTHS_OF[d.month - 1]) return iso || "";
+    return d.day + " " + MONTHS_OF[d.month - 1] + (d.year !== String(year || "") ? " " + d.year : "");
+  }
+  function formatMoment(iso) {
+    var d = dateParts(iso);
+    return formatDay(iso) + (d && d.time ? ", " + d.time : "");
   }
   function unitName(unit) { return UNITS[String(unit || "").toLowerCase()] || unit || ""; }
   function zoneLabel(zone, count) {
@@ -316,14 +350,21 @@
     type: "button", className: "spw-tool", text: "Передать показания", onclick: function () { openReadings(); }
   });
   var readingsBox = el("div", { className: "spw-readings", hidden: true });
+  var appealButton = el("button", {
+    type: "button", className: "spw-tool", text: "Написать обращение", onclick: function () { openAppeal({}); }
+  });
+  var checkButton = el("button", {
+    type: "button", className: "spw-tool", text: "Проверить обращение", onclick: function () { openAppealCheck(); }
+  });
+  var appealsBox = el("div", { className: "spw-readings spw-appeals", hidden: true });
   var panel = el("section", {
     id: uid + "-panel", className: "spw-panel", role: "dialog", "aria-labelledby": uid + "-title", hidden: true
   }, [
     el("header", { className: "spw-head" }, [
       el("h2", { id: uid + "-title", className: "spw-title", text: config.title }), closeButton
     ]),
-    log, status, readingsBox, composer,
-    el("div", { className: "spw-tools" }, [readingsButton])
+    log, status, readingsBox, appealsBox, composer,
+    el("div", { className: "spw-tools" }, [readingsButton, appealButton, checkButton])
   ]);
   root.appendChild(panel);
   root.appendChild(launcher);
@@ -412,6 +453,8 @@
     bubble.appendChild(el("span", { className: "spw-sr", text: "Справка: " }));
     if (message.kind === "unreachable") return renderUnreachable(bubble, message);
     if (message.kind === "readings-result") return renderReceipt(bubble, message.receipt);
+    if (message.kind === "appeal-receipt") return renderAppealReceipt(bubble, message.appeal);
+    if (message.kind === "appeal-status") return renderAppealStatus(bubble, message.appeal);
     if (message.text) bubble.appendChild(renderMarkdown(message.text));
     var reply = message.reply || {};
     if (reply.question_id) bubble.setAttribute("data-question-id", reply.question_id);
@@ -441,9 +484,12 @@
       bubble.appendChild(el("p", {}, [readingsStarter("Открыть форму показаний")]));
       if (fresh) openReadings(true);
     }
-    if (reply.action === "personal") bubble.appendChild(renderPersonal(!message.text));
+    if (reply.action === "personal") bubble.appendChild(renderPersonal(!message.text, message));
+    if (reply.kind === "fallback" || reply.action === "operator") {
+      bubble.appendChild(el("p", { className: "spw-actions" }, [appealStarter(message)]));
+    }
     if (reply.kind === "fallback" || reply.action === "operator" || reply.action === "personal") {
-      bubble.appendChild(renderContacts());
+      bubble.appendChild(renderContacts(false));
     }
     if (reply.kind === "answer" && reply.article) bubble.appendChild(renderHelpful(message));
     return bubble;
@@ -465,16 +511,13 @@
       // A «Нет» is not the end: the way on — other words, a person, a written appeal.
       var ways = el("p", { className: "spw-note" }, ["Попробуйте спросить другими словами"]);
       if (config.phone) {
-        ways.appendChild(document.createTextNode(", позвоните специалистам: "));
+        ways.appendChild(document.createTextNode(" или позвоните специалистам: "));
         ways.appendChild(link("tel:" + config.phone.replace(/[^\d+]/g, ""), config.phone));
         if (config.hours) ways.appendChild(document.createTextNode(" (" + config.hours + ")"));
       }
-      if (config.reception) {
-        ways.appendChild(document.createTextNode(" или напишите в "));
-        ways.appendChild(link(config.reception, "виртуальную приёмную"));
-      }
-      ways.appendChild(document.createTextNode("."));
+      ways.appendChild(document.createTextNode(". Можно и написать обращение — ответим письменно."));
       box.appendChild(ways);
+      box.appendChild(el("p", { className: "spw-actions" }, [appealStarter(message)]));
     }
     if (message.helpful === true || message.helpful === false) { thank(); return box; }
     function answer(value) {
@@ -503,9 +546,10 @@
     return group;
   }
 
-  function renderContacts() {
+  // withReception: the reception's own page, where the widget cannot offer its appeals form.
+  function renderContacts(withReception) {
     var items = [];
-    if (config.reception) {
+    if (config.reception && withReception) {
       items.push(el("li", {}, ["Виртуальная приёмная: ", link(config.reception, "написать обращение")]));
     }
     if (config.phone) {
@@ -521,7 +565,7 @@
     ]);
   }
 
-  function renderPersonal(explain) {
+  function renderPersonal(explain, message) {
     // The reply's text explains; this says it only when the text is missing.
     var box = el("div", { className: "spw-personal" }, [
       explain ? el("p", { text: "Начисления, платежи и задолженность по вашему лицевому счёту видны только вам — " +
@@ -530,6 +574,7 @@
     var actions = el("p", { className: "spw-actions" });
     if (config.lk) actions.appendChild(link(config.lk, "Открыть личный кабинет", "spw-button-link"));
     actions.appendChild(readingsStarter("Передать показания"));
+    actions.appendChild(appealStarter(message));
     box.appendChild(actions);
     return box;
   }
@@ -543,7 +588,7 @@
       "Попробуйте ещё раз через минуту." }));
     var search = resolve("?q=" + encodeURIComponent(message.q || ""), siteUrl);
     bubble.appendChild(el("p", {}, ["Ответ можно найти самостоятельно: ", link(search, "поиск по справке"), "."]));
-    var contacts = renderContacts();
+    var contacts = renderContacts(true);
     if (contacts) bubble.appendChild(contacts);
     return bubble;
   }
@@ -565,7 +610,7 @@
         addMessage({ who: "bot", kind: "unreachable", q: question });
       } else if (result.ok && result.body) {
         var reply = result.body;
-        addMessage({ who: "bot", kind: reply.kind, text: reply.text, reply: reply, chosen: chosen || undefined });
+        addMessage({ who: "bot", kind: reply.kind, text: reply.text, reply: reply, chosen: chosen || undefined, q: question });
       } else {
         addMessage({ who: "bot", kind: "error", text: errorMessage(result) });
       }
@@ -580,6 +625,7 @@
   var form = null;
 
   function openReadings(focus) {
+    closeAppealsBox();
     if (!form) form = buildReadingsForm();
     state.readings = state.readings || {};
     state.readings.open = true;
@@ -870,6 +916,457 @@
     return bubble;
   }
 
+  /* ---------- the appeals form: a written appeal to the virtual reception (contract §7) ---------- */
+
+  var appeal = null; // the open appeals form (or status check) in the chat panel
+  var categoriesLoad = null; // GET <appeals>/categories, once per page
+  var APPEAL_TEXT_MIN = 10;
+  var APPEAL_TEXT_MAX = 4000;
+
+  // «Написать обращение» under a reply: the form, with the customer's question as its text.
+  function appealStarter(message) {
+    return el("button", { type: "button", className: "spw-tool", text: "Написать обращение", onclick: function () {
+      openAppeal({ text: (message && message.q) || "", question_id: message && message.reply && message.reply.question_id });
+    } });
+  }
+
+  function openAppeal(prefill) {
+    if (form) closeReadings(false);
+    closeAppealsBox();
+    state.appeal = { open: "form", draft: { text: prefill.text || "" }, question_id: prefill.question_id || null };
+    saveState();
+    showAppealsBox(buildAppealForm(appealsBox, "chat", state.appeal));
+  }
+  function showAppealsBox(built) {
+    appeal = built;
+    appealsBox.hidden = false;
+    root.classList.add("spw-is-writing");
+    if (panel.hidden) openPanel(false);
+    built.first.focus();
+  }
+  function closeAppealsBox(focusInput) {
+    if (!appeal && appealsBox.hidden) return;
+    appealsBox.hidden = true;
+    appealsBox.textContent = "";
+    root.classList.remove("spw-is-writing");
+    appeal = null;
+    state.appeal = null;
+    saveState();
+    if (focusInput) input.focus();
+  }
+  // After navigation: the form as it was left, with what was typed.
+  function restoreAppealsBox() {
+    if (!state.appeal || !state.appeal.open) return;
+    var built = state.appeal.open === "check" ? buildCheckForm(appealsBox, "chat", onChatCheck) :
+      buildAppealForm(appealsBox, "chat", state.appeal);
+    appeal = built;
+    appealsBox.hidden = false;
+    root.classList.add("spw-is-writing");
+  }
+
+  function loadCategories() {
+    if (!categoriesLoad) {
+      categoriesLoad = requestJson("GET", config.appealsUrl + "/categories").then(function (result) {
+        if (result.ok && result.body && Array.isArray(result.body.categories)) return result.body.categories;
+        throw new Error(errorMessage(result));
+      });
+      categoriesLoad.catch(function () { categoriesLoad = null; }); // the next form asks again
+    }
+    return categoriesLoad;
+  }
+
+  // One labelled field: the control, a hint and the error for it, both read with the control.
+  function appealField(f, name, label, control, hintText) {
+    var hint = hintText ? el("p", { id: control.id + "-hint", className: "spw-hint spw-hint-steady", text: hintText }) : null;
+    var error = el("p", { id: control.id + "-error", className: "spw-field-error" });
+    control.setAttribute("aria-describedby", (hint ? hint.id + " " : "") + error.id);
+    f.fields[name] = { control: control, error: error };
+    return el("div", { className: "spw-field" }, [el("label", { "for": control.id, text: label }), control, hint, error]);
+  }
+  function setFieldError(f, name, message) {
+    var field = f.fields[name];
+    field.error.textContent = message || "";
+    field.control.setAttribute("aria-invalid", message ? "true" : "false");
+  }
+
+  function buildAppealForm(container, place, saved) {
+    var id = uid + "-" + place + "-appeal";
+    var draft = saved.draft || {};
+    var f = { fields: {}, pending: null, saved: saved, place: place };
+    f.category = el("select", { id: id + "-category", className: "spw-input" }, [
+      el("option", { value: "", text: "Загружаю темы…" })
+    ]);
+    f.text = el("textarea", { id: id + "-text", className: "spw-input spw-textarea", rows: "4",
+      maxlength: String(APPEAL_TEXT_MAX) });
+    f.email = el("input", { id: id + "-email", className: "spw-input", type: "email", autocomplete: "email",
+      inputmode: "email" });
+    f.phone = el("input", { id: id + "-phone", className: "spw-input", type: "tel", autocomplete: "tel" });
+    f.account = el("input", { id: id + "-account", className: "spw-input", type: "text", inputmode: "numeric",
+      autocomplete: "off", maxlength: "20" });
+    f.consent = el("input", { id: id + "-consent", type: "checkbox" });
+    f.error = el("p", { className: "spw-error", role: "alert" });
+    f.submit = el("button", { type: "submit", className: "spw-send", text: "Отправить обращение" });
+    ["text", "email", "phone", "account"].forEach(function (name) { f[name].value = draft[name] || ""; });
+    f.first = f.category;
+    var consentField = el("div", { className: "spw-field" }, [
+      el("div", { className: "spw-check" }, [f.consent,
+        el("label", { "for": f.consent.id, text: "Согласен на обработку персональных данных для ответа на обращение" })]),
+      el("p", { id: f.consent.id + "-hint", className: "spw-hint spw-hint-steady" }, [
+        link(config.privacy, "Как мы обрабатываем персональные данные")]),
+      el("p", { id: f.consent.id + "-error", className: "spw-field-error" })
+    ]);
+    f.consent.setAttribute("aria-describedby", f.consent.id + "-hint " + f.consent.id + "-error");
+    f.fields.consent = { control: f.consent, error: consentField.lastChild };
+    var head = el("div", { className: "spw-form-head" }, [
+      el(place === "chat" ? "h3" : "h2", { id: id + "-title", className: "spw-subtitle", text: "Обращение в виртуальную приёмную" }),
+      place === "chat" ? el("button", { type: "button", className: "spw-close spw-close-small",
+        "aria-label": "Закрыть форму обращения", text: "×", onclick: function () { closeAppealsBox(true); } }) : null
+    ]);
+    f.node = el("form", { className: "spw-form", novalidate: true, "aria-labelledby": id + "-title",
+      onsubmit: function (event) { event.preventDefault(); sendAppeal(f, container); } }, [
+      head,
+      el("p", { className: "spw-hint", text: "Ответим письменно. Обращению присвоим номер — по нему можно следить, что с ним." }),
+      appealField(f, "category", "Тема обращения", f.category),
+      appealField(f, "text", "Текст обращения", f.text,
+        "Что случилось и чего вы просите — от " + APPEAL_TEXT_MIN + " до " + APPEAL_TEXT_MAX + " символов."),
+      appealField(f, "email", "E-mail", f.email, "Сюда придут номер обращения и ответ."),
+      appealField(f, "phone", "Телефон", f.phone, "Укажите e-mail, телефон или оба."),
+      appealField(f, "account", "Лицевой счёт (необязательно)", f.account,
+        ACCOUNT_DIGITS + " цифр, указан в верхней части квитанции."),
+      consentField, f.error, f.submit
+    ]);
+    f.node.addEventListener("input", function () { saveDraft(f); });
+    container.appendChild(f.node);
+    fillCategories(f, draft.category);
+    return f;
+  }
+
+  function saveDraft(f) {
+    f.saved.draft = { category: f.category.value, text: f.text.value, email: f.email.value, phone: f.phone.value,
+      account: f.account.value };
+    if (f.place === "chat") saveState();
+  }
+
+  function fillCategories(f, chosen) {
+    loadCategories().then(function (categories) {
+      f.category.textContent = "";
+      f.category.appendChild(el("option", { value: "", text: "Выберите тему" }));
+      categories.forEach(function (c) {
+        f.category.appendChild(el("option", { value: c.id, text: c.title, selected: c.id === chosen }));
+      });
+      setFieldError(f, "category", "");
+    }, function (error) {
+      f.category.textContent = "";
+      f.category.appendChild(el("option", { value: "", text: "Темы не загрузились" }));
+      // The server's own message when it sent one (in Russian), else the network's fault in words.
+      setFieldError(f, "category", /[а-яё]/i.test(error.message) ? error.message :
+        "Не удалось загрузить темы: нет связи с сервисом обращений. Попробуйте позже.");
+    });
+  }
+
+  function onlyDigits(text) { return String(text || "").replace(/[\s\u00a0()+-]/g, ""); }
+
+  // The checks a customer can fix before sending; the server checks again and its message wins.
+  function checkAppeal(f) {
+    var text = f.text.value.trim(), email = f.email.value.trim(), phone = f.phone.value.trim();
+    var account = onlyDigits(f.account.value);
+    var problems = {
+      category: f.category.value ? "" : "Выберите тему обращения.",
+      text: text.length < APPEAL_TEXT_MIN ? "Опишите вопрос подробнее — не меньше " + APPEAL_TEXT_MIN + " символов." :
+        text.length > APPEAL_TEXT_MAX ? "Текст длиннее " + APPEAL_TEXT_MAX + " символов: сократите его." : "",
+      email: !email && !phone ? "Укажите e-mail или телефон — иначе мы не сможем ответить." :
+        email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? "Проверьте e-mail: например, ivanova@example.ru." : "",
+      phone: phone && !/^\d{10,15}$/.test(onlyDigits(phone)) ? "Проверьте телефон: нужны 10–15 цифр, например +7 900 123-45-67." : "",
+      account: account && !new RegExp("^\\d{" + ACCOUNT_DIGITS + "}$").test(account) ?
+        "Номер лицевого счёта — " + ACCOUNT_DIGITS + " цифр. Если не знаете его, оставьте поле пустым." : "",
+      consent: f.consent.checked ? "" : "Без согласия на обработку персональных данных мы не можем принять обращение."
+    };
+    var first = null;
+    ["category", "text", "email", "phone", "account", "consent"].forEach(function (name) {
+      setFieldError(f, name, problems[name]);
+      if (problems[name] && !first) first = f.fields[name].control;
+    });
+    return first;
+  }
+
+  // The API's messages name its fields for integrators («согласие (consent)»); a customer reads them without.
+  function plainMessage(result) { return errorMessage(result).replace(/\s*\([a-z_]+\)/g, ""); }
+
+  // Which field a server error belongs to, from its code (category_unknown, contact_missing, email_invalid…).
+  function appealErrorField(code) {
+    var rules = [["categor", "category"], ["consent", "consent"], ["email", "email"], ["phone", "phone"],
+      ["contact", "email"], ["account", "account"], ["text", "text"]];
+    for (var i = 0; i < rules.length; i++) if (String(code || "").indexOf(rules[i][0]) >= 0) return rules[i][1];
+    return null;
+  }
+
+  function sendAppeal(f, container) {
+    if (f.sending) return;
+    f.error.textContent = "";
+    var bad = checkAppeal(f);
+    if (bad) { f.error.textContent = "Исправьте ошибки в форме — они указаны под полями."; bad.focus(); return; }
+    var contact = {};
+    if (f.email.value.trim()) contact.email = f.email.value.trim();
+    if (f.phone.value.trim()) contact.phone = f.phone.value.trim();
+    var body = { category: f.category.value, text: f.text.value.trim(), contact: contact, consent: true };
+    if (onlyDigits(f.account.value)) body.account = onlyDigits(f.account.value);
+    if (f.saved.question_id) body.question_id = f.saved.question_id;
+    // One key per submission: a retry after a lost answer gets the same appeal, not a second one.
+    var signature = JSON.stringify(body);
+    if (!f.pending || f.pending.signature !== signature) f.pending = { signature: signature, key: newId() };
+    body.idempotency_key = f.pending.key;
+    markSending(f, "Отправляю обращение…");
+    requestJson("POST", config.appealsUrl, body).then(function (result) {
+      markSending(f, null);
+      if (result.ok && result.body && result.body.number) {
+        var receipt = { number: result.body.number, secret: result.body.secret, status: result.body.status,
+          registered_at: result.body.registered_at, deadlines: result.body.deadlines || {},
+          email: contact.email || "", replayed: result.status === 200 };
+        appealSent(f, container, receipt);
+        return;
+      }
+      var error = (result.body && result.body.error) || {};
+      var field = result.status === 400 ? appealErrorField(error.code) : null;
+      if (result.status !== 429 && result.status !== 503) f.pending = null;
+      if (field) {
+        setFieldError(f, field, plainMessage(result));
+        f.error.textContent = "Исправьте ошибки в форме — они указаны под полями.";
+        f.fields[field].control.focus();
+      } else {
+        f.error.textContent = plainMessage(result);
+      }
+    }, function () {
+      markSending(f, null);
+      f.error.textContent = "Нет связи с сервисом обращений. Введённое сохранено — нажмите «Отправить обращение» ещё раз." +
+        (config.phone ? " Если не получится, позвоните по телефону " + config.phone + "." : "");
+    });
+  }
+
+  // While a form waits for the server: its button says so (it has the focus; on a help page the chat's
+  // status line is not there to say it) and does not send twice.
+  function markSending(f, text) {
+    f.sending = Boolean(text);
+    f.submit.disabled = f.sending;
+    if (f.sending) f.submitText = f.submit.textContent;
+    f.submit.textContent = text || f.submitText;
+    setBusy(f.sending, text);
+  }
+
+  // The form folds away; the number, the deadlines and the status link take its place.
+  function appealSent(f, container, receipt) {
+    if (f.place === "chat") {
+      closeAppealsBox(false);
+      addMessage({ who: "bot", kind: "appeal-receipt", appeal: receipt });
+      var bubble = log.lastChild;
+      bubble.setAttribute("tabindex", "-1");
+      bubble.focus();
+      return;
+    }
+    container.textContent = "";
+    var box = renderAppealReceipt(el("div", { className: "spw-receipt", tabindex: "-1" }), receipt);
+    box.appendChild(el("p", {}, [el("button", { type: "button", className: "spw-tool", text: "Написать ещё одно обращение",
+      onclick: function () { container.textContent = ""; buildAppealForm(container, f.place, { draft: {} }).first.focus(); } })]));
+    container.appendChild(box);
+    box.focus();
+  }
+
+  // The format of the e-mails' link (docs/appeals.md): "#<number>.<secret>"; neither contains a dot.
+  function statusLink(number, secret) {
+    return config.statusPage.split("#")[0] + "#" + encodeURIComponent(number) + "." + encodeURIComponent(secret);
+  }
+
+  // «Рассмотрим до 5 декабря, ответим до 17 декабря.»
+  function deadlinesText(appealData, reviewToo) {
+    var deadlines = appealData.deadlines || {};
+    var registered = dateParts(appealData.registered_at);
+    var year = registered ? registered.year : "";
+    var parts = [];
+    if (reviewToo && deadlines.review_by) parts.push("рассмотрим до " + formatDay(deadlines.review_by, year));
+    if (deadlines.decision_by) parts.push("ответим до " + formatDay(deadlines.decision_by, year));
+    if (!parts.length) return "";
+    var text = parts.join(", ") + ".";
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  function renderAppealReceipt(box, receipt) {
+    box.appendChild(el("p", { className: "spw-strong",
+      text: receipt.replayed ? "Это обращение уже зарегистрировано." : "Обращение зарегистрировано." }));
+    box.appendChild(el("p", {}, ["Номер обращения: ", el("strong", { className: "spw-code", text: receipt.number })]));
+    var deadlines = deadlinesText(receipt, true);
+    if (deadlines) box.appendChild(el("p", { text: deadlines }));
+    if (receipt.secret) {
+      box.appendChild(el("p", {}, ["Код доступа: ", el("strong", { className: "spw-code", text: receipt.secret })]));
+      box.appendChild(el("p", {}, [link(statusLink(receipt.number, receipt.secret), "Страница обращения")]));
+    }
+    box.appendChild(el("p", { className: "spw-note", text: "Сохраните номер, код и ссылку: по ним видно, что с обращением, " +
+      "там же появится ответ." + (receipt.email ? " Письмо с ними придёт на " + receipt.email + "." : "") }));
+    return box;
+  }
+
+  /* ---------- «Проверить обращение»: the status by number and code; the help site's appeal pages ---------- */
+
+  var STATUSES = {
+    registered: "Зарегистрировано", in_review: "На рассмотрении", waiting_customer: "Ждём ответа от вас",
+    answered: "Дан ответ", closed: "Закрыто"
+  };
+
+  function openAppealCheck() {
+    if (form) closeReadings(false);
+    closeAppealsBox();
+    state.appeal = { open: "check" };
+    saveState();
+    showAppealsBox(buildCheckForm(appealsBox, "chat", onChatCheck));
+  }
+  function onChatCheck(appealData) {
+    closeAppealsBox(false);
+    addMessage({ who: "bot", kind: "appeal-status", appeal: appealData });
+    var bubble = log.lastChild;
+    bubble.setAttribute("tabindex", "-1");
+    bubble.focus();
+  }
+
+  function buildCheckForm(container, place, onFound) {
+    var id = uid + "-" + place + "-check";
+    var f = { fields: {} };
+    f.number = el("input", { id: id + "-number", className: "spw-input", type: "text", autocomplete: "off",
+      autocapitalize: "characters", spellcheck: "false", maxlength: "40" });
+    f.secret = el("input", { id: id + "-secret", className: "spw-input", type: "text", autocomplete: "off",
+      spellcheck: "false", maxlength: "200" });
+    f.error = el("p", { className: "spw-error", role: "alert" });
+    f.submit = el("button", { type: "submit", className: "spw-send", text: "Проверить" });
+    f.first = f.number;
+    f.node = el("form", { className: "spw-form", novalidate: true, "aria-labelledby": id + "-title",
+      onsubmit: function (event) { event.preventDefault(); checkStatus(f, onFound); } }, [
+      el("div", { className: "spw-form-head" }, [
+        el(place === "chat" ? "h3" : "h2", { id: id + "-title", className: "spw-subtitle", text: "Проверить обращение" }),
+        place === "chat" ? el("button", { type: "button", className: "spw-close spw-close-small",
+          "aria-label": "Закрыть проверку обращения", text: "×", onclick: function () { closeAppealsBox(true); } }) : null
+      ]),
+      appealField(f, "number", "Номер обращения", f.number),
+      appealField(f, "secret", "Код доступа", f.secret, "Номер и код — в письме о регистрации обращения."),
+      f.error, f.submit
+    ]);
+    container.appendChild(f.node);
+    return f;
+  }
+
+  function checkStatus(f, onFound) {
+    if (f.sending) return;
+    f.error.textContent = "";
+    var number = f.number.value.trim(), secret = f.secret.value.trim();
+    setFieldError(f, "number", number ? "" : "Введите номер обращения.");
+    setFieldError(f, "secret", secret ? "" : "Введите код доступа из письма.");
+    if (!number || !secret) { (number ? f.secret : f.number).focus(); return; }
+    markSending(f, "Проверяю обращение…");
+    requestJson("POST", config.appealsUrl + "/status", { number: number, secret: secret }).then(function (result) {
+      markSending(f, null);
+      if (result.ok && result.body && result.body.number) { onFound(result.body); return; }
+      f.error.textContent = plainMessage(result);
+      f.number.focus();
+    }, function () {
+      markSending(f, null);
+      f.error.textContent = "Нет связи с сервисом обращений. Попробуйте ещё раз через минуту.";
+    });
+  }
+
+  // The staff's answer is plain text with line breaks (docs/appeals.md): shown as text, never as markup.
+  function answerText(appealData) {
+    var answer = appealData.answer;
+    if (answer && typeof answer === "object") answer = answer.text;
+    return typeof answer === "string" ? answer : (typeof appealData.answer_text === "string" ? appealData.answer_text : "");
+  }
+
+  function renderAppealStatus(box, appealData) {
+    var status = STATUSES[appealData.status] || appealData.status || "";
+    box.appendChild(el("p", { className: "spw-strong" }, ["Обращение № ", el("span", { className: "spw-code",
+      text: appealData.number })]));
+    var statusLine = box.appendChild(el("p", {}, ["Статус: ", el("strong", { text: status })]));
+    // The appeal names its category by id; the title comes from the categories the form lists.
+    loadCategories().then(function (categories) {
+      var found = categories.filter(function (c) { return c.id === appealData.category; })[0];
+      if (found) box.insertBefore(el("p", { text: "Тема: " + found.title }), statusLine);
+    }, function () { /* no title: the status is what matters */ });
+    if (appealData.status !== "answered" && appealData.status !== "closed") {
+      var deadlines = deadlinesText(appealData, appealData.status === "registered");
+      if (deadlines) box.appendChild(el("p", { text: deadlines }));
+    }
+    if (appealData.status === "waiting_customer") {
+      box.appendChild(el("p", { text: "Ответьте на вопрос специалиста (он в истории ниже) " +
+        (config.phone ? "по телефону " + config.phone + " " : "") + "или новым обращением с номером этого." }));
+    }
+    var text = answerText(appealData);
+    if (text) {
+      box.appendChild(el("p", { className: "spw-strong", text: "Ответ" }));
+      box.appendChild(el("p", { className: "spw-answer", text: text }));
+    }
+    var history = Array.isArray(appealData.history) ? appealData.history : [];
+    if (history.length) {
+      box.appendChild(el("p", { className: "spw-note", text: "История:" }));
+      var list = el("ul", { className: "spw-history" });
+      history.forEach(function (entry) {
+        var line = formatMoment(entry.at) + " — " + (STATUSES[entry.status] || entry.status || "");
+        list.appendChild(el("li", { text: line + (entry.note ? ". " + entry.note : "") }));
+      });
+      box.appendChild(list);
+    }
+    return box;
+  }
+
+  /* ---------- on the help site: the reception page's form and the status page ---------- */
+
+  // "#<number>.<secret>" (docs/appeals.md; also "#number=…&secret=…"): after "#", so neither reaches a
+  // server's log (contract §7).
+  function readFragment(hash) {
+    var text = String(hash || "").replace(/^#/, "");
+    var params = new URLSearchParams(text);
+    var number = params.get("number"), secret = params.get("secret");
+    if (!number && /^[^=&]+[./:][^=&]+$/.test(text)) {
+      var parts = text.split(/[./:]/).map(function (part) {
+        try { return decodeURIComponent(part); } catch (e) { return part; }
+      });
+      number = parts[0];
+      secret = parts[1];
+    }
+    return number && secret ? { number: number.trim(), secret: secret.trim() } : null;
+  }
+
+  function mountAppealPages() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-spravka-appeals]"), function (host, i) {
+      host.textContent = "";
+      host.classList.add("spw", "spw-page");
+      if (host.getAttribute("data-spravka-appeals") === "status") mountStatusPage(host, "page" + i);
+      else buildAppealForm(host, "page" + i, { draft: {} });
+    });
+  }
+
+  function mountStatusPage(host, place) {
+    var result = el("div", { className: "spw-receipt", tabindex: "-1", "aria-live": "polite" });
+    var again = el("button", { type: "button", className: "spw-tool", text: "Проверить другое обращение", hidden: true,
+      onclick: function () { showForm(); f.number.value = ""; f.secret.value = ""; f.number.focus(); } });
+    var f = buildCheckForm(host, place, function (appealData) { show(appealData, true); });
+    host.appendChild(result);
+    host.appendChild(el("p", {}, [again]));
+    function show(appealData, focus) {
+      result.textContent = "";
+      renderAppealStatus(result, appealData);
+      f.node.hidden = true;
+      again.hidden = false;
+      if (focus) result.focus();
+    }
+    function showForm() { f.node.hidden = false; again.hidden = true; result.textContent = ""; }
+    // A link from the e-mail: the status at once, without a click (the focus stays where the page put it).
+    function fromFragment() {
+      var found = readFragment(location.hash);
+      if (!found) return;
+      showForm();
+      f.number.value = found.number;
+      f.secret.value = found.secret;
+      checkStatus(f, function (appealData) { show(appealData, false); });
+    }
+    window.addEventListener("hashchange", fromFragment);
+    fromFragment();
+  }
+
   /* ---------- start: mount the widget once the page has a body ---------- */
 
   function mount() {
@@ -887,6 +1384,8 @@
       readingsBox.hidden = false;
       readingsButton.hidden = true;
     }
+    restoreAppealsBox();
+    mountAppealPages();
     if (state.open) openPanel(false);
   }
 

@@ -50,9 +50,9 @@ def server_settings() -> str:
     return f"gunicorn (functions-framework's production server), {workers} worker × {threads} threads"
 
 
-def post_json(conn: http.client.HTTPConnection, body: bytes) -> int:
+def post_json(conn: http.client.HTTPConnection, body: bytes, headers: Mapping[str, str] | None = None) -> int:
     """POST a JSON body on a kept-alive connection; the status, body read to the end."""
-    conn.request("POST", "/", body=body, headers={"Content-Type": "application/json"})
+    conn.request("POST", "/", body=body, headers={"Content-Type": "application/json", **(headers or {})})
     response = conn.getresponse()
     response.read()
     return response.status
@@ -81,7 +81,13 @@ class Served:
 
 @contextmanager
 def serve_function(
-    target: str, source: Path, probe: bytes, *, env: Mapping[str, str] | None = None, ready: Collection[int] = (200,)
+    target: str,
+    source: Path,
+    probe: bytes,
+    *,
+    env: Mapping[str, str] | None = None,
+    ready: Collection[int] = (200,),
+    headers: Mapping[str, str] | None = None,
 ) -> Iterator[Served]:
     """Spawn `functions-framework --target T --source S` on a free loopback port; stop it on exit, whatever happens.
 
@@ -106,14 +112,19 @@ def serve_function(
             command, cwd=REPO_DIR, env={**os.environ, **(env or {})}, stdout=log, stderr=log, start_new_session=True
         )
         try:
-            _wait_for_answer(process, port, probe, log, ready)
+            _wait_for_answer(process, port, probe, log, ready, headers)
             yield Served(process, port, time.perf_counter() - started)
         finally:
             _stop(process)
 
 
 def _wait_for_answer(
-    process: subprocess.Popen[bytes], port: int, probe: bytes, log: IO[bytes], ready: Collection[int]
+    process: subprocess.Popen[bytes],
+    port: int,
+    probe: bytes,
+    log: IO[bytes],
+    ready: Collection[int],
+    headers: Mapping[str, str] | None = None,
 ) -> None:
     deadline = time.perf_counter() + START_TIMEOUT
     while time.perf_counter() < deadline:
@@ -124,7 +135,7 @@ def _wait_for_answer(
             )
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=START_TIMEOUT)
         try:
-            if post_json(conn, probe) in ready:
+            if post_json(conn, probe, headers) in ready:
                 return
         except OSError:
             pass

@@ -20,6 +20,8 @@ SUBCOMMANDS = (
     "serve",
     "report",
     "deploy",
+    "appeals",
+    "bots",
 )
 
 

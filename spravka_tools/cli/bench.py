@@ -7,7 +7,7 @@ import importlib
 
 # Each part is a module spravka_tools.bench.<name> with `add_arguments(parser)` (optional)
 # and `run(args) -> None` that prints its figures.
-PARTS = ("ask", "ask-log", "readings", "spike")
+PARTS = ("ask", "ask-log", "readings", "spike", "bots")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

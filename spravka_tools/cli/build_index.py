@@ -27,4 +27,8 @@ def run(args: argparse.Namespace) -> int:
         f"{args.output}: {len(index['articles'])} статей, {len(model['classes'])} целей модели, "
         f"{len(model['weights'])} признаков, {time.perf_counter() - started:.0f} с"
     )
+    if args.output == INDEX_PATH:  # the appeals' categories and working-day calendar beside the committed index
+        from spravka_tools.knowledge.appeals import write_appeals_data
+
+        print(f"категорий обращений: {write_appeals_data(args.knowledge)}")
     return 0

@@ -6,6 +6,7 @@ import argparse
 import datetime
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def _date(text: str) -> datetime.date:
@@ -70,11 +71,44 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.html:
+        from spravka_tools.report.appeals import render_appeals_html
         from spravka_tools.report.html import render_html
 
         args.html.parent.mkdir(parents=True, exist_ok=True)
-        args.html.write_text(render_html(report), encoding="utf-8")
+        appeals = _appeals_figures(first, last, settings)
+        page = render_html(report)
+        if appeals is not None:  # the appeals' section closes the page's main part
+            page = page.replace("</main></body></html>", render_appeals_html(appeals) + "</main></body></html>")
+        args.html.write_text(page, encoding="utf-8")
         print(f"{args.html}: отчёт за {first:%d.%m.%Y}–{last:%d.%m.%Y}, вопросов {report.figures.total}")
         return 0
     sys.stdout.write(render_text(report, max_groups=args.groups))
+    appeals = _appeals_figures(first, last, settings)
+    if appeals is None:
+        sys.stdout.write("\nОбращения: хранилище недоступно.\n")
+    else:
+        from spravka_tools.report.appeals import render_appeals_text
+
+        sys.stdout.write(render_appeals_text(appeals))
     return 0
+
+
+def _appeals_figures(first: datetime.date, last: datetime.date, settings: Any) -> Any:
+    """The appeals' figures of the period (counts only); None when the store cannot be read."""
+    from spravka import clock
+    from spravka.appeals.categories import load_categories
+    from spravka.appeals.store import open_appeal_store
+    from spravka.errors import StoreUnavailable
+    from spravka_tools.report.appeals import compute_appeals
+
+    store = open_appeal_store(settings.readings_store)
+    try:
+        appeals = store.appeals()
+    except StoreUnavailable:
+        return None
+    finally:
+        store.close()
+    titles = {c.id: c.title for c in load_categories().values()}
+    return compute_appeals(
+        appeals, first_day=first, last_day=last, timezone=settings.timezone, titles=titles, now=clock.now()
+    )

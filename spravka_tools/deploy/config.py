@@ -37,8 +37,24 @@ FUNCTIONS = (
     # The limiter's HMAC key (docs/security.md): one secret shared by every instance.
     Function("readings", secrets=(("LIMITS_SECRET", "spravka-limits-secret"),)),
     Function("events"),
+    # The virtual reception: appeal secrets are keyed by LIMITS_SECRET too; its e-mails go out through SMTP_URL.
+    Function("appeals", secrets=(("LIMITS_SECRET", "spravka-limits-secret"), ("SMTP_URL", "spravka-smtp-url"))),
     # Billing's export: callers need run.invoker (IAM) AND the token from Secret Manager (docs/security.md).
     Function("admin", public=False, max_instances=2, secrets=(("ADMIN_TOKEN", "spravka-admin-token"),)),
+    # The messenger bots (docs/bots.md): their platform's credentials, and the limiter's key, since
+    # they take readings under the readings function's limits.
+    Function(
+        "telegram",
+        secrets=(
+            ("LIMITS_SECRET", "spravka-limits-secret"),
+            ("TELEGRAM_SECRET", "spravka-telegram-secret"),
+            ("TELEGRAM_TOKEN", "spravka-telegram-token"),
+        ),
+    ),
+    Function(
+        "viber",
+        secrets=(("LIMITS_SECRET", "spravka-limits-secret"), ("VIBER_TOKEN", "spravka-viber-token")),
+    ),
 )
 
 # name -> (default, one line for docs/deploy.md). A default of "" means "derived" or "not set".
@@ -78,9 +94,13 @@ RUNTIME_PASSTHROUGH = (
     "LOG_RETENTION_DAYS",
     "TRUSTED_PROXY_HOPS",
     "CLIENT_LIMIT_PER_HOUR",
+    "MAIL_FROM",
+    "TELEGRAM_API_BASE",
+    "VIBER_API_BASE",
+    "VIBER_SENDER_NAME",
 )
 # Settings of the functions a deployment never passes on: set by the deploy itself, a local path,
-# local development only, or a secret (ADMIN_TOKEN and LIMITS_SECRET come from Secret Manager).
+# local development only, or a secret (ADMIN_TOKEN, LIMITS_SECRET and SMTP_URL come from Secret Manager).
 RUNTIME_NOT_PASSED = (
     "READINGS_STORE",
     "GOOGLE_CLOUD_PROJECT",
@@ -92,6 +112,10 @@ RUNTIME_NOT_PASSED = (
     "SPRAVKA_LOCAL_DEV",
     "ADMIN_TOKEN",
     "LIMITS_SECRET",
+    "SMTP_URL",
+    "TELEGRAM_TOKEN",
+    "TELEGRAM_SECRET",
+    "VIBER_TOKEN",
     "WORKERS",
     "THREADS",
 )

@@ -68,7 +68,12 @@ def plan(config: DeployConfig, *, repo: Path, bin_dir: str) -> list[Step]:
         Step(
             "build the help site with the functions' public URLs in the widget's tag",
             (f"{bin_dir}mkdocs", "build", "--strict", f"--site-dir={SITE_DIR}"),
-            env=(("SITE_URL", config.site_url), ("SPRAVKA_FUNCTIONS_URL", config.functions_url)),
+            env=(
+                ("SITE_URL", config.site_url),
+                ("SPRAVKA_FUNCTIONS_URL", config.functions_url),
+                # The widget shows appeal times in the functions' zone, as their e-mails do.
+                *((name, value) for name, value in config.passthrough if name == "SPRAVKA_TIMEZONE"),
+            ),
         ),
         Step("enable the APIs", ("gcloud", "services", "enable", *APIS, p)),
         *_service_account(config.service_account, config.service_account_email, "Spravka functions (runtime)", p),

@@ -51,6 +51,7 @@ def check_knowledge(knowledge_dir: Path) -> list[Problem]:
         problems.extend(_check_article(knowledge_dir, article, facts, sections))
     problems.extend(_check_ids(articles))
     problems.extend(_check_topics(knowledge_dir, articles))
+    problems.extend(_check_appeals(knowledge_dir))
     if not any(p.message.startswith("front matter") for p in problems):
         problems.extend(check_ambiguity(knowledge_dir, articles))
     return sorted(problems)
@@ -73,6 +74,15 @@ def _check_data_files(knowledge_dir: Path, problems: list[Problem]) -> dict[str,
     except (OSError, yaml.YAMLError, AttributeError):
         problems.append(Problem("facts.yml", 1, "нет файла фактов или он повреждён"))
         return {}
+
+
+def _check_appeals(knowledge_dir: Path) -> list[Problem]:
+    """appeals.yml, the virtual reception's categories (only where the knowledge base has one)."""
+    from spravka_tools.knowledge.appeals import APPEALS_FILE, check_appeals
+
+    if not (knowledge_dir / APPEALS_FILE).is_file() and not (knowledge_dir / "sections.yml").is_file():
+        return []
+    return [Problem(APPEALS_FILE, line, message) for line, message in check_appeals(knowledge_dir)]
 
 
 def _check_out_of_scope(data: object) -> list[Problem]:

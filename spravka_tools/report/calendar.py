@@ -1,22 +1,24 @@
-"""Nights and the Russian public holidays, so the report can show when customers ask outside office hours."""
+"""Nights and Russia's non-working days, so the report can show when customers ask outside office hours.
+
+The days off come from the `holidays` library's production calendar of Russia: the public
+holidays of the Labour Code (art. 112) and the days off the Government moves each year (e.g.
+December 31, 2026, moved from January 4), in Russian; a working Saturday is not a day off.
+"""
 
 from __future__ import annotations
 
 import datetime
+import functools
+from typing import Any
 
 NIGHT_FROM, NIGHT_UNTIL = 22, 6  # local hours: 22:00–6:00
-# Non-working public holidays (Labour Code, art. 112) and New Year's Eve, which utilities treat as one.
-HOLIDAYS = {
-    (12, 31): "канун Нового года",
-    **{(1, day): "новогодние каникулы" for day in range(1, 9)},
-    (1, 7): "Рождество",
-    (2, 23): "День защитника Отечества",
-    (3, 8): "Международный женский день",
-    (5, 1): "Праздник Весны и Труда",
-    (5, 9): "День Победы",
-    (6, 12): "День России",
-    (11, 4): "День народного единства",
-}
+
+
+@functools.cache
+def _calendar() -> Any:
+    from holidays.countries.russia import Russia
+
+    return Russia(language="ru")  # years are filled in on first lookup
 
 
 def is_night(moment: datetime.datetime) -> bool:
@@ -28,11 +30,16 @@ def is_night_hour(hour: int) -> bool:
 
 
 def holiday_name(day: datetime.date) -> str | None:
-    return HOLIDAYS.get((day.month, day.day))
+    """The day's holiday or moved day off, in Russian; None on an ordinary day."""
+    name: str | None = _calendar().get(day)
+    return name
 
 
 def is_day_off(day: datetime.date) -> bool:
-    return day.weekday() >= 5 or holiday_name(day) is not None
+    calendar = _calendar()
+    if day in calendar:  # also fills in the day's year, working weekends included
+        return True
+    return day.weekday() >= 5 and day not in calendar.weekend_workdays
 
 
 def holidays_between(first: datetime.date, last: datetime.date) -> dict[datetime.date, str]:

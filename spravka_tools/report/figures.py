@@ -27,6 +27,9 @@ SPECIAL_TOPICS = {
     "@unanswered": "Без ответа («не знаю»)",
     "@other": "Другое",
 }
+# Where questions were asked: the site's widget (records without a channel) and the messenger bots.
+CHANNELS = ("widget", "telegram", "viber")
+CHANNEL_LABELS = {"widget": "сайт (виджет)", "telegram": "Telegram", "viber": "Viber"}
 ACTION_TOPICS = {"submit-readings": "readings", "personal": "@personal", "operator": "@operator"}
 
 
@@ -69,6 +72,7 @@ class Figures:
     articles: list[ArticleFigures]  # every article answered, clicked or rated
     visitors: int
     returning: int  # visitors active on two or more days
+    channels: Mapping[str, Mapping[str, int]] = dataclasses.field(default_factory=dict)  # channel -> kind -> questions
 
     def share(self, count: int) -> float:
         return count / self.total if self.total else 0.0
@@ -137,6 +141,7 @@ def compute(
     by_day: dict[datetime.date, Counter[str]] = {day: Counter() for day in days}
     by_hour = [0] * 24
     kinds: Counter[str] = Counter()
+    channels: dict[str, Counter[str]] = {channel: Counter() for channel in CHANNELS}
     topics: Counter[str] = Counter()
     night = 0
     active_days: dict[str, set[datetime.date]] = defaultdict(set)
@@ -148,6 +153,7 @@ def compute(
         by_hour[local.hour] += 1
         night += is_night(local)
         kinds[question.kind] += 1
+        channels.setdefault(question.channel or "widget", Counter())[question.kind] += 1
         topics[topic_of(question, sections)] += 1
         if question.visitor:
             active_days[question.visitor].add(local.date())
@@ -195,4 +201,5 @@ def compute(
         articles=articles,
         visitors=len(active_days),
         returning=sum(1 for days in active_days.values() if len(days) >= 2),
+        channels={channel: dict(counts) for channel, counts in channels.items()},
     )

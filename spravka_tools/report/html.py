@@ -9,7 +9,7 @@ from spravka import clock
 from spravka_tools.plural import OF_ANSWERS, plural
 from spravka_tools.report.build import Report
 from spravka_tools.report.charts import all_charts
-from spravka_tools.report.figures import KIND_LABELS
+from spravka_tools.report.figures import CHANNEL_LABELS, KIND_LABELS
 from spravka_tools.report.text import MAX_GROUPS, percent
 
 STYLE = """
@@ -57,7 +57,13 @@ def render_html(report: Report, *, generated: datetime.datetime | None = None) -
     ]
     for chart_id, caption, svg in all_charts(f):
         parts.append(f'<figure id="chart-{chart_id}">{svg}<figcaption>{escape(caption)}</figcaption></figure>')
-    parts += _topics_table(report), _kinds_table(report), _helpful_table(report), _groups_table(report)
+    parts += (
+        _topics_table(report),
+        _kinds_table(report),
+        _channels_table(report),
+        _helpful_table(report),
+        _groups_table(report),
+    )
     parts.append("</main></body></html>")
     return "\n".join(parts) + "\n"
 
@@ -79,6 +85,21 @@ def _kinds_table(report: Report) -> str:
         for kind, count in f.kinds.items()
     )
     return f"<h2>Виды ответов</h2><table><tr><th>вид</th><th>вопросов</th><th>доля</th></tr>{rows}</table>"
+
+
+def _channels_table(report: Report) -> str:
+    """Channels side by side: the widget and each messenger bot, with how their questions were answered."""
+    f = report.figures
+    rows = "".join(
+        f"<tr><td>{escape(CHANNEL_LABELS.get(channel, channel))}</td><td class=n>{sum(counts.values())}</td>"
+        f"<td class=n>{percent(f.share(sum(counts.values())))}</td><td class=n>{counts.get('answer', 0)}</td>"
+        f"<td class=n>{counts.get('fallback', 0)}</td></tr>"
+        for channel, counts in f.channels.items()
+    )
+    return (
+        "<h2>Каналы</h2><table><tr><th>канал</th><th>вопросов</th><th>доля</th><th>ответ статьёй</th>"
+        f"<th>«не знаю»</th></tr>{rows}</table>"
+    )
 
 
 def _helpful_table(report: Report) -> str:

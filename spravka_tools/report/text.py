@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spravka_tools.plural import OF_ANSWERS, QUESTIONS, plural
 from spravka_tools.report.build import Report
-from spravka_tools.report.figures import KIND_LABELS
+from spravka_tools.report.figures import CHANNEL_LABELS, KIND_LABELS
 
 MAX_GROUPS = 20
 
@@ -37,6 +37,13 @@ def render_text(report: Report, *, max_groups: int = MAX_GROUPS) -> str:
         f"  {KIND_LABELS.get(kind, kind):<30} {count:>6} {percent(f.share(count)):>7}"
         for kind, count in f.kinds.items()
     ]
+    lines += ["", "Каналы (вопросов; из них ответ статьёй, «не знаю»):"]
+    for channel, counts in f.channels.items():
+        total = sum(counts.values())
+        lines.append(
+            f"  {CHANNEL_LABELS.get(channel, channel):<30} {total:>6} {percent(f.share(total)):>7}"
+            f"   статьёй {counts.get('answer', 0)}, «не знаю» {counts.get('fallback', 0)}"
+        )
     lines += ["", "Темы:"]
     lines += [f"  {label:<45} {count:>6} {percent(f.share(count)):>7}" for _, label, count in f.topics]
     rated = [a for a in f.articles if a.helpful_rate is not None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -95,3 +96,19 @@ def test_the_widget_is_published_as_one_file_built_from_its_parts(built_site: Pa
 
     assert (built_site / "widget" / "spravka.js").read_text(encoding="utf-8") == build_widget()
     assert not (built_site / "widget" / "src").exists()
+
+
+def test_the_reception_pages_host_the_forms_and_the_status_page_is_in_the_menu(built_site: Path) -> None:
+    reception = (built_site / "appeals" / "index.html").read_text(encoding="utf-8")
+    status = (built_site / "appeals" / "status" / "index.html").read_text(encoding="utf-8")
+    assert 'data-spravka-appeals="form"' in reception and 'data-spravka-appeals="status"' in status
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "Виртуальная приёмная" in home and "Проверить обращение" in home  # the menu: the section and its page
+
+
+def test_the_functions_time_zone_reaches_the_widget_tag(tmp_path: Path) -> None:
+    env = {**os.environ, "SPRAVKA_TIMEZONE": "Asia/Yekaterinburg", "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)]
+    result = subprocess.run(command, cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'data-timezone="Asia/Yekaterinburg"' in (tmp_path / "index.html").read_text(encoding="utf-8")

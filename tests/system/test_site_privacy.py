@@ -13,7 +13,7 @@ from tests.system.test_widget import ask, expect, last_reply, open_widget
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "payment/payment-methods/", "heat/hot-water-outage/", "service/personal-data/"]
+PAGES = ["", "payment/payment-methods/", "heat/hot-water-outage/", "service/personal-data/", "appeals/"]
 
 
 def origin(url: str) -> str:

@@ -58,10 +58,10 @@ def test_answer_feedback_and_link_click_reach_the_store_with_an_anonymous_visito
 
     feedback.get_by_role("button", name="Нет").click()
     expect(reply).to_contain_text("Спасибо за отзыв!")
-    # After «Нет», the way on: other words, the specialists' phone, the virtual reception.
+    # After «Нет», the way on: other words, the specialists' phone, a written appeal.
     ways = reply.get_by_role("group", name="Помог ли ответ?")
     expect(ways).to_contain_text("Попробуйте спросить другими словами")
-    expect(ways.get_by_role("link", name="виртуальную приёмную")).to_be_visible()
+    expect(ways.get_by_role("button", name="Написать обращение")).to_be_visible()
     expect(ways.locator("a[href^='tel:']")).to_have_count(1)
     expect(dialog.get_by_label("Ваш вопрос")).to_be_focused()
 

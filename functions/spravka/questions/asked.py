@@ -36,6 +36,7 @@ class Asked(NamedTuple):
     reply: Reply
     session: str | None  # already an id of its alphabet or None (spravka.ids.parse_session)
     visitor: str | None
+    channel: str | None = None  # a messenger bot's name; None for the widget
 
     def record(self) -> QuestionRecord:
         # Imported here, in the writer's thread: compiling redaction's patterns (~3 ms) stays out of ask's cold start.
@@ -54,6 +55,7 @@ class Asked(NamedTuple):
             tuple([a.id for a in reply.suggestions]),
             session,
             self.visitor,
+            self.channel,
         )
 
 

@@ -40,7 +40,13 @@ def logging_on(settings: Settings) -> bool:
 
 
 def record_question(
-    question: str, reply: Reply, *, settings: Settings, session: str | None = None, visitor: str | None = None
+    question: str,
+    reply: Reply,
+    *,
+    settings: Settings,
+    session: str | None = None,
+    visitor: str | None = None,
+    channel: str | None = None,
 ) -> str | None:
     """Queue the question with the reply it got; its id, or None when logging is off or it was dropped.
 
@@ -49,7 +55,7 @@ def record_question(
     if not settings.question_log or _paused.get():
         return None
     try:
-        asked = Asked(new_id(), records.now(), question, reply, session, visitor)
+        asked = Asked(new_id(), records.now(), question, reply, session, visitor, channel)
         return asked.id if writer_for(settings).put(asked) else None
     except Exception:  # logging never fails the answer
         log.exception("question log: question not queued")

@@ -70,9 +70,10 @@ class QuestionRecord(NamedTuple):  # a tuple: one is made per answer, cheaper th
     suggestions: tuple[str, ...] = ()
     session: str | None = None
     visitor: str | None = None
+    channel: str | None = None  # where it was asked: None for the site's widget, "telegram", "viber"
 
     def to_doc(self) -> dict[str, Any]:
-        return {
+        doc = {
             "q": self.q,
             "kind": self.kind,
             "article": self.article,
@@ -82,6 +83,9 @@ class QuestionRecord(NamedTuple):  # a tuple: one is made per answer, cheaper th
             "session": self.session,
             "visitor": self.visitor,
         }
+        if self.channel is not None:  # the widget's records stay as they were
+            doc["channel"] = self.channel
+        return doc
 
     @classmethod
     def from_doc(cls, id: str, at: datetime.datetime, doc: Mapping[str, Any]) -> "QuestionRecord":
@@ -96,6 +100,7 @@ class QuestionRecord(NamedTuple):  # a tuple: one is made per answer, cheaper th
             tuple(doc.get("suggestions") or ()),
             doc.get("session"),
             doc.get("visitor"),
+            doc.get("channel"),
         )
 
 

@@ -11,6 +11,12 @@
     askUrl: resolve(data.ask || "ask", apiUrl),
     readingsUrl: resolve(data.readings || "readings", apiUrl),
     eventsUrl: resolve(data.events || "events", apiUrl),
+    appealsUrl: resolve(data.appeals || "appeals", apiUrl),
+    // The help site's appeal status page (it reads the number and the code after "#") and personal-data page.
+    statusPage: resolve(data.appealStatus || "appeals/status/", siteUrl),
+    privacy: resolve(data.privacy || "service/personal-data/", siteUrl),
+    // Appeal times are instants in UTC; they are shown in the company's time, as its e-mails show them.
+    timezone: data.timezone || "Europe/Moscow",
     title: data.title || "Справка",
     button: data.button || "Помощь",
     phone: data.phone || "",
@@ -94,6 +100,34 @@
   function formatPeriod(period) {
     var m = /^(\d{4})-(\d{2})$/.exec(period || "");
     return m && MONTHS[Number(m[2]) - 1] ? MONTHS[Number(m[2]) - 1] + " " + m[1] : (period || "");
+  }
+  var MONTHS_OF = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+    "октября", "ноября", "декабря"];
+  // A date ("2026-12-17") is the day it names; an instant ("2026-12-05T07:15:00Z") is read in config.timezone.
+  function dateParts(iso) {
+    var text = String(iso || "");
+    if (/T.*(Z|[+-]\d{2}:?\d{2})$/.test(text) && !isNaN(new Date(text))) {
+      var parts = {};
+      try {
+        new Intl.DateTimeFormat("ru-RU", { timeZone: config.timezone, year: "numeric", month: "numeric", day: "numeric",
+          hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date(text)).forEach(function (p) {
+          parts[p.type] = p.value;
+        });
+        return { year: parts.year, month: Number(parts.month), day: Number(parts.day), time: parts.hour + ":" + parts.minute };
+      } catch (e) { /* an unknown time zone: the instant as written */ }
+    }
+    var m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}))?/.exec(text);
+    return m ? { year: m[1], month: Number(m[2]), day: Number(m[3]), time: m[4] || "" } : null;
+  }
+  // "5 декабря" (with the year when it is not `year`); formatMoment adds the year and the time.
+  function formatDay(iso, year) {
+    var d = dateParts(iso);
+    if (!d || !MONTHS_OF[d.month - 1]) return iso || "";
+    return d.day + " " + MONTHS_OF[d.month - 1] + (d.year !== String(year || "") ? " " + d.year : "");
+  }
+  function formatMoment(iso) {
+    var d = dateParts(iso);
+    return formatDay(iso) + (d && d.time ? ", " + d.time : "");
   }
   function unitName(unit) { return UNITS[String(unit || "").toLowerCase()] || unit || ""; }
   function zoneLabel(zone, count) {

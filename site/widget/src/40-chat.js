@@ -24,14 +24,21 @@
     type: "button", className: "spw-tool", text: "Передать показания", onclick: function () { openReadings(); }
   });
   var readingsBox = el("div", { className: "spw-readings", hidden: true });
+  var appealButton = el("button", {
+    type: "button", className: "spw-tool", text: "Написать обращение", onclick: function () { openAppeal({}); }
+  });
+  var checkButton = el("button", {
+    type: "button", className: "spw-tool", text: "Проверить обращение", onclick: function () { openAppealCheck(); }
+  });
+  var appealsBox = el("div", { className: "spw-readings spw-appeals", hidden: true });
   var panel = el("section", {
     id: uid + "-panel", className: "spw-panel", role: "dialog", "aria-labelledby": uid + "-title", hidden: true
   }, [
     el("header", { className: "spw-head" }, [
       el("h2", { id: uid + "-title", className: "spw-title", text: config.title }), closeButton
     ]),
-    log, status, readingsBox, composer,
-    el("div", { className: "spw-tools" }, [readingsButton])
+    log, status, readingsBox, appealsBox, composer,
+    el("div", { className: "spw-tools" }, [readingsButton, appealButton, checkButton])
   ]);
   root.appendChild(panel);
   root.appendChild(launcher);
@@ -120,6 +127,8 @@
     bubble.appendChild(el("span", { className: "spw-sr", text: "Справка: " }));
     if (message.kind === "unreachable") return renderUnreachable(bubble, message);
     if (message.kind === "readings-result") return renderReceipt(bubble, message.receipt);
+    if (message.kind === "appeal-receipt") return renderAppealReceipt(bubble, message.appeal);
+    if (message.kind === "appeal-status") return renderAppealStatus(bubble, message.appeal);
     if (message.text) bubble.appendChild(renderMarkdown(message.text));
     var reply = message.reply || {};
     if (reply.question_id) bubble.setAttribute("data-question-id", reply.question_id);
@@ -149,9 +158,12 @@
       bubble.appendChild(el("p", {}, [readingsStarter("Открыть форму показаний")]));
       if (fresh) openReadings(true);
     }
-    if (reply.action === "personal") bubble.appendChild(renderPersonal(!message.text));
+    if (reply.action === "personal") bubble.appendChild(renderPersonal(!message.text, message));
+    if (reply.kind === "fallback" || reply.action === "operator") {
+      bubble.appendChild(el("p", { className: "spw-actions" }, [appealStarter(message)]));
+    }
     if (reply.kind === "fallback" || reply.action === "operator" || reply.action === "personal") {
-      bubble.appendChild(renderContacts());
+      bubble.appendChild(renderContacts(false));
     }
     if (reply.kind === "answer" && reply.article) bubble.appendChild(renderHelpful(message));
     return bubble;
@@ -173,16 +185,13 @@
       // A «Нет» is not the end: the way on — other words, a person, a written appeal.
       var ways = el("p", { className: "spw-note" }, ["Попробуйте спросить другими словами"]);
       if (config.phone) {
-        ways.appendChild(document.createTextNode(", позвоните специалистам: "));
+        ways.appendChild(document.createTextNode(" или позвоните специалистам: "));
         ways.appendChild(link("tel:" + config.phone.replace(/[^\d+]/g, ""), config.phone));
         if (config.hours) ways.appendChild(document.createTextNode(" (" + config.hours + ")"));
       }
-      if (config.reception) {
-        ways.appendChild(document.createTextNode(" или напишите в "));
-        ways.appendChild(link(config.reception, "виртуальную приёмную"));
-      }
-      ways.appendChild(document.createTextNode("."));
+      ways.appendChild(document.createTextNode(". Можно и написать обращение — ответим письменно."));
       box.appendChild(ways);
+      box.appendChild(el("p", { className: "spw-actions" }, [appealStarter(message)]));
     }
     if (message.helpful === true || message.helpful === false) { thank(); return box; }
     function answer(value) {
@@ -211,9 +220,10 @@
     return group;
   }
 
-  function renderContacts() {
+  // withReception: the reception's own page, where the widget cannot offer its appeals form.
+  function renderContacts(withReception) {
     var items = [];
-    if (config.reception) {
+    if (config.reception && withReception) {
       items.push(el("li", {}, ["Виртуальная приёмная: ", link(config.reception, "написать обращение")]));
     }
     if (config.phone) {
@@ -229,7 +239,7 @@
     ]);
   }
 
-  function renderPersonal(explain) {
+  function renderPersonal(explain, message) {
     // The reply's text explains; this says it only when the text is missing.
     var box = el("div", { className: "spw-personal" }, [
       explain ? el("p", { text: "Начисления, платежи и задолженность по вашему лицевому счёту видны только вам — " +
@@ -238,6 +248,7 @@
     var actions = el("p", { className: "spw-actions" });
     if (config.lk) actions.appendChild(link(config.lk, "Открыть личный кабинет", "spw-button-link"));
     actions.appendChild(readingsStarter("Передать показания"));
+    actions.appendChild(appealStarter(message));
     box.appendChild(actions);
     return box;
   }
@@ -251,7 +262,7 @@
       "Попробуйте ещё раз через минуту." }));
     var search = resolve("?q=" + encodeURIComponent(message.q || ""), siteUrl);
     bubble.appendChild(el("p", {}, ["Ответ можно найти самостоятельно: ", link(search, "поиск по справке"), "."]));
-    var contacts = renderContacts();
+    var contacts = renderContacts(true);
     if (contacts) bubble.appendChild(contacts);
     return bubble;
   }
@@ -273,7 +284,7 @@
         addMessage({ who: "bot", kind: "unreachable", q: question });
       } else if (result.ok && result.body) {
         var reply = result.body;
-        addMessage({ who: "bot", kind: reply.kind, text: reply.text, reply: reply, chosen: chosen || undefined });
+        addMessage({ who: "bot", kind: reply.kind, text: reply.text, reply: reply, chosen: chosen || undefined, q: question });
       } else {
         addMessage({ who: "bot", kind: "error", text: errorMessage(result) });
       }

@@ -3,6 +3,7 @@
   var form = null;
 
   function openReadings(focus) {
+    closeAppealsBox();
     if (!form) form = buildReadingsForm();
     state.readings = state.readings || {};
     state.readings.open = true;

@@ -15,6 +15,8 @@
       readingsBox.hidden = false;
       readingsButton.hidden = true;
     }
+    restoreAppealsBox();
+    mountAppealPages();
     if (state.open) openPanel(false);
   }
 

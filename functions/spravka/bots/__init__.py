@@ -1,0 +1,1 @@
+"""Messenger bots: one channel-neutral dialog (dialog.py) and thin adapters (telegram.py, viber.py)."""
