@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 
 from spravka.paths import INDEX_PATH, KNOWLEDGE_DIR
@@ -18,9 +19,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from spravka_tools.knowledge.build_index import build_index, write_index
 
+    started = time.perf_counter()
     index = build_index(args.knowledge)
     write_index(index, args.output)
-    print(f"{args.output}: {len(index['articles'])} статей, {len(index['entries'])} формулировок")
+    model = index["model"]
+    print(
+        f"{args.output}: {len(index['articles'])} статей, {len(model['classes'])} целей модели, "
+        f"{len(model['weights'])} признаков, {time.perf_counter() - started:.0f} с"
+    )
     if args.output == INDEX_PATH:  # the appeals' categories and working-day calendar beside the committed index
         from spravka_tools.knowledge.appeals import write_appeals_data
 

@@ -47,6 +47,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--seed", type=int, default=16, help="зерно случайного разбиения и искажений для --cv (по умолчанию 16)"
     )
+    parser.add_argument(
+        "--tune",
+        action="store_true",
+        help="с --cv: ещё подобрать калибровку и пороги по правилу spravka_tools/eval/thresholds.py (docs/ask.md)",
+    )
     parser.add_argument("--per-topic", action="store_true", help="с --cv: точность top-1 по каждой статье")
     parser.set_defaults(func=run)
 

@@ -19,8 +19,16 @@ def run_cv(args: argparse.Namespace) -> int:
         return 2
     started = time.perf_counter()
     knowledge = read_knowledge(args.knowledge or KNOWLEDGE_DIR)
-    results = cv.run_cv(knowledge, args.cv, seed=args.seed)
+    records, indexes = cv.run_scored(knowledge, args.cv, seed=args.seed)
+    results = cv.outcomes(records, indexes)
     figures = cv.cv_metrics(results)
+    if args.tune:
+        from spravka_tools.eval.thresholds import choose
+
+        calibration, chosen, tuned = choose(records, indexes)
+        figures["chosen_calibration"] = calibration._asdict()
+        figures["chosen_thresholds"] = chosen._asdict()
+        figures["chosen_figures"] = tuned
     seconds = time.perf_counter() - started
     if args.json:
         misses = [
@@ -49,6 +57,12 @@ def run_cv(args: argparse.Namespace) -> int:
             f"{variant:<10} {v['items']:>8} {v['in_scope_top1']:>7.1%} {v['wrong_answer_rate']:>8.1%} "
             f"{v['deferral']:>10.1%} {v['overall']:>7.1%}"
         )
+    if args.tune:
+        print("\nКалибровка (docs/ask.md):", ", ".join(f"{k}={v}" for k, v in figures["chosen_calibration"].items()))
+        print(
+            "Пороги по правилу (docs/ask.md):", ", ".join(f"{k}={v}" for k, v in figures["chosen_thresholds"].items())
+        )
+        print("  на отложенных вопросах:", ", ".join(f"{k} {v:.1%}" for k, v in figures["chosen_figures"].items()))
     if args.per_topic:
         print("\ntop-1 по статьям (от худших):")
         for topic, share in sorted(figures["topics"].items(), key=lambda item: (item[1], item[0])):

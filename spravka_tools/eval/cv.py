@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from spravka_tools.eval import evaluate
@@ -76,36 +76,80 @@ def held_out(
     return asked
 
 
-Respond = Callable[[str, Any], Mapping[str, Any]]
-
-
-def answer_json(question: str, index: Any) -> Mapping[str, Any]:
-    """What `ask` replies (the contract's fields) for a question against this index."""
-    from spravka.ask.answer import answer
-
-    return answer(question, index).to_json()
-
-
 def fold_index(knowledge: Knowledge, phrases: Sequence[tuple[str, str]]) -> Any:
+    """The index (lexicon, model) built from these phrasings only."""
     from spravka.ask.index import index_from_data
 
     return index_from_data(index_data(dataclasses.replace(knowledge, phrases=list(phrases))))
 
 
-def run_cv(
-    knowledge: Knowledge, k: int, *, seed: int = 16, variants: Sequence[str] = KINDS, respond: Respond = answer_json
-) -> list[tuple[Held, evaluate.Outcome]]:
-    """Every held-out question of every fold with what the index built without its fold replied."""
+@dataclasses.dataclass(frozen=True)
+class Scored:
+    """A held-out question as the decision sees it: read, small talk or not, and the model's candidates."""
+
+    held: Held
+    analysis: Any
+    smalltalk: str | None
+    scored: list[tuple[str, float]]
+    seconds: float
+
+
+def run_scored(
+    knowledge: Knowledge, k: int, *, seed: int = 16, variants: Sequence[str] = KINDS
+) -> tuple[list[Scored], list[Any]]:
+    """Every held-out question, read and scored by its fold's index; thresholds are then tried on these.
+
+    Returns the records and the fold indexes (a record's index is `indexes[record.held.fold]`).
+    """
+    from spravka.ask.answer import _smalltalk_kind, score
+    from spravka.ask.normalise import analyse
+
     phrases = knowledge.phrases
     folds = assign_folds(phrases, k, seed)
-    results: list[tuple[Held, evaluate.Outcome]] = []
+    records: list[Scored] = []
+    indexes = []
     for fold in range(k):
         index = fold_index(knowledge, [p for p, f in zip(phrases, folds) if f != fold])
+        indexes.append(index)
         for held in held_out(phrases, folds, fold, seed, variants):
             started = time.perf_counter()
-            reply = respond(held.question, index)
-            results.append((held, evaluate.Outcome(held.question, held.expect, reply, time.perf_counter() - started)))
+            analysis = analyse(held.question, index.lexicon)
+            kind = _smalltalk_kind(analysis, index)
+            scored = [] if kind else score(analysis, index)
+            records.append(Scored(held, analysis, kind, scored, time.perf_counter() - started))
+    return records, indexes
+
+
+def reply_of(record: Scored, index: Any, thresholds: Any, calibration: Any = None) -> Any:
+    """What `answer` replies to this held-out question with these thresholds (an ask.answer.Reply)."""
+    from spravka.ask.answer import CALIBRATION, Reply, decide
+
+    if record.smalltalk:
+        return Reply("smalltalk", "", score=100.0)
+    return decide(record.analysis, record.scored, index, thresholds, calibration or CALIBRATION)
+
+
+def outcomes(
+    records: Sequence[Scored], indexes: Sequence[Any], thresholds: Any = None
+) -> list[tuple[Held, evaluate.Outcome]]:
+    """What `answer` replied to each held-out question (with these thresholds; default: the shipped ones)."""
+    from spravka.ask.answer import THRESHOLDS
+
+    results = []
+    for record in records:
+        started = time.perf_counter()
+        reply = reply_of(record, indexes[record.held.fold], thresholds or THRESHOLDS).to_json()
+        seconds = record.seconds + time.perf_counter() - started
+        results.append((record.held, evaluate.Outcome(record.held.question, record.held.expect, reply, seconds)))
     return results
+
+
+def run_cv(
+    knowledge: Knowledge, k: int, *, seed: int = 16, variants: Sequence[str] = KINDS, thresholds: Any = None
+) -> list[tuple[Held, evaluate.Outcome]]:
+    """Every held-out question of every fold with what the index built without its fold replied."""
+    records, indexes = run_scored(knowledge, k, seed=seed, variants=variants)
+    return outcomes(records, indexes, thresholds)
 
 
 def cv_metrics(results: Sequence[tuple[Held, evaluate.Outcome]]) -> dict[str, Any]:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from spravka.ask.normalise import WORD, Lexicon, analyse, fold, stem
+from spravka.ask.model import features
+from spravka.ask.normalise import WORD, Analysis, Lexicon, analyse, fold, stem
 from spravka.ask.stopwords import STOPWORDS
 from spravka_tools.knowledge.articles import Article, load_articles, load_yaml
 from spravka_tools.knowledge.facts import load_facts, render_facts
+from spravka_tools.knowledge.similarity import PhraseIndex, phrase_index
+from spravka_tools.knowledge.train import train_model
 
 INDEX_VERSION = 1
 ACTIONS = ("submit-readings", "operator", "personal")
@@ -113,29 +116,30 @@ def build_index(knowledge_dir: Path) -> dict[str, Any]:
     return index_data(read_knowledge(knowledge_dir))
 
 
-def index_data(knowledge: Knowledge, *, model: bool = True) -> dict[str, Any]:
-    """The index of this knowledge (cross-validation passes parts of it); `model=False` skips training."""
+def read_phrasings(knowledge: Knowledge) -> tuple[Lexicon, dict[str, Any], list[tuple[str, Analysis]]]:
+    """The lexicon of this knowledge (and its JSON form), and every phrasing read with it."""
+    smalltalk = smalltalk_words(knowledge.phrases)
+    lexicon, lexicon_json = build_lexicon(
+        knowledge.synonyms, knowledge.phrases, list(knowledge.texts.values()), smalltalk
+    )
+    return lexicon, lexicon_json, [(target, analyse(phrase, lexicon)) for target, phrase in knowledge.phrases]
+
+
+Trainer = Callable[[Sequence[tuple[str, Mapping[str, float]]]], dict[str, Any]]
+
+
+def index_data(knowledge: Knowledge, *, trainer: Trainer = train_model) -> dict[str, Any]:
+    """The index of this knowledge (cross-validation passes parts of it); `spravka bench` passes a cheaper trainer."""
     facts, articles, intents = knowledge.facts, knowledge.articles, knowledge.intents
-    phrases, texts = knowledge.phrases, knowledge.texts
-    smalltalk = smalltalk_words(phrases)
-    lexicon, lexicon_json = build_lexicon(knowledge.synonyms, phrases, list(texts.values()), smalltalk)
-    entries: list[list[object]] = []
-    strong: dict[str, set[str]] = {}
-    for target, phrase in phrases:
-        phrase_stems = sorted(set(analyse(phrase, lexicon).stems))
-        if phrase_stems and not target.startswith(SMALLTALK):
-            entries.append([target, phrase_stems])
-            strong.setdefault(target, set()).update(phrase_stems)
-    bags = {}
-    for target, strong_stems in sorted(strong.items()):
-        weak = set(analyse(texts[target], lexicon).stems) - strong_stems if target in texts else set()
-        bags[target] = {"strong": sorted(strong_stems), "weak": sorted(weak)}
-    targets_by_stem: dict[str, set[str]] = {}
-    for target, bag in bags.items():
-        for s in (*bag["strong"], *bag["weak"]):
-            targets_by_stem.setdefault(s, set()).add(target)
-    n_targets = len(bags)
-    idf = {s: round(math.log((n_targets + 1) / (len(ts) + 0.5)), 4) for s, ts in sorted(targets_by_stem.items())}
+    lexicon, lexicon_json, analysed = read_phrasings(knowledge)
+    samples: list[tuple[str, dict[str, float]]] = []
+    owners: dict[str, set[str]] = {}
+    for target, analysis in analysed:
+        phrase_features = features(analysis.stems, analysis.words, lexicon.stopwords)
+        if phrase_features:
+            samples.append((target, phrase_features))
+        if analysis.stems and not target.startswith(SMALLTALK):
+            owners.setdefault(" ".join(sorted(set(analysis.stems))), set()).add(target)
     replies = {
         name: render_facts(str(intents.get(name, {}).get("reply", "")), facts) for name in (*ACTIONS, "fallback")
     }
@@ -144,9 +148,6 @@ def index_data(knowledge: Knowledge, *, model: bool = True) -> dict[str, Any]:
             f"smalltalk:{kind}": render_facts(str(text), facts)
             for kind, text in intents.get("smalltalk", {}).get("replies", {}).items()
         }
-    )
-    oos = sorted(
-        {stem(w) for k in intents.get("out-of-scope", {}).get("keywords", []) for w in WORD.findall(fold(str(k)))}
     )
     return {
         "version": INDEX_VERSION,
@@ -162,13 +163,30 @@ def index_data(knowledge: Knowledge, *, model: bool = True) -> dict[str, Any]:
             for a in articles
         ],
         "replies": replies,
-        "out_of_scope_stems": oos,
-        "smalltalk": smalltalk,
+        "smalltalk": smalltalk_words(knowledge.phrases),
         "lexicon": lexicon_json,
-        "idf": idf,
-        "entries": entries,
-        "bags": bags,
+        "exact": {stems: next(iter(ts)) for stems, ts in sorted(owners.items()) if len(ts) == 1},
+        "model": trainer(samples),
     }
+
+
+def similarity_index(knowledge: Knowledge) -> PhraseIndex:
+    """The phrasings' similarity (check-knowledge's ambiguity check): each phrasing's stems and each
+    target's strong (its questions') and weak (only its page's) stems."""
+    lexicon, _, analysed = read_phrasings(knowledge)
+    entries: list[tuple[str, list[str]]] = []
+    strong: dict[str, set[str]] = {}
+    for target, analysis in analysed:
+        phrase_stems = sorted(set(analysis.stems))
+        if phrase_stems and not target.startswith(SMALLTALK):
+            entries.append((target, phrase_stems))
+            strong.setdefault(target, set()).update(phrase_stems)
+    bags = {}
+    for target, strong_stems in sorted(strong.items()):
+        page = knowledge.texts.get(target)
+        weak = set(analyse(page, lexicon).stems) - strong_stems if page else set()
+        bags[target] = {"strong": sorted(strong_stems), "weak": sorted(weak)}
+    return phrase_index(entries, bags, lexicon)
 
 
 def write_index(index: dict[str, Any], path: Path) -> None:

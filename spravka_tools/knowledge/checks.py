@@ -15,7 +15,7 @@ from spravka_tools.knowledge.build_index import OUT_OF_SCOPE_FILE
 from spravka_tools.knowledge.facts import PLACEHOLDER, load_facts
 
 if TYPE_CHECKING:
-    from spravka.ask.index import Index
+    from spravka_tools.knowledge.similarity import PhraseIndex
 
 ID_FORMAT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
@@ -142,6 +142,15 @@ def _check_article(
     questions = article.meta.get("questions")
     if questions is not None and not isinstance(questions, list):
         report(_line_of(article, knowledge_dir, "questions:"), "«questions» должен быть списком")
+    elif questions and not all(isinstance(q, str) for q in questions):
+        # An unquoted "слово: слово" is a YAML mapping, not a question.
+        for q in questions:
+            if not isinstance(q, str):
+                start = str(next(iter(q), "")) if isinstance(q, dict) else str(q)
+                report(
+                    _line_of(article, knowledge_dir, start[:30]),
+                    f"вопрос «{q}» прочитан не как текст: возьмите его в кавычки (внутри двоеточие с пробелом)",
+                )
     elif article.meta.get("questions") and len(article.questions) < MIN_QUESTIONS:
         report(
             _line_of(article, knowledge_dir, "questions:"),
@@ -217,11 +226,10 @@ def _check_topics(knowledge_dir: Path, articles: list[Article]) -> list[Problem]
 
 def check_ambiguity(knowledge_dir: Path, articles: list[Article]) -> list[Problem]:
     """Questions of one article that match another article's questions at least as well as their own."""
-    from spravka.ask.index import index_from_data
-    from spravka.ask.match import entry_scores, query_weights
-    from spravka_tools.knowledge.build_index import build_index
+    from spravka_tools.knowledge.build_index import read_knowledge, similarity_index
+    from spravka_tools.knowledge.similarity import entry_scores, query_weights
 
-    index = index_from_data(build_index(knowledge_dir))
+    index = similarity_index(read_knowledge(knowledge_dir))
     by_id = {a.id: a for a in articles}
     problems = []
     for entry, stems in enumerate(index.entry_stems):
@@ -250,7 +258,7 @@ def check_ambiguity(knowledge_dir: Path, articles: list[Article]) -> list[Proble
     return problems
 
 
-def _phrase_of(article: Article, stems: frozenset[str], index: Index) -> str:
+def _phrase_of(article: Article, stems: frozenset[str], index: PhraseIndex) -> str:
     from spravka.ask.normalise import analyse
 
     lexicon = index.lexicon

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from spravka.ask.answer import THRESHOLDS
 from spravka.questions.records import EventRecord, QuestionRecord
 from spravka_tools.report.calendar import holidays_between, is_night
 
@@ -46,10 +47,18 @@ class ArticleFigures:
     clicks: int  # link clicks from its answers
     helpful_yes: int
     helpful_no: int
+    # Questions it answered that the customer rated «Нет» ("нет") or that it won only just ("на грани").
+    doubtful: tuple[tuple[str, str], ...] = ()
 
     @property
     def helpful_rate(self) -> float | None:
         return _helpful_rate(self.helpful_yes, self.helpful_no)
+
+
+# An answer whose score (the model's probability × 100) is under this won only just: within 10
+# points of the answer threshold (docs/ask.md), the answers nearest to a clarification.
+THIN_SCORE = 100 * THRESHOLDS.answer + 10
+MAX_DOUBTFUL = 5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -120,6 +129,22 @@ def topic_of(question: QuestionRecord, sections: Mapping[str, str]) -> str:
     return "@other"
 
 
+def doubtful_answers(
+    questions: Sequence[QuestionRecord], events: Sequence[EventRecord]
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Per article, the questions it answered that were rated «Нет» (first) or that it won only just."""
+    answers = {q.id: q for q in questions if q.kind == "answer" and q.article}
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for event in events:
+        question = answers.get(event.question_id or "")
+        if event.type == "helpful" and event.value is False and question and question.article == event.article:
+            found[str(question.article)].append(("нет", question.q))
+    for question in answers.values():
+        if question.score < THIN_SCORE:
+            found[str(question.article)].append(("на грани", question.q))
+    return {article: tuple(items[:MAX_DOUBTFUL]) for article, items in found.items()}
+
+
 def compute(
     questions: Sequence[QuestionRecord],
     events: Sequence[EventRecord],
@@ -174,8 +199,9 @@ def compute(
             helpful[bool(event.value)] += 1
             per_article[event.article]["yes" if event.value else "no"] += 1
     labels = {**SPECIAL_TOPICS, **section_titles}
+    doubtful = doubtful_answers(questions, events)
     articles = [
-        ArticleFigures(id, titles.get(id, id), c["answers"], c["clicks"], c["yes"], c["no"])
+        ArticleFigures(id, titles.get(id, id), c["answers"], c["clicks"], c["yes"], c["no"], doubtful.get(id, ()))
         for id, c in per_article.items()
     ]
     articles.sort(key=lambda a: (-a.answers, -a.clicks, a.id))

@@ -53,6 +53,12 @@ def render_text(report: Report, *, max_groups: int = MAX_GROUPS) -> str:
             f"  {a.title:<45} {a.helpful_yes:>4} / {a.helpful_no:<4} {percent(a.helpful_rate):>7}"
             for a in sorted(rated, key=lambda a: (a.helpful_rate or 0, -a.helpful_no))[:max_groups]
         ]
+    doubtful = [a for a in f.articles if a.doubtful]
+    if doubtful:
+        lines += ["", "Ответы под сомнением («нет» на «Помог ли ответ?» или победа на грани), по статьям:"]
+        for a in doubtful[:max_groups]:
+            lines.append(f"  {a.title} ({a.id}):")
+            lines += [f"    [{why}] «{q}»" for why, q in a.doubtful]
     lines += ["", f"Вопросы без ответа, по группам (всего групп {len(report.groups)}):"]
     for number, group in enumerate(report.groups[:max_groups], 1):
         nearest = (

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz, process
 
 from spravka.ask.index import Index
-from spravka.ask.match import rank
+from spravka.ask.model import features, ranked
 from spravka.ask.normalise import analyse
 from spravka.questions.records import QuestionRecord
 from spravka.questions.redact import PLACEHOLDERS
@@ -86,9 +86,11 @@ def group_unanswered(questions: Sequence[QuestionRecord], index: Index) -> list[
 
 
 def nearest_article(key: str, index: Index) -> tuple[str, str, str, float] | None:
-    """The article the assistant finds closest to the group's words, however low its score."""
-    for candidate in rank(frozenset(key.split()), index, limit=8):
-        if not candidate.target.startswith("@"):
-            article = index.articles[candidate.target]
-            return article.id, article.title, article.url, round(candidate.score, 1)
+    """The article the learned scorer finds most probable for the group's stems, however low (score: % probability)."""
+    for target, probability in ranked(
+        index.model, features(key.split(), (), frozenset()), limit=len(index.model.classes)
+    ):
+        if not target.startswith("@"):
+            article = index.articles[target]
+            return article.id, article.title, article.url, round(100 * probability, 1)
     return None

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from spravka.questions.redact import redact
 from tests.firestore_emulator import MAIN, PROJECT, STORES
 from tests.month import FIRST_DAY, LAST_DAY, REPEATED, TIMEZONE, Sent, generate
 
@@ -251,6 +252,19 @@ def test_month_report_figures_match_what_was_sent(month: Month) -> None:
     rated = {a.id: (a.helpful_yes, a.helpful_no) for a in f.articles if a.helpful_yes + a.helpful_no}
     assert rated == {article: (c[True], c[False]) for article, c in votes.items()}
     assert f.helpful_yes == sum(c[True] for c in votes.values())
+
+    # Answers in doubt: every question an article answered that got «Нет» is listed under it (up to five).
+    asked = {r["question_id"]: (r["article"]["id"], sent.q) for sent, r in answered if r["kind"] == "answer"}
+    said_no: dict[str, list[str]] = defaultdict(list)
+    for _, _, event in month.events:
+        if event["type"] == "helpful" and not event["value"] and event["question_id"] in asked:
+            article, question = asked[event["question_id"]]
+            if article == event["article"]:
+                said_no[article].append(redact(question))  # as the log keeps it
+    assert said_no, "the month has «Нет» on answers"
+    listed = {a.id: [q for why, q in a.doubtful if why == "нет"] for a in f.articles}
+    for article, questions in said_no.items():
+        assert listed[article] == questions[: len(listed[article])] and len(listed[article]) == min(5, len(questions))
 
     # Returning visitors: active (asked or sent an event) on two local days or more.
     days: dict[str, set[datetime.date]] = defaultdict(set)

@@ -66,9 +66,11 @@ def small_knowledge(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_eval_cv_prints_the_figures(small_knowledge: Path, capsys: Any) -> None:
-    assert cli(["eval", "--cv", "2", "--knowledge", str(small_knowledge), "--per-topic"]) == 0
+    assert cli(["eval", "--cv", "2", "--knowledge", str(small_knowledge), "--per-topic", "--tune"]) == 0
     out = capsys.readouterr().out
     for label in (
+        "Калибровка",
+        "Пороги по правилу",
         "статья с первого ответа (top-1)",
         "неверная статья",
         "честное «не знаю»",
@@ -97,3 +99,13 @@ def test_eval_cv_json_counts_every_held_out_question(small_knowledge: Path, caps
 
 def test_fewer_than_two_folds_is_refused(capsys: Any) -> None:
     assert cli(["eval", "--cv", "1"]) == 2
+
+
+def test_the_tuning_rule_keeps_its_floors(small_knowledge: Path) -> None:
+    from spravka_tools.eval.thresholds import MIN_CLARIFY_HIT, MIN_DEFERRAL, choose, tally
+
+    records, indexes = cv.run_scored(read_knowledge(small_knowledge), 3)
+    calibration, chosen, figures = choose(records, indexes)  # on 4 articles: the floors, not the figures
+    assert figures == tally(records, indexes, chosen, calibration)
+    assert figures["deferral"] >= MIN_DEFERRAL
+    assert figures["clarify_rate"] == 0 or figures["clarify_hit"] >= MIN_CLARIFY_HIT

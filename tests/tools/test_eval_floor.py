@@ -12,8 +12,9 @@ from spravka_tools.eval.http_ask import make_http_ask
 from tests.outside import outside_file_missing
 
 DEV_SET = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev.yaml"
-# The level reached when this floor was set (docs/ask.md has the figures).
-FLOOR = {"overall": 0.96, "in_scope_top1": 0.95, "deferral": 0.9, "action_accuracy": 0.9}
+# A regression guard a little under the level of the learned scorer, whose thresholds come from the
+# held-out folds, not from this set (docs/ask.md has the figures: overall 93.8%, top-1 92.4%).
+FLOOR = {"overall": 0.92, "in_scope_top1": 0.9, "deferral": 0.9, "action_accuracy": 0.9}
 MAX_WRONG_ANSWER_RATE = 0.02
 
 

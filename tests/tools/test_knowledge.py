@@ -118,6 +118,13 @@ def test_too_few_questions(knowledge: Path) -> None:
     assert any(m.startswith("payment/payment-autopay.md:") and "мало вопросов: 3" in m for m in messages(knowledge))
 
 
+def test_question_read_as_a_mapping(knowledge: Path) -> None:
+    # "вопрос: ответ" unquoted is a YAML mapping, not a question.
+    edit(knowledge / "payment/payment-autopay.md", "questions:\n", "questions:\n  - автоплатёж: как отключить\n")
+    found = messages(knowledge)
+    assert any(m.startswith("payment/payment-autopay.md:") and "возьмите его в кавычки" in m for m in found), found
+
+
 def test_ambiguous_question(knowledge: Path) -> None:
     # A question of payment-methods copied into payment-autopay matches its
     # original article at least as well as its new one.

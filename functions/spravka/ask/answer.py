@@ -3,31 +3,43 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 from typing import Any, NamedTuple
 
-from spravka.ask.index import UNKNOWN_STEM, ArticleRef, Index
-from spravka.ask.match import Candidate, rank
+from spravka.ask.index import ArticleRef, Index
+from spravka.ask.model import features, ranked
 from spravka.ask.normalise import Analysis, analyse
 
-# Thresholds on the 0–100 match score. A wrong article is worse than "не знаю",
-# so answering needs both a good score and a clear lead over the runner-up.
-ANSWER_SCORE = 45.0
-ANSWER_MARGIN = 8.0
-# A question that is, word for word (after normalisation), one of the article's own
-# phrasings and fully explained by it needs a smaller lead: "как передать показания"
-# must not become a choice because another title shares its words.
-EXACT_SCORE = 99.5
-EXACT_MARGIN = 3.0
-CLARIFY_SCORE = 30.0
-CLARIFY_BAND = 12.0
-ACTION_SCORE = 50.0
-RELATED_SCORE = 40.0
-# At least this share of the question must be explained by the article's
-# vocabulary; otherwise the question is about something else ("билет до сочи").
-MIN_COVERAGE = 0.3
-MAX_SUGGESTIONS = 3
 
+class Calibration(NamedTuple):
+    """How sure an answer is: the chance that the model's first choice is right, from what the held-out
+    folds showed (a logistic fit over these measures; spravka_tools/eval/thresholds.py). A long question
+    or one of unknown words gets a lower chance than its probability alone says: the model's
+    probabilities grow with the number of words it reads, its accuracy does not."""
+
+    log_p1: float = 1.472  # × ln(first choice's probability)
+    log_lead: float = 0.48  # × ln(first / second)
+    log_length: float = -0.71  # × ln(1 + the question's stems)
+    unknown_share: float = -1.742  # × the share of the question's words the knowledge never uses
+    bias: float = 2.557
+
+
+class Thresholds(NamedTuple):
+    """What a reply needs; chosen on held-out folds (spravka_tools/eval/thresholds.py)."""
+
+    answer: float = 0.7  # the calibrated chance that the first choice is right, to answer with it
+    clarify: float = 0.4  # the probability the clarification's options hold together
+    option: float = 0.05  # an article's probability to be one of those options
+    action: float = 0.3  # an intent's (operator, personal, submit-readings, small talk) to act on it
+
+
+CALIBRATION = Calibration()
+THRESHOLDS = Thresholds()
+MAX_SUGGESTIONS = 3
+RELATED = 0.1  # an article this probable is shown as related under an answer
+SMALLTALK = "@smalltalk:"
+OUT_OF_SCOPE = "@out-of-scope"
 CLARIFY_TEXT = "Уточните, пожалуйста, что именно вас интересует:"
 READINGS_STEMS = frozenset({"показан", "т1", "т2", "т3", "ден", "ноч", "пик", "полупик"})
 ACCOUNT_NUMBER = re.compile(r"^\d{12}$")
@@ -65,55 +77,76 @@ def _ref_json(article: ArticleRef, site_url: str) -> dict[str, str]:
     return {"id": article.id, "title": article.title, "url": site_url + article.url}
 
 
-def answer(question: str, index: Index) -> Reply:
+def answer(question: str, index: Index, thresholds: Thresholds = THRESHOLDS) -> Reply:
     """The reply to one question."""
     analysis = analyse(question, index.lexicon)
     smalltalk = _smalltalk_kind(analysis, index)
     if smalltalk:
         return Reply("smalltalk", index.replies.get(f"smalltalk:{smalltalk}", ""), score=100.0)
-    candidates = rank(frozenset(analysis.stems), index, guessed=analysis.guessed, limit=8)
-    return decide(analysis, candidates, index)
+    return decide(analysis, score(analysis, index), index, thresholds)
 
 
-def decide(analysis: Analysis, candidates: list[Candidate], index: Index) -> Reply:
-    """Pick the kind of reply from the ranked candidates."""
-    articles: list[Candidate] = []
-    best_intent = None
-    for c in candidates:  # one loop, not two comprehensions: each is a function call of its own in 3.11
-        if c.target[0] != "@":
-            articles.append(c)
-        elif best_intent is None:
-            best_intent = c
-    best_article = articles[0] if articles else None
-    article_score = best_article.score if best_article else 0.0
+def score(analysis: Analysis, index: Index) -> list[tuple[str, float]]:
+    """The targets the model finds most probable, best first; empty when the question has no word to go by."""
+    if not analysis.stems:
+        return []
+    return ranked(index.model, features(analysis.stems, analysis.words, index.lexicon.stopwords))
 
+
+def confidence(analysis: Analysis, scored: list[tuple[str, float]], calibration: Calibration = CALIBRATION) -> float:
+    """The calibrated chance that the first of `scored` is the right target (Calibration), never above
+    its probability: the calibration only makes the model more careful (a one-word question such as
+    «счётчик», rare among the held-out phrasings, must not look surer than the model finds it)."""
+    c = calibration
+    z = sum(w * x for w, x in zip(c[:-1], confidence_measures(analysis, scored))) + c.bias
+    return min(scored[0][1], 1.0 / (1.0 + math.exp(-z)))
+
+
+def confidence_measures(analysis: Analysis, scored: list[tuple[str, float]]) -> tuple[float, float, float, float]:
+    """What the calibration weighs, in Calibration's order."""
+    p1 = scored[0][1]
+    p2 = scored[1][1] if len(scored) > 1 else 0.0
+    return (
+        math.log(p1 + 1e-9),
+        math.log((p1 + 1e-9) / (p2 + 1e-9)),
+        math.log(1 + len(analysis.stems)),
+        len(analysis.unknown) / max(1, len(analysis.words)),
+    )
+
+
+def decide(
+    analysis: Analysis,
+    scored: list[tuple[str, float]],
+    index: Index,
+    thresholds: Thresholds = THRESHOLDS,
+    calibration: Calibration = CALIBRATION,
+) -> Reply:
+    """Pick the kind of reply from the model's probabilities."""
     action = _rule_action(analysis)
     if action:
         return _action(action, index, 90.0)
-    if best_intent and best_intent.score >= ACTION_SCORE and best_intent.score > article_score:
-        name = best_intent.target[1:]
-        if name == "out-of-scope":
-            return _fallback(index, best_intent.score)
-        return _action(name, index, best_intent.score)
-    if best_article is None or best_article.coverage < MIN_COVERAGE or _out_of_scope(analysis, best_article, index):
-        return _fallback(index, article_score)
-    runner_up = articles[1].score if len(articles) > 1 else 0.0
-    margin = EXACT_MARGIN if article_score >= EXACT_SCORE else ANSWER_MARGIN
-    if article_score >= ANSWER_SCORE and article_score - runner_up >= margin:
-        related = tuple(index.articles[c.target] for c in articles[1 : MAX_SUGGESTIONS + 1] if c.score >= RELATED_SCORE)
-        return Reply(
-            "answer",
-            index.articles[best_article.target].text,
-            index.articles[best_article.target],
-            related,
-            score=article_score,
-        )
-    if article_score >= CLARIFY_SCORE:
-        close = [c for c in articles if c.score >= article_score - CLARIFY_BAND][:MAX_SUGGESTIONS]
-        if len(close) == 1:
-            close = articles[:2]
-        return Reply("clarify", CLARIFY_TEXT, None, tuple(index.articles[c.target] for c in close), score=article_score)
-    return _fallback(index, article_score)
+    if not scored:
+        return _fallback(index, 0.0)
+    best, p = scored[0]
+    sure = confidence(analysis, scored, calibration)
+    if index.exact.get(frozenset(analysis.stems)) == best:
+        p = sure = max(p, thresholds.answer, thresholds.action)  # word for word one of its phrasings, the model agrees
+    if best == OUT_OF_SCOPE:
+        return _fallback(index, 100 * p)
+    if best[0] == "@":
+        if p < thresholds.action:
+            return _fallback(index, 100 * p)
+        if best.startswith(SMALLTALK):
+            return Reply("smalltalk", index.replies.get(best[1:], ""), score=100 * p)
+        return _action(best[1:], index, 100 * p)
+    articles = [(t, q) for t, q in scored if t[0] != "@"]
+    if sure >= thresholds.answer:
+        related = tuple(index.articles[t] for t, q in articles[1 : MAX_SUGGESTIONS + 1] if q >= RELATED)
+        return Reply("answer", index.articles[best].text, index.articles[best], related, score=100 * p)
+    close = [(t, q) for t, q in articles[:MAX_SUGGESTIONS] if q >= thresholds.option]
+    if len(close) >= 2 and sum(q for _, q in close) >= thresholds.clarify:
+        return Reply("clarify", CLARIFY_TEXT, None, tuple(index.articles[t] for t, _ in close), score=100 * p)
+    return _fallback(index, 100 * p)
 
 
 def _rule_action(analysis: Analysis) -> str | None:
@@ -141,15 +174,6 @@ def _smalltalk_kind(analysis: Analysis, index: Index) -> str | None:
     hits = {kind: len(words & kind_words) for kind, kind_words in index.smalltalk.items()}
     kind, count = max(hits.items(), key=lambda item: (item[1], item[0]))
     return kind if count else None
-
-
-def _out_of_scope(analysis: Analysis, best: Candidate, index: Index) -> bool:
-    """Another company's business that the best article's questions never mention (gas, water utility, internet)."""
-    if index.out_of_scope.isdisjoint(analysis.stems):  # most questions: no other company's words
-        return False
-    foreign = set(analysis.stems) & index.out_of_scope
-    number = index.target_numbers[best.target]
-    return any(number not in index.stems.get(s, UNKNOWN_STEM).strong for s in foreign)
 
 
 def _action(name: str, index: Index, score: float) -> Reply:

@@ -1,0 +1,71 @@
+"""The learned scorer at request time: a sparse sum of the question's feature weights, then softmax.
+
+The weights come from a linear model trained at `spravka build-index`
+(spravka_tools/knowledge/train.py); here they are plain tuples, so `ask` imports
+neither scikit-learn nor numpy (cold start).
+
+Features of a question (`features`): each of its stems, and the letter 3- and
+4-grams of each longer word it has, weighing NGRAM_WEIGHT. The stems carry what
+the knowledge's phrasings say; the n-grams reach a word form or a compound the
+phrasings never used («горячка», «электросчётчик») through the parts it shares
+with words they did use.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+NGRAM_WEIGHT = 0.3
+NGRAM_SIZES = (3,)
+NGRAM_MIN_WORD = 4  # shorter words: the stem says it all
+NGRAM_PREFIX = "#"  # n-gram features are told from stems by this (a stem never starts with it)
+
+
+class Model(NamedTuple):
+    classes: tuple[str, ...]  # targets: article id, "@operator", "@out-of-scope", "@smalltalk:bye"…
+    bias: tuple[float, ...]  # per class
+    weights: Mapping[str, tuple[tuple[int, float], ...]]  # feature -> (class number, weight) of its non-zero weights
+
+
+def features(stems: Iterable[str], words: Iterable[str], stopwords: frozenset[str]) -> dict[str, float]:
+    """The model's features of a question: its stems (1 each) and its longer words' letter n-grams."""
+    feats = dict.fromkeys(stems, 1.0)
+    for word in words:
+        if len(word) < NGRAM_MIN_WORD or word in stopwords or not word.isalpha():
+            continue
+        marked = f"<{word}>"
+        for size in NGRAM_SIZES:
+            for start in range(len(marked) - size + 1):
+                gram = NGRAM_PREFIX + marked[start : start + size]
+                feats[gram] = feats.get(gram, 0.0) + NGRAM_WEIGHT
+    return feats
+
+
+def probabilities(model: Model, feats: Mapping[str, float]) -> list[float]:
+    """Each class's probability for these features (softmax of bias + the features' weighted sum)."""
+    logits = list(model.bias)
+    weights = model.weights
+    for feature, value in feats.items():
+        pairs = weights.get(feature)
+        if pairs:
+            for number, w in pairs:
+                logits[number] += w * value
+    top = max(logits)
+    exps = [math.exp(v - top) for v in logits]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def ranked(model: Model, feats: Mapping[str, float], limit: int = 8) -> list[tuple[str, float]]:
+    """The most probable targets, best first (ties by target id)."""
+    probs = probabilities(model, feats)
+    order = sorted(range(len(probs)), key=lambda i: (-probs[i], model.classes[i]))[:limit]
+    return [(model.classes[i], probs[i]) for i in order]
+
+
+def model_from_data(data: Mapping[str, Any]) -> Model:
+    """The model as index.json stores it: {"classes", "bias", "weights": {feature: [class, weight, class, weight…]}}."""
+    weights = {f: tuple(zip(flat[::2], flat[1::2])) for f, flat in data["weights"].items()}
+    return Model(tuple(data["classes"]), tuple(data["bias"]), weights)

@@ -1,0 +1,84 @@
+"""Training the learned scorer at `spravka build-index` (scikit-learn: a build and test dependency only).
+
+The model reads a phrasing through the same `analyse` and `features` as a
+question (ask/model.py), so it learns over stems after layout, translit, typo
+and synonym fixes, plus letter n-grams. Its weights are written into index.json:
+per feature shifted by their median over the classes (softmax does not change
+when every class gets the same addend), rounded, and those that round to
+nothing dropped. docs/ask.md has the comparison that chose the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+# Multinomial logistic regression, this much inverse regularisation (held-out folds: docs/ask.md).
+LOGREG_C = 10.0
+# Weights are written with this many decimals; those under MIN_WEIGHT after the median shift are dropped.
+DECIMALS = 2
+MIN_WEIGHT = 0.1
+
+
+def fit(samples: Sequence[tuple[str, Mapping[str, float]]], c: float = LOGREG_C) -> tuple[Any, list[str]]:
+    """Train on (target, features) samples; returns the estimator and its feature names (column order)."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer()
+    x = vectorizer.fit_transform([dict(f) for _, f in samples])
+    estimator = LogisticRegression(C=c, max_iter=3000)
+    estimator.fit(x, [target for target, _ in samples])
+    return estimator, [str(n) for n in vectorizer.get_feature_names_out()]
+
+
+def export(
+    estimator: Any, names: Sequence[str], *, decimals: int | None = DECIMALS, min_weight: float = MIN_WEIGHT
+) -> dict[str, Any]:
+    """The model as index.json stores it (ask.model.model_from_data); `decimals=None, min_weight=0` keeps it exact."""
+    import numpy as np
+
+    weights = np.asarray(estimator.coef_)
+    bias = np.asarray(estimator.intercept_)
+    weights = weights - np.median(weights, axis=0, keepdims=True)
+    bias = bias - np.median(bias)
+    out: dict[str, list[float | int]] = {}
+    for column, name in enumerate(names):
+        flat: list[float | int] = []
+        for number, w in enumerate(weights[:, column]):
+            value = float(w) if decimals is None else round(float(w), decimals)
+            if value and abs(value) >= min_weight:
+                flat += [number, value]
+        if flat:
+            out[name] = flat
+    return {
+        "classes": [str(c) for c in estimator.classes_],
+        "bias": [float(b) if decimals is None else round(float(b), decimals) for b in bias],
+        "weights": out,
+    }
+
+
+def train_model(samples: Sequence[tuple[str, Mapping[str, float]]]) -> dict[str, Any]:
+    estimator, names = fit(samples)
+    return export(estimator, names)
+
+
+def counting_model(samples: Sequence[tuple[str, Mapping[str, float]]]) -> dict[str, Any]:
+    """A model of the shipped one's shape without its training: per class and feature, the log share of the
+    class's samples that have the feature. Only `spravka bench` uses it, to measure request-time cost on
+    knowledge 10 and 100 times larger, where logistic regression would train for hours."""
+    import math
+
+    counts: dict[str, dict[str, float]] = {}
+    sizes: dict[str, int] = {}
+    for target, feats in samples:
+        sizes[target] = sizes.get(target, 0) + 1
+        per = counts.setdefault(target, {})
+        for f in feats:
+            per[f] = per.get(f, 0.0) + 1.0
+    classes = sorted(sizes)
+    weights: dict[str, list[float | int]] = {}
+    for number, target in enumerate(classes):
+        for f, n in sorted(counts[target].items()):
+            weights.setdefault(f, []).extend([number, round(math.log1p(10 * n / sizes[target]), DECIMALS)])
+    return {"classes": classes, "bias": [0.0] * len(classes), "weights": weights}

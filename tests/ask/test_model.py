@@ -1,0 +1,73 @@
+"""The learned scorer: request-time probabilities are scikit-learn's, its weights survive rounding."""
+
+from __future__ import annotations
+
+import pytest
+from sklearn.feature_extraction import DictVectorizer
+
+from spravka.ask.model import NGRAM_PREFIX, features, model_from_data, probabilities, ranked
+from spravka_tools.knowledge.train import export, fit
+
+NO_STOPWORDS: frozenset[str] = frozenset()
+PHRASINGS = [
+    ("pay", "оплатить картой"),
+    ("pay", "оплата онлайн"),
+    ("pay", "заплатить за свет"),
+    ("meter", "замена счетчика"),
+    ("meter", "счетчик сломался"),
+    ("meter", "поверка счетчика"),
+    ("@out-of-scope", "газовая плита"),
+    ("@out-of-scope", "налог на квартиру"),
+    ("@out-of-scope", "вызвать такси"),
+]
+ASKED = [
+    "оплатить",
+    "счетчик газа",
+    "газовый счетчик",
+    "поверка замена свет",
+    "никогда невиданное",
+    "картой налог",
+    "электросчетчик",
+]
+
+
+def feats(text: str) -> dict[str, float]:
+    words = text.split()
+    return features([w[:5] for w in words], words, NO_STOPWORDS)  # a crude stem: the test needs features, not Russian
+
+
+SAMPLES = [(target, feats(text)) for target, text in PHRASINGS]
+
+
+def test_features_are_stems_and_letter_ngrams_of_longer_words() -> None:
+    f = features(["счетчик"], ["счетчик", "и", "газ"], frozenset({"и"}))
+    assert f["счетчик"] == 1.0
+    assert {k for k in f if k.startswith(NGRAM_PREFIX)} == {
+        NGRAM_PREFIX + g for g in ("<сч", "сче", "чет", "етч", "тчи", "чик", "ик>")
+    }
+    assert not any("газ" in k for k in f if k.startswith(NGRAM_PREFIX))  # three letters: the stem says it all
+
+
+def test_request_time_scorer_equals_sklearn() -> None:
+    estimator, names = fit(SAMPLES)
+    model = model_from_data(export(estimator, names, decimals=None, min_weight=0))
+    vectorizer = DictVectorizer().fit([dict.fromkeys(names, 1.0)])
+    assert list(model.classes) == list(estimator.classes_)
+    for text in ASKED:
+        expected = estimator.predict_proba(vectorizer.transform([feats(text)]))[0]
+        assert probabilities(model, feats(text)) == pytest.approx(list(expected), abs=1e-6)
+
+
+def test_rounded_weights_keep_the_ranking() -> None:
+    estimator, names = fit(SAMPLES)
+    exact = model_from_data(export(estimator, names, decimals=None, min_weight=0))
+    shipped = model_from_data(export(estimator, names, min_weight=0))
+    for text in ASKED:
+        assert ranked(shipped, feats(text))[0][0] == ranked(exact, feats(text))[0][0]
+        assert probabilities(shipped, feats(text)) == pytest.approx(probabilities(exact, feats(text)), abs=0.05)
+
+
+def test_a_compound_the_phrasings_never_used_reaches_its_article_through_ngrams() -> None:
+    estimator, names = fit(SAMPLES)
+    model = model_from_data(export(estimator, names, decimals=None, min_weight=0))
+    assert ranked(model, feats("электросчетчик"))[0][0] == "meter"
