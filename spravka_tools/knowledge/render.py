@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from spravka_tools.knowledge.facts import render_facts
 
 ASKED_HEADING = "Как ещё спрашивают"
+# A phone number as the facts write it ("8 800 000-00-00"): kept on one line on the page.
+PHONE = re.compile(r"\b8 800 \d{3}-\d{2}-\d{2}\b")
 LINKS_HEADING = "Полезные ссылки"
 
 
@@ -36,7 +39,12 @@ def page_markdown(
             # Abbreviations and frequent misspellings from synonyms.yml, so the
             # site search finds the page for "лк" or "пакозания" as well.
             parts.append(f'<p class="spravka-search-terms" hidden>{" ".join(variants)}</p>')
-    return render_facts("\n\n".join(parts) + "\n", facts)
+    return PHONE.sub(_unbroken, render_facts("\n\n".join(parts) + "\n", facts))
+
+
+def _unbroken(match: re.Match[str]) -> str:
+    """The number with no-break spaces and no-break hyphens: a line never ends inside it."""
+    return match.group().replace(" ", "\u00a0").replace("-", "\u2011")
 
 
 def search_variants(questions: list[str], synonyms: Mapping[str, list[str]]) -> list[str]:

@@ -124,3 +124,14 @@ def test_the_search_reads_latin_before_materials_worker_starts(built_site: Path)
     assert normalise._JCUKEN in script and '["shch", ["щ"]]' in script
     page = (built_site / "readings" / "readings-how-to-submit" / "index.html").read_text(encoding="utf-8")
     assert page.index("search-latin.js") < page.index("assets/javascripts/bundle.")
+
+
+def test_addresses_are_links_and_phone_numbers_stay_on_one_line(built_site: Path) -> None:
+    facts = load_facts(KNOWLEDGE_DIR)
+    page = (built_site / "bills" / "bill-electronic" / "index.html").read_text(encoding="utf-8")
+    assert f'личный кабинет <a href="{facts["lk_url"]}"' in page  # named in the text (not only under «Полезные ссылки»)
+    unbroken = facts["hotline"].replace(" ", "\u00a0").replace("-", "\u2011")
+    pages = [p.read_text(encoding="utf-8") for p in built_site.rglob("index.html")]
+    with_phone = [p for p in pages if unbroken in p]
+    assert with_phone, "the hotline appears on the pages"
+    assert not any(facts["hotline"] in p.split("<main", 1)[-1].split("</main>", 1)[0] for p in with_phone)
