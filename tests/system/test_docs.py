@@ -36,3 +36,14 @@ def test_every_setting_is_documented() -> None:
     assert len(variables) >= len(dataclasses.fields(Settings))
     missing = sorted(v for v in variables if f"`{v}`" not in OPERATORS)
     assert not missing, f"undocumented settings: {missing}"
+
+
+def test_the_contract_copy_is_the_shared_contract() -> None:
+    """docs/contract.md, which README and the docs cite as "contract §N", is the outside contract word for word."""
+    from tests.outside import outside_file_missing
+
+    shared = REPO_DIR.parent / "shared" / "contract.md"
+    if not shared.is_file():
+        outside_file_missing(shared)
+    copy = (REPO_DIR / "docs" / "contract.md").read_text(encoding="utf-8")
+    assert copy.split("-->\n\n", 1)[1] == shared.read_text(encoding="utf-8"), "copy ../shared/contract.md over"
