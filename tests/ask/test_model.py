@@ -71,3 +71,17 @@ def test_a_compound_the_phrasings_never_used_reaches_its_article_through_ngrams(
     estimator, names = fit(SAMPLES)
     model = model_from_data(export(estimator, names, decimals=None, min_weight=0))
     assert ranked(model, feats("электросчетчик"))[0][0] == "meter"
+
+
+def test_the_request_path_with_its_word_cache_equals_the_plain_sum() -> None:
+    from spravka.ask.model import question_probabilities
+
+    estimator, names = fit(SAMPLES)
+    model = model_from_data(export(estimator, names, decimals=None, min_weight=0))
+    for text in [*ASKED, "счетчик счетчик поверка"]:  # a repeated word counts twice, as in features()
+        words = text.split()
+        stems = [w[:5] for w in words]
+        expected = probabilities(model, features(stems, words, NO_STOPWORDS))
+        assert question_probabilities(model, stems, words, NO_STOPWORDS) == pytest.approx(expected, abs=1e-12)
+        assert question_probabilities(model, stems, words, NO_STOPWORDS) == pytest.approx(expected, abs=1e-12)  # cached
+    assert "электросчетчик" in model.word_cache

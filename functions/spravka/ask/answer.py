@@ -8,7 +8,7 @@ import re
 from typing import Any, NamedTuple
 
 from spravka.ask.index import ArticleRef, Index
-from spravka.ask.model import features, ranked
+from spravka.ask.model import question_probabilities, top_of
 from spravka.ask.normalise import Analysis, analyse
 
 
@@ -90,7 +90,8 @@ def score(analysis: Analysis, index: Index) -> list[tuple[str, float]]:
     """The targets the model finds most probable, best first; empty when the question has no word to go by."""
     if not analysis.stems:
         return []
-    return ranked(index.model, features(analysis.stems, analysis.words, index.lexicon.stopwords))
+    model = index.model
+    return top_of(model, question_probabilities(model, analysis.stems, analysis.words, index.lexicon.stopwords))
 
 
 def confidence(analysis: Analysis, scored: list[tuple[str, float]], calibration: Calibration = CALIBRATION) -> float:

@@ -23,10 +23,17 @@ NGRAM_MIN_WORD = 4  # shorter words: the stem says it all
 NGRAM_PREFIX = "#"  # n-gram features are told from stems by this (a stem never starts with it)
 
 
+Pairs = tuple[tuple[int, float], ...]  # (class number, weight)
+WORD_CACHE_LIMIT = 32_768  # words whose summed trigram weights an instance keeps (then the cache is emptied)
+
+
 class Model(NamedTuple):
     classes: tuple[str, ...]  # targets: article id, "@operator", "@out-of-scope", "@smalltalk:bye"…
     bias: tuple[float, ...]  # per class
-    weights: Mapping[str, tuple[tuple[int, float], ...]]  # feature -> (class number, weight) of its non-zero weights
+    weights: Mapping[str, Pairs]  # feature -> (class number, weight) of its non-zero weights
+    # Per instance: a word -> its trigrams' weights summed per class (× NGRAM_WEIGHT), so a question
+    # costs one lookup per word instead of one per trigram. Never by question: by word.
+    word_cache: dict[str, Pairs]
 
 
 def features(stems: Iterable[str], words: Iterable[str], stopwords: frozenset[str]) -> dict[str, float]:
@@ -52,6 +59,46 @@ def probabilities(model: Model, feats: Mapping[str, float]) -> list[float]:
         if pairs:
             for number, w in pairs:
                 logits[number] += w * value
+    return _softmax(logits)
+
+
+def question_probabilities(
+    model: Model, stems: Iterable[str], words: Iterable[str], stopwords: frozenset[str]
+) -> list[float]:
+    """`probabilities(model, features(stems, words, stopwords))`, with each word's trigrams summed once per instance."""
+    logits = list(model.bias)
+    weights = model.weights
+    for s in dict.fromkeys(stems):
+        pairs = weights.get(s)
+        if pairs:
+            for number, w in pairs:
+                logits[number] += w
+    cache = model.word_cache
+    for word in words:
+        pairs = cache.get(word)
+        if pairs is None:
+            pairs = _word_pairs(model, word, stopwords)
+            if len(cache) >= WORD_CACHE_LIMIT:
+                cache.clear()
+            cache[word] = pairs
+        for number, w in pairs:
+            logits[number] += w
+    return _softmax(logits)
+
+
+def _word_pairs(model: Model, word: str, stopwords: frozenset[str]) -> Pairs:
+    if len(word) < NGRAM_MIN_WORD or word in stopwords or not word.isalpha():
+        return ()
+    summed: dict[int, float] = {}
+    marked = f"<{word}>"
+    for size in NGRAM_SIZES:
+        for start in range(len(marked) - size + 1):
+            for number, w in model.weights.get(NGRAM_PREFIX + marked[start : start + size], ()):
+                summed[number] = summed.get(number, 0.0) + w * NGRAM_WEIGHT
+    return tuple(summed.items())
+
+
+def _softmax(logits: list[float]) -> list[float]:
     top = max(logits)
     exps = [math.exp(v - top) for v in logits]
     total = sum(exps)
@@ -60,7 +107,11 @@ def probabilities(model: Model, feats: Mapping[str, float]) -> list[float]:
 
 def ranked(model: Model, feats: Mapping[str, float], limit: int = 8) -> list[tuple[str, float]]:
     """The most probable targets, best first (ties by target id)."""
-    probs = probabilities(model, feats)
+    return top_of(model, probabilities(model, feats), limit)
+
+
+def top_of(model: Model, probs: list[float], limit: int = 8) -> list[tuple[str, float]]:
+    """The `limit` most probable targets of these probabilities, best first (ties by target id)."""
     order = sorted(range(len(probs)), key=lambda i: (-probs[i], model.classes[i]))[:limit]
     return [(model.classes[i], probs[i]) for i in order]
 
@@ -68,4 +119,4 @@ def ranked(model: Model, feats: Mapping[str, float], limit: int = 8) -> list[tup
 def model_from_data(data: Mapping[str, Any]) -> Model:
     """The model as index.json stores it: {"classes", "bias", "weights": {feature: [class, weight, class, weight…]}}."""
     weights = {f: tuple(zip(flat[::2], flat[1::2])) for f, flat in data["weights"].items()}
-    return Model(tuple(data["classes"]), tuple(data["bias"]), weights)
+    return Model(tuple(data["classes"]), tuple(data["bias"]), weights, {})
