@@ -257,7 +257,7 @@ def test_the_deploy_source_is_self_contained(tmp_path: Path) -> None:
         missing = readings.post("/meters", json={"account": "000000000001"})
         assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "account_unknown", missing.data
         events = functions_framework.create_app("events", "main.py").test_client()
-        bad = events.post("/", json={"visitor": "v-0123456789", "events": []})
+        bad = events.post("/", json={"visitor": "0123456789abcdef0123456789abcdef", "events": []})
         assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "events_invalid", bad.data
         assert not [m for m in sys.modules if m.startswith("spravka_tools")]
         print("ok")
