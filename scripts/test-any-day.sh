@@ -25,12 +25,14 @@ DEFAULT_INSTANTS="2027-01-03 10:00:00
 INSTANTS="${INSTANTS:-$DEFAULT_INSTANTS}"
 
 # The part of the suite that reads dates: readings (periods, the window, limits), the question
-# log and its purge, the report and the editors' loop, import/export, the store contract.
+# log and its purge, the report and the editors' loop, import/export, the store contract, the
+# appeals (deadlines, history, outbox) and the bots (state TTL, remembered accounts, receipts).
 DATE_SENSITIVE=(
   tests/readings/test_readings_http.py tests/readings/test_readings_consumption.py tests/readings/test_readings_validate.py
   tests/questions/test_question_log.py tests/questions/test_editors_loop.py tests/system/test_report_page.py
   tests/readings/test_import_export.py tests/store/test_store_contract.py tests/store/test_store_faults.py
   tests/readings/test_concurrency.py tests/system/test_properties.py tests/system/test_widget.py
+  tests/appeals tests/bots tests/system/test_appeals_widget.py
 )
 
 args=("${DATE_SENSITIVE[@]}")
