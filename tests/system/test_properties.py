@@ -78,6 +78,9 @@ def test_a_word_typed_on_the_wrong_layout_reads_as_the_word(word: str) -> None:
     tally("hypothesis: normalisation inputs")
     typed = qwerty(word)
     assume(not WORD.fullmatch(typed) or not LEXICON.knows(typed))  # a Latin word the knowledge uses itself
+    # A chunk is read as the wrong layout when it has Latin letters: «жжжж» typed is «;;;;», punctuation only
+    # (out-of-scope.yml's nonsense has such a word).
+    assume(any(c.isascii() and c.isalpha() for c in typed))
     assert analyse(typed, LEXICON).stems == analyse(word, LEXICON).stems
 
 
