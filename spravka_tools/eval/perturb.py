@@ -1,4 +1,4 @@
-"""Seeded copies of a phrasing as customers mistype it: a typo, the wrong keyboard layout, translit, a story around it.
+"""Seeded copies of a phrasing as customers write it: a typo, the wrong keyboard layout, translit, a story or a formal letter around it.
 
 Cross-validation (eval/cv.py) asks these copies of the held-out phrasings too, so
 the measure covers how people write, not only what the editors wrote.
@@ -68,7 +68,39 @@ STORIES = (
 )
 CLOSINGS = ("Спасибо!", "Заранее благодарю.", "Подскажите, пожалуйста.", "Буду признательна за ответ.", "")
 
-KINDS = ("typo", "layout", "translit", "story")
+# A formal letter around the question, as residents write to a utility: long, with circumstances that
+# name other things (the flat, the management company, an earlier call) before the question itself.
+LETTER_OPENINGS = (
+    "Уважаемые сотрудники!",
+    "Здравствуйте.",
+    "Добрый день, обращаюсь к вам как собственник квартиры.",
+    "В АО «Городской энергосбыт» от жильца дома по улице Садовой.",
+    "",
+)
+LETTER_CIRCUMSTANCES = (
+    "Проживаю по указанному адресу с 2015 года, все платежи вношу вовремя.",
+    "Ранее я уже звонил на горячую линию, но вопрос так и не решился.",
+    "Пишу от имени своей матери, она пенсионерка и сама обратиться не может.",
+    "В нашем доме в прошлом году сменилась управляющая компания.",
+    "Квартира досталась мне по наследству, до этого в ней жил отец.",
+    "Мы с семьёй прописаны здесь вчетвером, дети школьного возраста.",
+    "Это уже второе моё обращение по данному вопросу.",
+    "Дом старый, пятиэтажный, капитальный ремонт в нём не проводился.",
+)
+LETTER_REQUESTS = (
+    "Прошу разъяснить:",
+    "В связи с этим прошу сообщить,",
+    "Прошу дать ответ на вопрос:",
+    "Хотелось бы получить разъяснение,",
+)
+LETTER_CLOSINGS = (
+    "Ответ прошу направить в письменной форме.",
+    "С уважением, Иванова.",
+    "Заранее благодарю за ответ.",
+    "Прошу рассмотреть обращение в установленный срок.",
+)
+
+KINDS = ("typo", "layout", "translit", "story", "letter")
 
 
 def perturb(phrase: str, kind: str, rng: random.Random) -> str:
@@ -87,6 +119,16 @@ def perturb(phrase: str, kind: str, rng: random.Random) -> str:
             rng.choice(CLOSINGS),
         )
         return " ".join(p for p in parts if p)
+    if kind == "letter":
+        circumstances = rng.sample(LETTER_CIRCUMSTANCES, 2)
+        letter = (
+            rng.choice(LETTER_OPENINGS),
+            *circumstances,
+            rng.choice(LETTER_REQUESTS),
+            phrase[:1].lower() + phrase[1:] + ".",
+            rng.choice(LETTER_CLOSINGS),
+        )
+        return " ".join(p for p in letter if p)
     raise ValueError(f"unknown kind of change: {kind}")
 
 

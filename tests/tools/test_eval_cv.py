@@ -13,6 +13,7 @@ import pytest
 from spravka.paths import KNOWLEDGE_DIR
 from spravka_tools.cli import main as cli
 from spravka_tools.eval import cv
+from spravka_tools.eval.perturb import KINDS
 from spravka_tools.knowledge.build_index import read_knowledge
 
 
@@ -86,7 +87,7 @@ def test_eval_cv_json_counts_every_held_out_question(small_knowledge: Path, caps
     assert cli(["eval", "--cv", "3", "--knowledge", str(small_knowledge), "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)["metrics"]
     phrasings = len(read_knowledge(small_knowledge).phrases)
-    assert phrasings < figures["items"] <= 5 * phrasings
+    assert phrasings < figures["items"] <= (1 + len(KINDS)) * phrasings  # each as written and its copies
     assert figures["variants"]["plain"]["items"] == phrasings
     assert set(figures["topics"]) == {
         "payment-methods",
@@ -109,3 +110,19 @@ def test_the_tuning_rule_keeps_its_floors(small_knowledge: Path) -> None:
     assert figures == tally(records, indexes, chosen, calibration)
     assert figures["deferral"] >= MIN_DEFERRAL
     assert figures["clarify_rate"] == 0 or figures["clarify_hit"] >= MIN_CLARIFY_HIT
+
+
+def test_every_kind_of_copy_is_seeded_and_keeps_the_question() -> None:
+    import random
+
+    from spravka_tools.eval.perturb import KINDS, perturb
+
+    phrase = "как передать показания счетчика"
+    for kind in KINDS:
+        copy = perturb(phrase, kind, random.Random(5))
+        assert copy == perturb(phrase, kind, random.Random(5)) and copy != phrase, kind
+    assert not any("а" <= c <= "я" for c in perturb(phrase, "layout", random.Random(1)))
+    assert perturb(phrase, "translit", random.Random(1)).isascii()
+    for kind in ("story", "letter"):
+        assert phrase[1:] in perturb(phrase, kind, random.Random(2))
+    assert len(perturb(phrase, "letter", random.Random(2)).split()) >= 3 * len(phrase.split())  # a letter is long
