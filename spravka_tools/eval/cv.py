@@ -115,7 +115,7 @@ def run_scored(
             started = time.perf_counter()
             analysis = analyse(held.question, index.lexicon)
             kind = _smalltalk_kind(analysis, index)
-            scored = [] if kind else score(analysis, index)
+            scored = [] if kind else score(analysis, index, held.question)
             records.append(Scored(held, analysis, kind, scored, time.perf_counter() - started))
     return records, indexes
 

@@ -96,3 +96,20 @@ def test_an_article_title_asked_word_for_word_is_answered(index, question) -> No
     # "Если не передать показания" shares every word but "как" ("не" is a stopword): a smaller lead suffices.
     reply = answer(question, index)
     assert reply.kind == "answer" and reply.article.id == "readings-how-to-submit"
+
+
+def test_a_letter_is_read_by_the_sentence_that_asks(index) -> None:
+    # Circumstances name other topics (an inheritance, the management company); the question is one sentence.
+    from spravka.ask.answer import score
+    from spravka.ask.normalise import analyse
+
+    letter = (
+        "Уважаемые сотрудники! Квартира перешла ко мне по наследству от отца, управляющая компания у дома новая. "
+        "Подскажите, пожалуйста, до какого числа нужно передавать показания счётчика. С уважением, Петрова."
+    )
+    focused = score(analyse(letter, index.lexicon), index, letter)
+    whole = score(analyse(letter, index.lexicon), index)
+    assert focused[0][0] == "readings-deadline"
+    assert focused[0][1] > dict(whole).get("readings-deadline", 0.0)  # the circumstances pull less
+    reply = answer(letter, index)
+    assert reply.kind != "answer" or reply.article.id == "readings-deadline", reply  # never another article

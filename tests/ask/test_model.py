@@ -85,3 +85,17 @@ def test_the_request_path_with_its_word_cache_equals_the_plain_sum() -> None:
         assert question_probabilities(model, stems, words, NO_STOPWORDS) == pytest.approx(expected, abs=1e-12)
         assert question_probabilities(model, stems, words, NO_STOPWORDS) == pytest.approx(expected, abs=1e-12)  # cached
     assert "электросчетчик" in model.word_cache
+
+
+def test_parts_of_weight_one_read_as_the_whole() -> None:
+    from spravka.ask.model import question_probabilities, weighted_probabilities
+
+    estimator, names = fit(SAMPLES)
+    model = model_from_data(export(estimator, names, decimals=None, min_weight=0))
+    first, second = "оплатить картой".split(), "счетчик сломался".split()
+    whole = question_probabilities(model, [w[:5] for w in first + second], first + second, NO_STOPWORDS)
+    parts = [([w[:5] for w in first], first, 1.0), ([w[:5] for w in second], second, 1.0)]
+    assert weighted_probabilities(model, parts, NO_STOPWORDS) == pytest.approx(whole, abs=1e-12)
+    lighter = [parts[0], (parts[1][0], parts[1][1], 0.3)]
+    p = dict(zip(model.classes, weighted_probabilities(model, lighter, NO_STOPWORDS)))
+    assert p["pay"] > dict(zip(model.classes, whole))["pay"]  # the lighter part pulls less

@@ -8,7 +8,7 @@ import re
 from typing import Any, NamedTuple
 
 from spravka.ask.index import ArticleRef, Index
-from spravka.ask.model import question_probabilities, top_of
+from spravka.ask.model import question_probabilities, top_of, weighted_probabilities
 from spravka.ask.normalise import Analysis, analyse
 
 
@@ -40,6 +40,41 @@ MAX_SUGGESTIONS = 3
 RELATED = 0.1  # an article this probable is shown as related under an answer
 SMALLTALK = "@smalltalk:"
 OUT_OF_SCOPE = "@out-of-scope"
+# A sentence that carries the question: a «?» or one of these words. Other sentences of a message of several
+# count CONTEXT_WEIGHT (chosen on the held-out folds' story and letter copies: docs/ask.md).
+QUESTION_WORDS = frozenset(
+    {
+        "как",
+        "почему",
+        "когда",
+        "где",
+        "куда",
+        "откуда",
+        "сколько",
+        "зачем",
+        "какой",
+        "какая",
+        "какое",
+        "какие",
+        "каким",
+        "какую",
+        "можно",
+        "ли",
+        "нужно",
+        "надо",
+        "прошу",
+        "подскажите",
+        "объясните",
+        "разъясните",
+        "сообщите",
+        "скажите",
+        "помогите",
+        "что",
+    }
+)
+CONTEXT_WEIGHT = 0.5
+MIN_TOPICAL = 2  # topic words the asking sentences need before the others are made lighter
+_SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
 CLARIFY_TEXT = "Уточните, пожалуйста, что именно вас интересует:"
 READINGS_STEMS = frozenset({"показан", "т1", "т2", "т3", "ден", "ноч", "пик", "полупик"})
 ACCOUNT_NUMBER = re.compile(r"^\d{12}$")
@@ -83,15 +118,42 @@ def answer(question: str, index: Index, thresholds: Thresholds = THRESHOLDS) -> 
     smalltalk = _smalltalk_kind(analysis, index)
     if smalltalk:
         return Reply("smalltalk", index.replies.get(f"smalltalk:{smalltalk}", ""), score=100.0)
-    return decide(analysis, score(analysis, index), index, thresholds)
+    return decide(analysis, score(analysis, index, question), index, thresholds)
 
 
-def score(analysis: Analysis, index: Index) -> list[tuple[str, float]]:
-    """The targets the model finds most probable, best first; empty when the question has no word to go by."""
+def score(analysis: Analysis, index: Index, text: str = "") -> list[tuple[str, float]]:
+    """The targets the model finds most probable, best first; empty when the question has no word to go by.
+
+    A message of several sentences where some carry the question (a «?», a question word, «прошу»,
+    «подскажите») with at least MIN_TOPICAL topic words of their own, and others do not, is read in
+    parts: the other sentences (circumstances, greetings, a story) count CONTEXT_WEIGHT of the question's.
+    """
     if not analysis.stems:
         return []
     model = index.model
-    return top_of(model, question_probabilities(model, analysis.stems, analysis.words, index.lexicon.stopwords))
+    stopwords = index.lexicon.stopwords
+    parts = _focused_parts(text, index) if CONTEXT_WEIGHT < 1.0 and text else None
+    if parts:
+        return top_of(model, weighted_probabilities(model, parts, stopwords))
+    return top_of(model, question_probabilities(model, analysis.stems, analysis.words, stopwords))
+
+
+def _focused_parts(text: str, index: Index) -> list[tuple[tuple[str, ...], tuple[str, ...], float]] | None:
+    """The message's sentences as (stems, words, weight), or None when focusing changes nothing."""
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    if len(sentences) < 2:
+        return None
+    parts = []
+    asking = 0
+    topical = 0  # the asking sentences' own topic words: «Свет мигает. Что делать?» asks with none
+    for sentence in sentences:
+        read = analyse(sentence, index.lexicon)
+        asks = "?" in sentence or not QUESTION_WORDS.isdisjoint(read.words)
+        if asks:
+            asking += 1
+            topical += sum(1 for s in read.stems if s not in QUESTION_WORDS)
+        parts.append((read.stems, read.words, 1.0 if asks else CONTEXT_WEIGHT))
+    return parts if 0 < asking < len(parts) and topical >= MIN_TOPICAL else None
 
 
 def confidence(analysis: Analysis, scored: list[tuple[str, float]], calibration: Calibration = CALIBRATION) -> float:

@@ -86,6 +86,35 @@ def question_probabilities(
     return _softmax(logits)
 
 
+def weighted_probabilities(
+    model: Model, parts: Iterable[tuple[Iterable[str], Iterable[str], float]], stopwords: frozenset[str]
+) -> list[float]:
+    """`question_probabilities` of a text read in parts (stems, words, weight): each part's features count
+    `weight` times; a stem in several parts counts once, at its largest weight."""
+    logits = list(model.bias)
+    weights = model.weights
+    stem_weight: dict[str, float] = {}
+    for stems, _, part_weight in parts:
+        for s in stems:
+            if stem_weight.get(s, 0.0) < part_weight:
+                stem_weight[s] = part_weight
+    for s, part_weight in stem_weight.items():
+        for number, w in weights.get(s, ()):
+            logits[number] += w * part_weight
+    cache = model.word_cache
+    for _, words, part_weight in parts:
+        for word in words:
+            pairs = cache.get(word)
+            if pairs is None:
+                pairs = _word_pairs(model, word, stopwords)
+                if len(cache) >= WORD_CACHE_LIMIT:
+                    cache.clear()
+                cache[word] = pairs
+            for number, w in pairs:
+                logits[number] += w * part_weight
+    return _softmax(logits)
+
+
 def _word_pairs(model: Model, word: str, stopwords: frozenset[str]) -> Pairs:
     if len(word) < NGRAM_MIN_WORD or word in stopwords or not word.isalpha():
         return ()
