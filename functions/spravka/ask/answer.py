@@ -37,6 +37,7 @@ class Thresholds(NamedTuple):
 CALIBRATION = Calibration()
 THRESHOLDS = Thresholds()
 MAX_SUGGESTIONS = 3
+VAGUE = 2  # a question of this many stems or fewer is vague: a likely article not sure enough becomes a choice
 RELATED = 0.1  # an article this probable is shown as related under an answer
 SMALLTALK = "@smalltalk:"
 OUT_OF_SCOPE = "@out-of-scope"
@@ -207,6 +208,8 @@ def decide(
         related = tuple(index.articles[t] for t, q in articles[1 : MAX_SUGGESTIONS + 1] if q >= RELATED)
         return Reply("answer", index.articles[best].text, index.articles[best], related, score=100 * p)
     close = [(t, q) for t, q in articles[:MAX_SUGGESTIONS] if q >= thresholds.option]
+    if len(close) == 1 and len(articles) > 1 and close[0][1] >= thresholds.clarify and len(analysis.stems) <= VAGUE:
+        close = articles[:2]  # a word or two («счётчик») with one likely article not sure enough: a choice of two
     if len(close) >= 2 and sum(q for _, q in close) >= thresholds.clarify:
         return Reply("clarify", CLARIFY_TEXT, None, tuple(index.articles[t] for t, _ in close), score=100 * p)
     return _fallback(index, 100 * p)
