@@ -106,29 +106,16 @@ def load_questions(path: Path) -> tuple[list[str], str]:
 
 
 def knowledge_questions(rng: random.Random) -> tuple[list[str], str]:
-    """Every article question with one typo (a letter dropped or two swapped), plus a few out-of-scope ones."""
+    """Every article question with one typo (eval's perturb.typo: the held-out measure's slips), plus a few
+    out-of-scope ones."""
+    from spravka_tools.eval.perturb import typo
     from spravka_tools.knowledge.articles import load_articles
 
-    asked = [with_typo(q, rng) for a in load_articles(KNOWLEDGE_DIR) for q in a.questions]
+    asked = [typo(q, rng) for a in load_articles(KNOWLEDGE_DIR) for q in a.questions]
     return asked + list(OUT_OF_SCOPE), (
         f"{len(asked)} article questions from knowledge/ with one typo each "
         f"+ {len(OUT_OF_SCOPE)} out of scope = {len(asked) + len(OUT_OF_SCOPE)}"
     )
-
-
-def with_typo(question: str, rng: random.Random) -> str:
-    words = question.split()
-    long_words = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
-    if not long_words:
-        return question
-    i = rng.choice(long_words)
-    word = words[i]
-    at = rng.randrange(1, len(word) - 1)
-    if rng.random() < 0.5:
-        words[i] = word[:at] + word[at + 1 :]
-    else:
-        words[i] = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
-    return " ".join(words)
 
 
 def time_answers(questions: list[str], index: Index, *, passes: int) -> list[float]:

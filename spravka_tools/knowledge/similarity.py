@@ -33,25 +33,21 @@ COMMON_POSTINGS = 200
 
 
 class StemFacts(NamedTuple):
-    """What the index knows of one stem, in one place: a question's stem is looked up once, not in five maps."""
+    """What the index knows of one stem, in one place: a question's stem is looked up once."""
 
     weight: float  # how much the word counts in a question (rare question words most)
     entries: tuple[int, ...]  # the entries (phrasings) that contain it
     common: frozenset[int] | None  # the same entries as a set when the word is so common that it only adds
     #                                to entries found through rarer words; None for a rarer word
-    strong: tuple[int, ...]  # numbers of the targets whose questions use it
-    weak: tuple[int, ...]  # numbers of the targets whose page text only uses it
 
 
 # A stem the knowledge never uses.
-UNKNOWN_STEM = StemFacts(UNKNOWN_WEIGHT, (), None, (), ())
+UNKNOWN_STEM = StemFacts(UNKNOWN_WEIGHT, (), None)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class PhraseIndex:
     targets: tuple[str, ...]  # per entry: article id, "@operator", ...
-    target_ids: tuple[str, ...]  # every target once, sorted: a target's number is its place here
-    target_number: tuple[int, ...]  # per entry: its target's number
     entry_stems: tuple[frozenset[str], ...]
     entry_norm: tuple[float, ...]  # (sum of the entry's stem weights) ** -RECALL_POWER
     stems: Mapping[str, StemFacts]
@@ -70,37 +66,24 @@ def phrase_index(
     idf = {s: round(math.log((len(bags) + 1) / (len(ts) + 0.5)), 4) for s, ts in targets_by_stem.items()}
     targets = tuple(t for t, _ in entries)
     entry_stems = tuple(frozenset(stems) for _, stems in entries)
-    target_ids = tuple(sorted({*targets, *bags}))  # numbered in sorted order
-    numbers = {t: i for i, t in enumerate(target_ids)}
     entry_mass = tuple(sum(idf.get(s, 0.0) for s in stems) or 1.0 for stems in entry_stems)
     postings: dict[str, list[int]] = {}
     for i, entry_stem_set in enumerate(entry_stems):
         for s in entry_stem_set:
             postings.setdefault(s, []).append(i)
-    users: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}  # stem -> numbers of targets, strong or weak
-    for target, bag in sorted(bags.items()):
-        for strong in (True, False):
-            for s in bag["strong" if strong else "weak"]:
-                users[strong].setdefault(s, []).append(numbers[target])
     common_limit = max(COMMON_POSTINGS, len(targets) // 50)
     question_stems = frozenset(s for b in bags.values() for s in b["strong"])
     weights = {
         s: value if s in question_stems else min(value, UNKNOWN_WEIGHT) * PAGE_ONLY_WEIGHT for s, value in idf.items()
     }
     stems: dict[str, StemFacts] = {}
-    for s in sorted({*weights, *postings, *users[True], *users[False]}):
+    for s in sorted({*weights, *postings}):
         found = tuple(postings.get(s, ()))
         stems[s] = StemFacts(
-            weights.get(s, UNKNOWN_WEIGHT),
-            found,
-            frozenset(found) if len(found) > common_limit else None,
-            tuple(users[True].get(s, ())),
-            tuple(users[False].get(s, ())),
+            weights.get(s, UNKNOWN_WEIGHT), found, frozenset(found) if len(found) > common_limit else None
         )
     return PhraseIndex(
         targets,
-        target_ids,
-        tuple(numbers[t] for t in targets),
         entry_stems,
         tuple(m**-RECALL_POWER for m in entry_mass),
         stems,
@@ -108,14 +91,10 @@ def phrase_index(
     )
 
 
-# A word that is only a typo correction's guess counts less than a word typed right.
-GUESSED_WORD = 0.6
-
-
-def query_weights(stems: frozenset[str], index: PhraseIndex, guessed: frozenset[str] = frozenset()) -> dict[str, float]:
+def query_weights(stems: frozenset[str], index: PhraseIndex) -> dict[str, float]:
     """How much each word of the question counts."""
     facts = index.stems.get
-    return {s: facts(s, UNKNOWN_STEM).weight * (GUESSED_WORD if s in guessed else 1.0) for s in stems}
+    return {s: facts(s, UNKNOWN_STEM).weight for s in stems}
 
 
 def entry_scores(weights: Mapping[str, float], index: PhraseIndex) -> dict[int, float]:
@@ -126,7 +105,7 @@ def entry_scores(weights: Mapping[str, float], index: PhraseIndex) -> dict[int, 
     common: list[Posting] = []
     facts = index.stems.get
     for s, w in weights.items():
-        _, entries, common_set, _, _ = facts(s, UNKNOWN_STEM)
+        _, entries, common_set = facts(s, UNKNOWN_STEM)
         if entries:
             (rare if common_set is None else common).append((len(entries), entries, common_set, w))
     return {entry: scale * shared * norm[entry] for entry, shared in _overlaps(rare, common).items()}

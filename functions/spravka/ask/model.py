@@ -66,31 +66,15 @@ def question_probabilities(
     model: Model, stems: Iterable[str], words: Iterable[str], stopwords: frozenset[str]
 ) -> list[float]:
     """`probabilities(model, features(stems, words, stopwords))`, with each word's trigrams summed once per instance."""
-    logits = list(model.bias)
-    weights = model.weights
-    for s in dict.fromkeys(stems):
-        pairs = weights.get(s)
-        if pairs:
-            for number, w in pairs:
-                logits[number] += w
-    cache = model.word_cache
-    for word in words:
-        pairs = cache.get(word)
-        if pairs is None:
-            pairs = _word_pairs(model, word, stopwords)
-            if len(cache) >= WORD_CACHE_LIMIT:
-                cache.clear()
-            cache[word] = pairs
-        for number, w in pairs:
-            logits[number] += w
-    return _softmax(logits)
+    return weighted_probabilities(model, ((stems, words, 1.0),), stopwords)
 
 
 def weighted_probabilities(
     model: Model, parts: Iterable[tuple[Iterable[str], Iterable[str], float]], stopwords: frozenset[str]
 ) -> list[float]:
-    """`question_probabilities` of a text read in parts (stems, words, weight): each part's features count
-    `weight` times; a stem in several parts counts once, at its largest weight."""
+    """The probabilities of a text read in parts (stems, words, weight): each part's features count `weight`
+    times; a stem in several parts counts once, at its largest weight; each word's trigrams are summed once
+    per instance (`Model.word_cache`)."""
     logits = list(model.bias)
     weights = model.weights
     stem_weight: dict[str, float] = {}
