@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import random
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -13,6 +14,7 @@ from spravka.ask.model import features
 from spravka.ask.normalise import WORD, Analysis, Lexicon, analyse, fold, stem
 from spravka.ask.stopwords import STOPWORDS
 from spravka_tools.knowledge.articles import Article, load_articles, load_yaml
+from spravka_tools.knowledge.augment import wrapped
 from spravka_tools.knowledge.facts import load_facts, render_facts
 from spravka_tools.knowledge.similarity import PhraseIndex, phrase_index
 from spravka_tools.knowledge.train import train_model
@@ -21,6 +23,7 @@ INDEX_VERSION = 1
 ACTIONS = ("submit-readings", "operator", "personal")
 OUT_OF_SCOPE_FILE = "out-of-scope.yml"
 SMALLTALK = "@smalltalk:"
+WRAPPED_COPIES = 1  # per phrasing, a copy inside a customer's longer message (knowledge/augment.py)
 
 
 def collect_phrases(articles: list[Article], intents: dict[str, Any]) -> list[tuple[str, str]]:
@@ -134,10 +137,15 @@ def index_data(knowledge: Knowledge, *, trainer: Trainer = train_model) -> dict[
     lexicon, lexicon_json, analysed = read_phrasings(knowledge)
     samples: list[tuple[str, dict[str, float]]] = []
     owners: dict[str, set[str]] = {}
-    for target, analysis in analysed:
+    for (target, phrase), (_, analysis) in zip(knowledge.phrases, analysed):
         phrase_features = features(analysis.stems, analysis.words, lexicon.stopwords)
         if phrase_features:
             samples.append((target, phrase_features))
+            if WRAPPED_COPIES and not target.startswith(SMALLTALK):
+                rng = random.Random(f"{target}:{phrase}")
+                for _ in range(WRAPPED_COPIES):
+                    copy = analyse(wrapped(phrase, rng), lexicon)
+                    samples.append((target, features(copy.stems, copy.words, lexicon.stopwords)))
         if analysis.stems and not target.startswith(SMALLTALK):
             owners.setdefault(" ".join(sorted(set(analysis.stems))), set()).add(target)
     replies = {
