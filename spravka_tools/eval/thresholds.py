@@ -5,11 +5,13 @@ The rule (docs/ask.md): a wrong article is worse than «не знаю», by WRON
    an article, of "that article is the right one" on ask.answer.confidence_measures;
 1. answer and action: the pair on the grid with the most held-out questions
    answered right less WRONG_COST × the wrong answers, keeping the honest
-   «не знаю» on at least MIN_DEFERRAL of the out-of-scope questions;
+   «не знаю» on at least MIN_DEFERRAL of the out-of-scope questions and wrong
+   answers to at most MAX_WRONG of all questions;
 2. clarify: with those fixed, the clarify and option thresholds that offer the right
    article in the most clarifications, keeping the same deferral floor and at least
    MIN_CLARIFY_HIT of clarifications holding the right article (a clarification
    that does not is worse than «не знаю»).
+Both steps keep the same floors: every pair that breaks one is out.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from spravka_tools.eval.cv import Scored, reply_of
 
 WRONG_COST = 4.0
 MIN_DEFERRAL = 0.90
+MAX_WRONG = 0.02  # a wrong article on at most this share of the held-out questions
 MIN_CLARIFY_HIT = 0.5
 ANSWER_GRID = tuple(round(0.20 + 0.05 * i, 2) for i in range(16))  # 0.20 … 0.95
 ACTION_GRID = tuple(round(0.30 + 0.10 * i, 2) for i in range(7))  # 0.30 … 0.90
@@ -83,6 +86,10 @@ def utility(figures: dict[str, float]) -> float:
     return figures["overall"] - WRONG_COST * figures["wrong"]
 
 
+def keeps_floors(figures: dict[str, float]) -> bool:
+    return figures["deferral"] >= MIN_DEFERRAL and figures["wrong"] <= MAX_WRONG
+
+
 def choose(records: Sequence[Scored], indexes: Sequence[Any]) -> tuple[Calibration, Thresholds, dict[str, float]]:
     """The calibration and thresholds the rule picks, with their figures on the held-out questions."""
     calibration = fit_calibration(records)
@@ -90,7 +97,7 @@ def choose(records: Sequence[Scored], indexes: Sequence[Any]) -> tuple[Calibrati
     for answer, action in itertools.product(ANSWER_GRID, ACTION_GRID):
         thresholds = Thresholds(answer=answer, clarify=NO_CLARIFY, option=1.0, action=action)
         figures = tally(records, indexes, thresholds, calibration)
-        if figures["deferral"] >= MIN_DEFERRAL and (best is None or utility(figures) > best[0]):
+        if keeps_floors(figures) and (best is None or utility(figures) > best[0]):
             best = (utility(figures), thresholds, figures)
     if best is None:  # nothing meets the floor: the most careful pair
         thresholds = Thresholds(answer=ANSWER_GRID[-1], clarify=NO_CLARIFY, option=1.0, action=ACTION_GRID[-1])
@@ -100,10 +107,6 @@ def choose(records: Sequence[Scored], indexes: Sequence[Any]) -> tuple[Calibrati
     for clarify, option in itertools.product(CLARIFY_GRID, OPTION_GRID):
         thresholds = chosen._replace(clarify=clarify, option=option)
         figures = tally(records, indexes, thresholds, calibration)
-        if (
-            figures["deferral"] >= MIN_DEFERRAL
-            and figures["clarify_hit"] >= MIN_CLARIFY_HIT
-            and figures["clarify_hits"] > top[0]
-        ):
+        if keeps_floors(figures) and figures["clarify_hit"] >= MIN_CLARIFY_HIT and figures["clarify_hits"] > top[0]:
             top = (figures["clarify_hits"], thresholds, figures)
     return calibration, top[1], top[2]

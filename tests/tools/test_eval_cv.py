@@ -103,12 +103,13 @@ def test_fewer_than_two_folds_is_refused(capsys: Any) -> None:
 
 
 def test_the_tuning_rule_keeps_its_floors(small_knowledge: Path) -> None:
-    from spravka_tools.eval.thresholds import MIN_CLARIFY_HIT, MIN_DEFERRAL, choose, tally
+    from spravka_tools.eval.thresholds import MAX_WRONG, MIN_CLARIFY_HIT, MIN_DEFERRAL, choose, tally
 
     records, indexes = cv.run_scored(read_knowledge(small_knowledge), 3)
     calibration, chosen, figures = choose(records, indexes)  # on 4 articles: the floors, not the figures
     assert figures == tally(records, indexes, chosen, calibration)
     assert figures["deferral"] >= MIN_DEFERRAL
+    assert figures["wrong"] <= MAX_WRONG
     assert figures["clarify_rate"] == 0 or figures["clarify_hit"] >= MIN_CLARIFY_HIT
 
 
