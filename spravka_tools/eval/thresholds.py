@@ -27,7 +27,9 @@ WRONG_COST = 4.0
 MIN_DEFERRAL = 0.90
 MAX_WRONG = 0.02  # a wrong article on at most this share of the held-out questions
 MIN_CLARIFY_HIT = 0.5
-ANSWER_GRID = tuple(round(0.20 + 0.025 * i, 3) for i in range(32))  # 0.200 … 0.975: fine enough to meet MAX_WRONG closely
+ANSWER_GRID = tuple(
+    round(0.20 + 0.025 * i, 3) for i in range(32)
+)  # 0.200 … 0.975: fine enough to meet MAX_WRONG closely
 ACTION_GRID = tuple(round(0.30 + 0.10 * i, 2) for i in range(7))  # 0.30 … 0.90
 CLARIFY_GRID = tuple(round(0.20 + 0.10 * i, 2) for i in range(7))  # 0.20 … 0.80
 OPTION_GRID = (0.05, 0.10, 0.15, 0.20)

@@ -18,20 +18,20 @@ class Calibration(NamedTuple):
     or one of unknown words gets a lower chance than its probability alone says: the model's
     probabilities grow with the number of words it reads, its accuracy does not."""
 
-    log_p1: float = 1.702  # × ln(first choice's probability)
-    log_lead: float = 0.349  # × ln(first / second)
-    log_length: float = -1.485  # × ln(1 + the question's stems)
-    unknown_share: float = -1.758  # × the share of the question's words the knowledge never uses
-    bias: float = 4.463
+    log_p1: float = 1.4  # × ln(first choice's probability)
+    log_lead: float = 0.512  # × ln(first / second)
+    log_length: float = -0.429  # × ln(1 + the question's stems)
+    unknown_share: float = -1.789  # × the share of the question's words the knowledge never uses
+    bias: float = 1.831
 
 
 class Thresholds(NamedTuple):
     """What a reply needs; chosen on held-out folds (spravka_tools/eval/thresholds.py)."""
 
-    answer: float = 0.75  # the calibrated chance that the first choice is right, to answer with it
-    clarify: float = 0.5  # the probability the clarification's options hold together
-    option: float = 0.15  # an article's probability to be one of those options
-    action: float = 0.3  # an intent's (operator, personal, submit-readings, small talk) to act on it
+    answer: float = 0.85  # the calibrated chance that the first choice is right, to answer with it
+    clarify: float = 0.2  # the probability the clarification's options hold together
+    option: float = 0.05  # an article's probability to be one of those options
+    action: float = 0.4  # an intent's (operator, personal, submit-readings, small talk) to act on it
 
 
 CALIBRATION = Calibration()
