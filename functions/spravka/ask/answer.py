@@ -18,11 +18,11 @@ class Calibration(NamedTuple):
     or one of unknown words gets a lower chance than its probability alone says: the model's
     probabilities grow with the number of words it reads, its accuracy does not."""
 
-    log_p1: float = 1.4  # × ln(first choice's probability)
-    log_lead: float = 0.512  # × ln(first / second)
-    log_length: float = -0.429  # × ln(1 + the question's stems)
-    unknown_share: float = -1.789  # × the share of the question's words the knowledge never uses
-    bias: float = 1.831
+    log_p1: float = 1.336  # × ln(first choice's probability)
+    log_lead: float = 0.525  # × ln(first / second)
+    log_length: float = -0.407  # × ln(1 + the question's stems)
+    unknown_share: float = -2.024  # × the share of the question's words the knowledge never uses
+    bias: float = 1.74
 
 
 class Thresholds(NamedTuple):
