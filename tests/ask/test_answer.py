@@ -82,6 +82,21 @@ def test_clarify_offers_two_or_three_candidates(index) -> None:
         assert reply.article is None
 
 
+@pytest.mark.parametrize("question", ["долг", "откуда долг"])
+def test_a_vague_question_in_our_words_gets_a_choice_not_a_refusal(index, question) -> None:
+    """The out-of-scope class is the largest; when a word or two point to our articles at least as much,
+    only its prior would say «не знаю»."""
+    reply = answer(question, index)
+    assert reply.kind == "clarify", reply
+    assert len(reply.suggestions) == 2 and all(not a.id.startswith("@") for a in reply.suggestions)
+
+
+@pytest.mark.parametrize("question", ["ипотека", "кредит", "капремонт", "водоканал"])
+def test_a_vague_question_naming_another_institution_still_gets_no_article(index, question) -> None:
+    reply = answer(question, index)
+    assert reply.kind == "fallback" and not reply.suggestions, reply
+
+
 def test_story_around_the_question(index) -> None:
     question = (
         "добрый вечер. мы с мужем в сентябре купили квартиру у пожилой пары, квитанции всё ещё "

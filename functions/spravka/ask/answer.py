@@ -196,6 +196,9 @@ def decide(
     if index.exact.get(frozenset(analysis.stems)) == best:
         p = sure = max(p, thresholds.answer, thresholds.action)  # word for word one of its phrasings, the model agrees
     if best == OUT_OF_SCOPE:
+        ours = _ours_by_words(analysis, scored, index, thresholds)
+        if ours:
+            return Reply("clarify", CLARIFY_TEXT, None, tuple(index.articles[t] for t in ours), score=100 * p)
         return _fallback(index, 100 * p)
     if best[0] == "@":
         if p < thresholds.action:
@@ -213,6 +216,25 @@ def decide(
     if len(close) >= 2 and sum(q for _, q in close) >= thresholds.clarify:
         return Reply("clarify", CLARIFY_TEXT, None, tuple(index.articles[t] for t, _ in close), score=100 * p)
     return _fallback(index, 100 * p)
+
+
+def _ours_by_words(
+    analysis: Analysis, scored: list[tuple[str, float]], index: Index, thresholds: Thresholds
+) -> list[str] | None:
+    """A vague question («долг», «пришёл долг») that «не знаю» takes only by its prior: its words point to
+    our first articles at least as much as to another institution's business; the out-of-scope class is
+    first because it is the largest. A choice of our two most probable articles, then."""
+    if len(analysis.stems) > VAGUE:
+        return None
+    articles = [(t, q) for t, q in scored if t[0] != "@"][:2]
+    if len(articles) < 2 or articles[0][1] < thresholds.option:
+        return None
+    model = index.model
+    number = {c: i for i, c in enumerate(model.classes)}
+    oos, first = number[OUT_OF_SCOPE], number[articles[0][0]]
+    # log(p_oos / p_first) = (evidence_oos + bias_oos) − (evidence_first + bias_first)
+    lead_by_words = math.log(scored[0][1] / articles[0][1]) - (model.bias[oos] - model.bias[first])
+    return [t for t, _ in articles] if lead_by_words <= 0 else None
 
 
 def _rule_action(analysis: Analysis) -> str | None:
