@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from spravka.ask.index import exact_key
 from spravka.ask.model import features
 from spravka.ask.normalise import WORD, Analysis, Lexicon, analyse, fold, stem
 from spravka.ask.stopwords import STOPWORDS
@@ -147,7 +148,7 @@ def index_data(knowledge: Knowledge, *, trainer: Trainer = train_model) -> dict[
                     copy = analyse(wrapped(phrase, rng), lexicon)
                     samples.append((target, features(copy.stems, copy.words, lexicon.stopwords)))
         if analysis.stems and not target.startswith(SMALLTALK):
-            owners.setdefault(" ".join(sorted(set(analysis.stems))), set()).add(target)
+            owners.setdefault(exact_key(analysis.stems), set()).add(target)
     replies = {
         name: render_facts(str(intents.get(name, {}).get("reply", "")), facts) for name in (*ACTIONS, "fallback")
     }

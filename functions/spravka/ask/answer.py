@@ -7,7 +7,7 @@ import math
 import re
 from typing import Any, NamedTuple
 
-from spravka.ask.index import ArticleRef, Index
+from spravka.ask.index import ArticleRef, Index, exact_key
 from spravka.ask.model import question_probabilities, top_of, weighted_probabilities
 from spravka.ask.normalise import Analysis, analyse
 
@@ -193,7 +193,7 @@ def decide(
         return _fallback(index, 0.0)
     best, p = scored[0]
     sure = confidence(analysis, scored, calibration)
-    if index.exact.get(frozenset(analysis.stems)) == best:
+    if index.exact.get(exact_key(analysis.stems)) == best:
         p = sure = max(p, thresholds.answer, thresholds.action)  # word for word one of its phrasings, the model agrees
     if best == OUT_OF_SCOPE:
         ours = _ours_by_words(analysis, scored, index, thresholds)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,9 @@ class Index:
     replies: Mapping[str, str]
     lexicon: Lexicon
     model: Model  # the learned scorer (ask/model.py)
-    exact: Mapping[frozenset[str], str]  # a phrasing's stems -> its target, when only one target has them
+    # A phrasing's distinct stems, sorted and joined by spaces (`exact_key`) -> its target, when only one
+    # target has them: index.json's own dict, so loading builds nothing.
+    exact: Mapping[str, str]
     smalltalk: Mapping[str, frozenset[str]]  # kind of small talk -> words it is made of
     chatter: frozenset[str]  # every small-talk word and stopword: a message of these only
 
@@ -47,10 +49,15 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
         replies=dict(data["replies"]),
         lexicon=lexicon,
         model=model_from_data(data["model"]),
-        exact={frozenset(stems.split()): target for stems, target in data["exact"].items()},
+        exact=data["exact"],
         smalltalk=smalltalk,
         chatter=frozenset().union(*smalltalk.values(), lexicon.stopwords),
     )
+
+
+def exact_key(stems: Iterable[str]) -> str:
+    """The key of `Index.exact` for these stems (build_index writes the same)."""
+    return " ".join(sorted(set(stems)))
 
 
 def load_index(path: Path) -> Index:

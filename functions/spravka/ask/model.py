@@ -14,7 +14,7 @@ with words they did use.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 NGRAM_WEIGHT = 0.3
@@ -24,16 +24,20 @@ NGRAM_PREFIX = "#"  # n-gram features are told from stems by this (a stem never 
 
 
 Pairs = tuple[tuple[int, float], ...]  # (class number, weight)
+Flat = list[Any]  # [class number, weight, class number, weight, …]: index.json's own lists, nothing built at load
 WORD_CACHE_LIMIT = 32_768  # words whose summed trigram weights an instance keeps (then the cache is emptied)
 
 
 class Model(NamedTuple):
     classes: tuple[str, ...]  # targets: article id, "@operator", "@out-of-scope", "@smalltalk:bye"…
     bias: tuple[float, ...]  # per class
-    weights: Mapping[str, Pairs]  # feature -> (class number, weight) of its non-zero weights
+    weights: Mapping[str, Flat]  # feature -> its non-zero weights as [class, weight, class, weight…]
     # Per instance: a word -> its trigrams' weights summed per class (× NGRAM_WEIGHT), so a question
     # costs one lookup per word instead of one per trigram. Never by question: by word.
     word_cache: dict[str, Pairs]
+    # Per instance: a stem -> its weights as (class, weight) pairs, made on first use (a tuple of pairs is
+    # quicker to walk per question than the flat list, and making them all at load would cost cold start).
+    stem_cache: dict[str, Pairs]
 
 
 def features(stems: Iterable[str], words: Iterable[str], stopwords: frozenset[str]) -> dict[str, float]:
@@ -55,9 +59,10 @@ def probabilities(model: Model, feats: Mapping[str, float]) -> list[float]:
     logits = list(model.bias)
     weights = model.weights
     for feature, value in feats.items():
-        pairs = weights.get(feature)
-        if pairs:
-            for number, w in pairs:
+        flat = weights.get(feature)
+        if flat:
+            it = iter(flat)
+            for number, w in zip(it, it):
                 logits[number] += w * value
     return _softmax(logits)
 
@@ -82,8 +87,15 @@ def weighted_probabilities(
         for s in stems:
             if stem_weight.get(s, 0.0) < part_weight:
                 stem_weight[s] = part_weight
+    stem_cache = model.stem_cache
     for s, part_weight in stem_weight.items():
-        for number, w in weights.get(s, ()):
+        pairs = stem_cache.get(s)
+        if pairs is None:
+            flat = weights.get(s)
+            if not flat:
+                continue
+            pairs = stem_cache[s] = tuple(zip(flat[::2], flat[1::2]))  # bounded: only the model's features
+        for number, w in pairs:
             logits[number] += w * part_weight
     cache = model.word_cache
     for _, words, part_weight in parts:
@@ -106,7 +118,8 @@ def _word_pairs(model: Model, word: str, stopwords: frozenset[str]) -> Pairs:
     marked = f"<{word}>"
     for size in NGRAM_SIZES:
         for start in range(len(marked) - size + 1):
-            for number, w in model.weights.get(NGRAM_PREFIX + marked[start : start + size], ()):
+            it: Iterator[Any] = iter(model.weights.get(NGRAM_PREFIX + marked[start : start + size], ()))
+            for number, w in zip(it, it):
                 summed[number] = summed.get(number, 0.0) + w * NGRAM_WEIGHT
     return tuple(summed.items())
 
@@ -131,5 +144,4 @@ def top_of(model: Model, probs: list[float], limit: int = 8) -> list[tuple[str, 
 
 def model_from_data(data: Mapping[str, Any]) -> Model:
     """The model as index.json stores it: {"classes", "bias", "weights": {feature: [class, weight, class, weight…]}}."""
-    weights = {f: tuple(zip(flat[::2], flat[1::2])) for f, flat in data["weights"].items()}
-    return Model(tuple(data["classes"]), tuple(data["bias"]), weights, {})
+    return Model(tuple(data["classes"]), tuple(data["bias"]), data["weights"], {}, {})
