@@ -18,11 +18,11 @@ class Calibration(NamedTuple):
     or one of unknown words gets a lower chance than its probability alone says: the model's
     probabilities grow with the number of words it reads, its accuracy does not."""
 
-    log_p1: float = 1.336  # × ln(first choice's probability)
-    log_lead: float = 0.525  # × ln(first / second)
-    log_length: float = -0.407  # × ln(1 + the question's stems)
-    unknown_share: float = -2.024  # × the share of the question's words the knowledge never uses
-    bias: float = 1.74
+    log_p1: float = 1.292  # × ln(first choice's probability)
+    log_lead: float = 0.51  # × ln(first / second)
+    log_length: float = -0.473  # × ln(1 + the question's stems)
+    unknown_share: float = -1.178  # × the share of the question's words the knowledge never uses
+    bias: float = 1.868
 
 
 class Thresholds(NamedTuple):
@@ -31,7 +31,7 @@ class Thresholds(NamedTuple):
     answer: float = 0.85  # the calibrated chance that the first choice is right, to answer with it
     clarify: float = 0.2  # the probability the clarification's options hold together
     option: float = 0.05  # an article's probability to be one of those options
-    action: float = 0.4  # an intent's (operator, personal, submit-readings, small talk) to act on it
+    action: float = 0.3  # an intent's (operator, personal, submit-readings, small talk) to act on it
 
 
 CALIBRATION = Calibration()
