@@ -8,10 +8,9 @@ The rule (docs/ask.md): a wrong article is worse than «не знаю», by WRON
    «не знаю» on at least MIN_DEFERRAL of the out-of-scope questions and wrong
    answers to at most MAX_WRONG of all questions;
 2. clarify: with those fixed, the clarify and option thresholds that offer the right
-   article in the most clarifications, keeping the same deferral floor and at least
-   MIN_CLARIFY_HIT of clarifications holding the right article (a clarification
+   article in the most clarifications, keeping the same two floors (`keeps_floors`) and
+   at least MIN_CLARIFY_HIT of clarifications holding the right article (a clarification
    that does not is worse than «не знаю»).
-Both steps keep the same floors: every pair that breaks one is out.
 """
 
 from __future__ import annotations

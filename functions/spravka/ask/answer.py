@@ -230,8 +230,7 @@ def _ours_by_words(
     if len(articles) < 2 or articles[0][1] < thresholds.option:
         return None
     model = index.model
-    number = {c: i for i, c in enumerate(model.classes)}
-    oos, first = number[OUT_OF_SCOPE], number[articles[0][0]]
+    oos, first = model.classes.index(OUT_OF_SCOPE), model.classes.index(articles[0][0])
     # log(p_oos / p_first) = (evidence_oos + bias_oos) − (evidence_first + bias_first)
     lead_by_words = math.log(scored[0][1] / articles[0][1]) - (model.bias[oos] - model.bias[first])
     return [t for t, _ in articles] if lead_by_words <= 0 else None
