@@ -85,6 +85,18 @@ def load_demo_accounts() -> int:
     return int(demo.load_demo_accounts() or 0)
 
 
+def load_demo_appeals() -> int:
+    """Register demo/appeals.yaml's appeals in the configured store (docs/appeals.md); 0 when it cannot."""
+    from spravka.errors import ApiError
+    from spravka_tools.demo_appeals import load_demo_appeals as load
+
+    try:
+        return load()
+    except ApiError as error:  # e.g. a Firestore store without LIMITS_SECRET: the run goes on without them
+        log.warning("demo appeals not loaded: %s", error.code)
+        return 0
+
+
 def open_function_apps() -> dict[str, WSGIApp]:
     """One functions-framework app per target of main.py, keyed by its mount point."""
     import functions_framework
@@ -156,11 +168,12 @@ def make_app(site_dir: Path) -> WSGIApp:
 
 
 def open_server(host: str, port: int, site_dir: Path = DEFAULT_SITE_DIR) -> BaseWSGIServer:
-    """Build the site, load the demo accounts and bind a threaded server (port 0: any free port)."""
+    """Build the site, load the demo accounts and appeals and bind a threaded server (port 0: any free port)."""
     build_site(site_dir)
     loaded = load_demo_accounts()
     if loaded:
         log.info("demo accounts loaded: %d", loaded)
+    load_demo_appeals()
     return bind(host, port, make_app(site_dir))
 
 

@@ -14,7 +14,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     parser = subparsers.add_parser(
         "serve",
-        help="build the help site, load the demo accounts and serve the site at / and the functions at /api/<name>",
+        help="build the help site, load the demo accounts and appeals and serve the site at / and the functions at /api/<name>",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on, 0 for any free one (default: 8000)")
