@@ -7,7 +7,10 @@ import json
 import sys
 from pathlib import Path
 
+from spravka.paths import INDEX_PATH, REPO_DIR
 from spravka_tools.eval.labels import LABELS, is_share, shown
+
+RELIABILITY_PATH = INDEX_PATH.with_name("reliability.json")  # ask.index.RELIABILITY_FILE beside the index
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,6 +54,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--tune",
         action="store_true",
         help="с --cv: ещё подобрать калибровку и пороги по правилу spravka_tools/eval/thresholds.py (docs/ask.md)",
+    )
+    parser.add_argument(
+        "--save",
+        type=Path,
+        nargs="?",
+        const=RELIABILITY_PATH,
+        metavar="FILE",
+        help="с --cv --tune: записать таблицу надёжности статей (как часто первый выбор модели верен) "
+        f"в FILE (по умолчанию {RELIABILITY_PATH.relative_to(REPO_DIR)}; её читает ask рядом с индексом)",
     )
     parser.add_argument("--per-topic", action="store_true", help="с --cv: точность top-1 по каждой статье")
     parser.set_defaults(func=run)

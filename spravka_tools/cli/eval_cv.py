@@ -17,6 +17,9 @@ def run_cv(args: argparse.Namespace) -> int:
     if args.cv < 2:
         print("--cv: нужно не меньше 2 частей")
         return 2
+    if args.save and not args.tune:
+        print("--save: только вместе с --tune (таблица и калибровка подбираются вместе)")
+        return 2
     started = time.perf_counter()
     knowledge = read_knowledge(args.knowledge or KNOWLEDGE_DIR)
     records, indexes = cv.run_scored(knowledge, args.cv, seed=args.seed)
@@ -29,6 +32,10 @@ def run_cv(args: argparse.Namespace) -> int:
         figures["chosen_calibration"] = calibration._asdict()
         figures["chosen_thresholds"] = chosen._asdict()
         figures["chosen_figures"] = tuned
+    if args.save:
+        from spravka_tools.eval.reliability import reliability_table, save_table
+
+        save_table(reliability_table(records), args.save)
     seconds = time.perf_counter() - started
     if args.json:
         misses = [
@@ -63,6 +70,8 @@ def run_cv(args: argparse.Namespace) -> int:
             "Пороги по правилу (docs/ask.md):", ", ".join(f"{k}={v}" for k, v in figures["chosen_thresholds"].items())
         )
         print("  на отложенных вопросах:", ", ".join(f"{k} {v:.1%}" for k, v in figures["chosen_figures"].items()))
+        if args.save:
+            print(f"Таблица надёжности статей записана: {args.save}. Калибровку и пороги перенесите в ask/answer.py.")
     if args.per_topic:
         print("\ntop-1 по статьям (от худших):")
         for topic, share in sorted(figures["topics"].items(), key=lambda item: (item[1], item[0])):

@@ -99,10 +99,12 @@ def run_scored(
 ) -> tuple[list[Scored], list[Any]]:
     """Every held-out question, read and scored by its fold's index; thresholds are then tried on these.
 
-    Returns the records and the fold indexes (a record's index is `indexes[record.held.fold]`).
+    Returns the records and the fold indexes (a record's index is `indexes[record.held.fold]`), each with
+    the reliability table of the other folds' first choices (eval/reliability.py).
     """
     from spravka.ask.answer import _smalltalk_kind, score
     from spravka.ask.normalise import analyse
+    from spravka_tools.eval.reliability import cross_fitted
 
     phrases = knowledge.phrases
     folds = assign_folds(phrases, k, seed)
@@ -117,7 +119,7 @@ def run_scored(
             kind = _smalltalk_kind(analysis, index)
             scored = [] if kind else score(analysis, index, held.question)
             records.append(Scored(held, analysis, kind, scored, time.perf_counter() - started))
-    return records, indexes
+    return records, cross_fitted(records, indexes)
 
 
 def reply_of(record: Scored, index: Any, thresholds: Any, calibration: Any = None) -> Any:

@@ -35,7 +35,7 @@ OPTION_GRID = (0.05, 0.10, 0.15, 0.20)
 NO_CLARIFY = 2.0  # a clarify threshold no probability reaches
 
 
-def fit_calibration(records: Sequence[Scored]) -> Calibration:
+def fit_calibration(records: Sequence[Scored], indexes: Sequence[Any]) -> Calibration:
     """Step 0 of the rule: how sure an answer is, fitted on the held-out questions."""
     from sklearn.linear_model import LogisticRegression
 
@@ -43,7 +43,7 @@ def fit_calibration(records: Sequence[Scored]) -> Calibration:
     for record in records:
         if record.smalltalk or not record.scored or record.scored[0][0].startswith("@"):
             continue
-        measures.append(confidence_measures(record.analysis, record.scored))
+        measures.append(confidence_measures(record.analysis, record.scored, indexes[record.held.fold].reliability))
         right.append(record.scored[0][0] == record.held.target)
     fitted = LogisticRegression(C=1.0).fit(measures, right)
     return Calibration._make([*(round(float(w), 3) for w in fitted.coef_[0]), round(float(fitted.intercept_[0]), 3)])
@@ -93,7 +93,7 @@ def keeps_floors(figures: dict[str, float]) -> bool:
 
 def choose(records: Sequence[Scored], indexes: Sequence[Any]) -> tuple[Calibration, Thresholds, dict[str, float]]:
     """The calibration and thresholds the rule picks, with their figures on the held-out questions."""
-    calibration = fit_calibration(records)
+    calibration = fit_calibration(records, indexes)
     best: tuple[float, Thresholds, dict[str, float]] | None = None
     for answer, action in itertools.product(ANSWER_GRID, ACTION_GRID):
         thresholds = Thresholds(answer=answer, clarify=NO_CLARIFY, option=1.0, action=action)

@@ -128,3 +128,32 @@ def test_a_letter_is_read_by_the_sentence_that_asks(index) -> None:
     assert focused[0][1] > dict(whole).get("readings-deadline", 0.0)  # the circumstances pull less
     reply = answer(letter, index)
     assert reply.kind != "answer" or reply.article.id == "readings-deadline", reply  # never another article
+
+
+def test_a_first_choice_that_is_often_wrong_on_the_folds_needs_more_to_be_answered(index) -> None:
+    from spravka.ask.answer import CALIBRATION, RELIABILITY_DEFAULT, confidence
+    from spravka.ask.normalise import analyse
+
+    analysis = analyse("как передать показания счётчика", index.lexicon)
+    scored = [("readings-how-to-submit", 0.9), ("readings-deadline", 0.05)]
+    assert CALIBRATION.reliability > 0  # the shipped calibration weighs it
+    often_right = confidence(analysis, scored, CALIBRATION, {"readings-how-to-submit": 3.0, "*": 1.0})
+    often_wrong = confidence(analysis, scored, CALIBRATION, {"readings-how-to-submit": -1.0, "*": 1.0})
+    unlisted = confidence(analysis, scored, CALIBRATION, {"*": 1.0})  # an article the table lacks: "*"
+    no_table = confidence(analysis, scored, CALIBRATION, {})
+    assert often_wrong < unlisted < often_right <= 0.9
+    assert no_table == confidence(analysis, scored, CALIBRATION, {"*": RELIABILITY_DEFAULT})
+
+
+def test_the_index_reads_the_reliability_table_beside_it(tmp_path) -> None:
+    import json
+    import shutil
+
+    from spravka.ask.index import RELIABILITY_FILE, load_index
+    from spravka.paths import INDEX_PATH
+
+    copy = tmp_path / "index.json"
+    shutil.copy(INDEX_PATH, copy)
+    assert load_index(copy).reliability == {}
+    (tmp_path / RELIABILITY_FILE).write_text(json.dumps({"*": 1.2, "payment-autopay": 2.5}), encoding="utf-8")
+    assert load_index(copy).reliability == {"*": 1.2, "payment-autopay": 2.5}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -66,9 +68,19 @@ def small_knowledge(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def test_eval_cv_prints_the_figures(small_knowledge: Path, capsys: Any) -> None:
-    assert cli(["eval", "--cv", "2", "--knowledge", str(small_knowledge), "--per-topic", "--tune"]) == 0
+def test_eval_cv_prints_the_figures(small_knowledge: Path, tmp_path: Path, capsys: Any) -> None:
+    table = tmp_path / "reliability.json"
+    args = ["eval", "--cv", "2", "--knowledge", str(small_knowledge), "--per-topic", "--tune", "--save", str(table)]
+    assert cli(args) == 0
     out = capsys.readouterr().out
+    saved = json.loads(table.read_text(encoding="utf-8"))  # the table `ask` reads beside its index
+    assert "*" in saved and set(saved) - {"*"} <= {
+        "payment-methods",
+        "payment-autopay",
+        "readings-how-to-submit",
+        "meter-verification",
+    }
+    assert str(table) in out
     for label in (
         "Калибровка",
         "Пороги по правилу",
@@ -100,6 +112,50 @@ def test_eval_cv_json_counts_every_held_out_question(small_knowledge: Path, caps
 
 def test_fewer_than_two_folds_is_refused(capsys: Any) -> None:
     assert cli(["eval", "--cv", "1"]) == 2
+
+
+def test_saving_the_reliability_table_needs_the_tuning(tmp_path: Path, capsys: Any) -> None:
+    assert cli(["eval", "--cv", "5", "--save", str(tmp_path / "t.json")]) == 2
+    assert "--tune" in capsys.readouterr().out
+    assert not (tmp_path / "t.json").exists()
+
+
+def _record(fold: int, target: str, first: str) -> cv.Scored:
+    return cv.Scored(cv.Held(fold, "plain", target, "вопрос"), None, None, [(first, 0.9), ("@out-of-scope", 0.1)], 0.0)
+
+
+def test_the_reliability_table_counts_right_first_choices_per_article() -> None:
+    from spravka_tools.eval.reliability import PRIOR, reliability_table
+
+    records = (
+        [_record(0, "a", "a")] * 9
+        + [_record(0, "b", "a")]  # a is picked 10 times, right 9
+        + [_record(0, "b", "b")] * 2
+        + [_record(0, "a", "b")] * 2  # b is picked 4 times, right 2
+        + [_record(0, "@out-of-scope", "@out-of-scope")] * 50  # not an article: not counted
+        + [cv.Scored(cv.Held(0, "plain", "@smalltalk:hi", "привет"), None, "hi", [], 0.0)]
+    )
+    table = reliability_table(records)
+    overall = 11 / 14
+    assert table["*"] == pytest.approx(math.log(overall / (1 - overall)), abs=1e-3)
+    for target, right, picked in (("a", 9, 10), ("b", 2, 4)):
+        share = (right + PRIOR * overall) / (picked + PRIOR)  # smoothed toward every article's share
+        assert table[target] == pytest.approx(math.log(share / (1 - share)), abs=1e-3)
+    assert table["a"] > table["*"] > table["b"]
+    assert set(table) == {"*", "a", "b"}
+
+
+def test_each_fold_is_judged_by_the_other_folds_table() -> None:
+    from spravka_tools.eval.reliability import cross_fitted
+
+    records = [_record(0, "a", "a")] * 10 + [_record(1, "b", "a")] * 10
+
+    @dataclasses.dataclass(frozen=True)
+    class Index:  # stands in for ask.index.Index: cross_fitted only replaces its table
+        reliability: dict[str, float]
+
+    fold0, fold1 = cross_fitted(records, [Index({}), Index({})])
+    assert fold0.reliability["a"] < 0 < fold1.reliability["a"]  # fold 0 sees fold 1's wrong picks, and back
 
 
 def test_the_tuning_rule_keeps_its_floors(small_knowledge: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from spravka.ask.index import ArticleRef, Index, exact_key
@@ -16,25 +17,31 @@ class Calibration(NamedTuple):
     """How sure an answer is: the chance that the model's first choice is right, from what the held-out
     folds showed (a logistic fit over these measures; spravka_tools/eval/thresholds.py). A long question
     or one of unknown words gets a lower chance than its probability alone says: the model's
-    probabilities grow with the number of words it reads, its accuracy does not."""
+    probabilities grow with the number of words it reads, its accuracy does not. Nor is it the same for
+    every article: a first choice of an article whose neighbours share its words is right less often
+    than one of an article with words of its own (`Index.reliability`)."""
 
-    log_p1: float = 1.292  # × ln(first choice's probability)
-    log_lead: float = 0.51  # × ln(first / second)
-    log_length: float = -0.473  # × ln(1 + the question's stems)
-    unknown_share: float = -1.178  # × the share of the question's words the knowledge never uses
-    bias: float = 1.868
+    log_p1: float = 1.217  # × ln(first choice's probability)
+    log_lead: float = 0.506  # × ln(first / second)
+    log_length: float = -0.465  # × ln(1 + the question's stems)
+    unknown_share: float = -1.236  # × the share of the question's words the knowledge never uses
+    reliability: float = 0.621  # × the first choice's reliability (a logit; `reliability_of`)
+    bias: float = 0.852
 
 
 class Thresholds(NamedTuple):
     """What a reply needs; chosen on held-out folds (spravka_tools/eval/thresholds.py)."""
 
-    answer: float = 0.85  # the calibrated chance that the first choice is right, to answer with it
+    answer: float = 0.825  # the calibrated chance that the first choice is right, to answer with it
     clarify: float = 0.2  # the probability the clarification's options hold together
     option: float = 0.05  # an article's probability to be one of those options
-    action: float = 0.3  # an intent's (operator, personal, submit-readings, small talk) to act on it
+    action: float = 0.4  # an intent's (operator, personal, submit-readings, small talk) to act on it
 
 
 CALIBRATION = Calibration()
+# A first choice's reliability when there is no table (`reliability_of`): the logit of the share of the
+# held-out first choices of an article that were right (eval/reliability.py).
+RELIABILITY_DEFAULT = 1.56
 THRESHOLDS = Thresholds()
 MAX_SUGGESTIONS = 3
 VAGUE = 2  # a question of this many stems or fewer is vague: a likely article not sure enough becomes a choice
@@ -157,16 +164,23 @@ def _focused_parts(text: str, index: Index) -> list[tuple[tuple[str, ...], tuple
     return parts if 0 < asking < len(parts) and topical >= MIN_TOPICAL else None
 
 
-def confidence(analysis: Analysis, scored: list[tuple[str, float]], calibration: Calibration = CALIBRATION) -> float:
+def confidence(
+    analysis: Analysis,
+    scored: list[tuple[str, float]],
+    calibration: Calibration = CALIBRATION,
+    reliability: Mapping[str, float] | None = None,
+) -> float:
     """The calibrated chance that the first of `scored` is the right target (Calibration), never above
     its probability: the calibration only makes the model more careful (a one-word question such as
     «счётчик», rare among the held-out phrasings, must not look surer than the model finds it)."""
     c = calibration
-    z = sum(w * x for w, x in zip(c[:-1], confidence_measures(analysis, scored))) + c.bias
+    z = sum(w * x for w, x in zip(c[:-1], confidence_measures(analysis, scored, reliability or {}))) + c.bias
     return min(scored[0][1], 1.0 / (1.0 + math.exp(-z)))
 
 
-def confidence_measures(analysis: Analysis, scored: list[tuple[str, float]]) -> tuple[float, float, float, float]:
+def confidence_measures(
+    analysis: Analysis, scored: list[tuple[str, float]], reliability: Mapping[str, float]
+) -> tuple[float, float, float, float, float]:
     """What the calibration weighs, in Calibration's order."""
     p1 = scored[0][1]
     p2 = scored[1][1] if len(scored) > 1 else 0.0
@@ -175,7 +189,17 @@ def confidence_measures(analysis: Analysis, scored: list[tuple[str, float]]) -> 
         math.log((p1 + 1e-9) / (p2 + 1e-9)),
         math.log(1 + len(analysis.stems)),
         len(analysis.unknown) / max(1, len(analysis.words)),
+        reliability_of(reliability, scored[0][0]),
     )
+
+
+def reliability_of(reliability: Mapping[str, float], target: str) -> float:
+    """The logit of how often a first choice of `target` was right on the held-out folds: the table's
+    entry, else its "*" (every article together), else RELIABILITY_DEFAULT (no table)."""
+    found = reliability.get(target)
+    if found is None:
+        found = reliability.get("*", RELIABILITY_DEFAULT)
+    return found
 
 
 def decide(
@@ -192,7 +216,7 @@ def decide(
     if not scored:
         return _fallback(index, 0.0)
     best, p = scored[0]
-    sure = confidence(analysis, scored, calibration)
+    sure = confidence(analysis, scored, calibration, index.reliability)
     if index.exact.get(exact_key(analysis.stems)) == best:
         p = sure = max(p, thresholds.answer, thresholds.action)  # word for word one of its phrasings, the model agrees
     if best == OUT_OF_SCOPE:

@@ -35,6 +35,9 @@ class Index:
     exact: Mapping[str, str]
     smalltalk: Mapping[str, frozenset[str]]  # kind of small talk -> words it is made of
     chatter: frozenset[str]  # every small-talk word and stopword: a message of these only
+    # Target -> how often the model's first choice of it was right on the held-out folds, as a logit
+    # (RELIABILITY_FILE beside index.json, written by `spravka eval --cv K --tune --save`); "*": any other.
+    reliability: Mapping[str, float] = dataclasses.field(default_factory=dict)
 
 
 def index_from_data(data: Mapping[str, Any]) -> Index:
@@ -60,8 +63,16 @@ def exact_key(stems: Iterable[str]) -> str:
     return " ".join(sorted(set(stems)))
 
 
+RELIABILITY_FILE = "reliability.json"
+
+
 def load_index(path: Path) -> Index:
-    return index_from_data(json.loads(path.read_text(encoding="utf-8")))
+    """The index at `path`, with the reliability table beside it when there is one (answer.confidence)."""
+    index = index_from_data(json.loads(path.read_text(encoding="utf-8")))
+    table = path.with_name(RELIABILITY_FILE)
+    if table.is_file():
+        index = dataclasses.replace(index, reliability=json.loads(table.read_text(encoding="utf-8")))
+    return index
 
 
 @functools.cache
