@@ -21,12 +21,12 @@ class Calibration(NamedTuple):
     every article: a first choice of an article whose neighbours share its words is right less often
     than one of an article with words of its own (`Index.reliability`)."""
 
-    log_p1: float = 1.217  # × ln(first choice's probability)
-    log_lead: float = 0.506  # × ln(first / second)
-    log_length: float = -0.465  # × ln(1 + the question's stems)
-    unknown_share: float = -1.236  # × the share of the question's words the knowledge never uses
-    reliability: float = 0.621  # × the first choice's reliability (a logit; `reliability_of`)
-    bias: float = 0.852
+    log_p1: float = 1.075  # × ln(first choice's probability)
+    log_lead: float = 0.527  # × ln(first / second)
+    log_length: float = -0.414  # × ln(1 + the question's stems)
+    unknown_share: float = -1.243  # × the share of the question's words the knowledge never uses
+    reliability: float = 0.668  # × the first choice's reliability (a logit; `reliability_of`)
+    bias: float = 0.554
 
 
 class Thresholds(NamedTuple):
@@ -35,13 +35,13 @@ class Thresholds(NamedTuple):
     answer: float = 0.825  # the calibrated chance that the first choice is right, to answer with it
     clarify: float = 0.2  # the probability the clarification's options hold together
     option: float = 0.05  # an article's probability to be one of those options
-    action: float = 0.4  # an intent's (operator, personal, submit-readings, small talk) to act on it
+    action: float = 0.3  # an intent's (operator, personal, submit-readings, small talk) to act on it
 
 
 CALIBRATION = Calibration()
 # A first choice's reliability when there is no table (`reliability_of`): the logit of the share of the
 # held-out first choices of an article that were right (eval/reliability.py).
-RELIABILITY_DEFAULT = 1.56
+RELIABILITY_DEFAULT = 1.68
 THRESHOLDS = Thresholds()
 MAX_SUGGESTIONS = 3
 VAGUE = 2  # a question of this many stems or fewer is vague: a likely article not sure enough becomes a choice
