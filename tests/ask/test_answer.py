@@ -157,3 +157,34 @@ def test_the_index_reads_the_reliability_table_beside_it(tmp_path) -> None:
     assert load_index(copy).reliability == {}
     (tmp_path / RELIABILITY_FILE).write_text(json.dumps({"*": 1.2, "payment-autopay": 2.5}), encoding="utf-8")
     assert load_index(copy).reliability == {"*": 1.2, "payment-autopay": 2.5}
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["спасибо за помощь", "большое спасибо за консультацию", "благодарю за быстрый ответ", "спасибо, не надо"],
+)
+def test_thanks_for_something_is_thanks(index, question) -> None:
+    reply = answer(question, index)
+    assert reply.kind == "smalltalk" and reply.text.startswith("Пожалуйста"), reply
+
+
+@pytest.mark.parametrize("question", ["спасибо, но не помогло", "не помогли, спасибо"])
+def test_thanks_that_did_not_help_is_not_answered_with_you_are_welcome(index, question) -> None:
+    reply = answer(question, index)
+    assert reply.kind == "fallback", reply  # the way to a specialist, not «Пожалуйста!»
+
+
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        ("спасибо, а за что пени", "debt-penalty"),
+        ("спасибо за помощь, а как передать показания", "readings-how-to-submit"),
+    ],
+)
+def test_a_question_after_thanks_is_answered(index, question, article) -> None:
+    reply = answer(question, index)
+    assert reply.kind == "answer" and reply.article is not None and reply.article.id == article, reply
+
+
+def test_help_alone_is_not_thanks(index) -> None:
+    assert answer("помощь", index).kind != "smalltalk"

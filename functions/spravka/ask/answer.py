@@ -47,6 +47,8 @@ MAX_SUGGESTIONS = 3
 VAGUE = 2  # a question of this many stems or fewer is vague: a likely article not sure enough becomes a choice
 RELATED = 0.1  # an article this probable is shown as related under an answer
 SMALLTALK = "@smalltalk:"
+THANKS = "thanks"  # the small-talk kind of «спасибо за …» (`_thanks_for`)
+THANKS_FOR_WORDS = 3
 OUT_OF_SCOPE = "@out-of-scope"
 # A sentence that carries the question: a «?» or one of these words. Other sentences of a message of several
 # count CONTEXT_WEIGHT (chosen on the held-out folds' story and letter copies: docs/ask.md).
@@ -228,6 +230,8 @@ def decide(
         if p < thresholds.action:
             return _fallback(index, 100 * p)
         if best.startswith(SMALLTALK):
+            if best == SMALLTALK + THANKS and _did_not_help(analysis.words):
+                return _fallback(index, 100 * p)
             return Reply("smalltalk", index.replies.get(best[1:], ""), score=100 * p)
         return _action(best[1:], index, 100 * p)
     articles = [(t, q) for t, q in scored if t[0] != "@"]
@@ -281,10 +285,35 @@ def _smalltalk_kind(analysis: Analysis, index: Index) -> str | None:
     if not words or analysis.numbers:
         return None
     if not words <= index.chatter:
-        return None
+        return THANKS if _thanks_for(analysis.words, index) else None
     hits = {kind: len(words & kind_words) for kind, kind_words in index.smalltalk.items()}
     kind, count = max(hits.items(), key=lambda item: (item[1], item[0]))
+    if kind == THANKS and _did_not_help(analysis.words):  # not thanks (and the model must not say it either)
+        return None
     return kind if count else None
+
+
+def _did_not_help(words: tuple[str, ...]) -> bool:
+    """«спасибо, но не помогло», «не помогли, спасибо»: a complaint in thanks words."""
+    return any(w == "не" and nxt.startswith("помог") for w, nxt in zip(words, words[1:]))
+
+
+def _thanks_for(words: tuple[str, ...], index: Index) -> bool:
+    """«спасибо за помощь», «благодарю за быстрый ответ»: thanks words, «за» and what for (THANKS_FOR_WORDS
+    words at most), nothing else. What one thanks for is any word, so it is not a small-talk word of its own
+    («помощь» alone is not thanks)."""
+    thanks = index.smalltalk.get(THANKS)
+    if not thanks or "за" not in words:
+        return False
+    at = words.index("за")
+    said = words[:at]
+    return (
+        0 < at
+        and len(words) - at - 1 <= THANKS_FOR_WORDS
+        and all(w in index.chatter for w in said)
+        and all(w in thanks for w in said)
+        and QUESTION_WORDS.isdisjoint(words[at + 1 :])  # «спасибо, а за что пени»: a question
+    )
 
 
 def _action(name: str, index: Index, score: float) -> Reply:
