@@ -21,14 +21,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from spravka_tools.eval.cv import Scored
-
 PRIOR = 4.0  # held-out questions' worth of the share over all articles that a target's own share starts from
 DEFAULT = "*"  # the table's entry for a target it does not list: every article together
 
 
-def reliability_table(records: Iterable[Scored]) -> dict[str, float]:
-    """Per article the model picked first: the logit of how often it was right, rounded to 3 decimals."""
+def reliability_table(records: Iterable[Any]) -> dict[str, float]:
+    """Per article the model picked first: the logit of how often it was right, rounded to 3 decimals.
+
+    `records` are eval.cv.Scored (not named here: cv imports this module, and imports go one way)."""
     picked: Counter[str] = Counter()
     right: Counter[str] = Counter()
     for record in records:
@@ -42,7 +42,7 @@ def reliability_table(records: Iterable[Scored]) -> dict[str, float]:
     return {DEFAULT: round(_logit(overall), 3), **dict(sorted(table.items()))}
 
 
-def cross_fitted(records: Sequence[Scored], indexes: Sequence[Any]) -> list[Any]:
+def cross_fitted(records: Sequence[Any], indexes: Sequence[Any]) -> list[Any]:
     """Each fold's index with the table made from the other folds' questions."""
     return [
         dataclasses.replace(index, reliability=reliability_table(r for r in records if r.held.fold != fold))
