@@ -13,10 +13,9 @@ from tests.outside import outside_file_missing
 
 DEV_SET = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev.yaml"
 # A regression guard a little under the level of the learned scorer, whose thresholds come from the
-# held-out folds, not from this set (docs/ask.md has the figures: overall 89.8%, top-1 87.6%, no wrong
-# answer). It was 93.2% / 91.7% before the tuning rule capped wrong answers on the folds at 2%: the cap
-# turned some answers here into a choice that holds the right article, and none of them was wrong.
-FLOOR = {"overall": 0.88, "in_scope_top1": 0.86, "deferral": 0.9, "action_accuracy": 0.9}
+# held-out folds, not from this set (docs/ask.md has the figures: overall 92.1%, top-1 90.3%, no wrong
+# answer; 89.8% / 87.6% before the reliability measure and the phrasings of session 8).
+FLOOR = {"overall": 0.9, "in_scope_top1": 0.88, "deferral": 0.9, "action_accuracy": 0.9}
 MAX_WRONG_ANSWER_RATE = 0.02
 
 

@@ -21,12 +21,12 @@ class Calibration(NamedTuple):
     every article: a first choice of an article whose neighbours share its words is right less often
     than one of an article with words of its own (`Index.reliability`)."""
 
-    log_p1: float = 0.966  # × ln(first choice's probability)
-    log_lead: float = 0.582  # × ln(first / second)
-    log_length: float = -0.347  # × ln(1 + the question's stems)
-    unknown_share: float = -0.903  # × the share of the question's words the knowledge never uses
-    reliability: float = 0.653  # × the first choice's reliability (a logit; `reliability_of`)
-    bias: float = 0.235
+    log_p1: float = 1.046  # × ln(first choice's probability)
+    log_lead: float = 0.607  # × ln(first / second)
+    log_length: float = -0.34  # × ln(1 + the question's stems)
+    unknown_share: float = -0.728  # × the share of the question's words the knowledge never uses
+    reliability: float = 0.576  # × the first choice's reliability (a logit; `reliability_of`)
+    bias: float = 0.313
 
 
 class Thresholds(NamedTuple):
@@ -41,7 +41,7 @@ class Thresholds(NamedTuple):
 CALIBRATION = Calibration()
 # A first choice's reliability when there is no table (`reliability_of`): the logit of the share of the
 # held-out first choices of an article that were right (eval/reliability.py).
-RELIABILITY_DEFAULT = 1.817
+RELIABILITY_DEFAULT = 1.826
 THRESHOLDS = Thresholds()
 MAX_SUGGESTIONS = 3
 VAGUE = 2  # a question of this many stems or fewer is vague: a likely article not sure enough becomes a choice
