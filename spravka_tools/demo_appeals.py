@@ -20,7 +20,7 @@ import yaml
 
 from spravka import clock
 from spravka.appeals.base import AppealStore
-from spravka.appeals.deadlines import Calendar, iso_instant, load_calendar
+from spravka.appeals.deadlines import add_working_days, iso_instant, load_calendar
 from spravka.appeals.model import ANSWERED
 from spravka.config import Settings, get_settings
 from spravka.errors import Conflict
@@ -53,22 +53,12 @@ class DemoAppeal:
     steps: tuple[DemoStep, ...]
 
 
-def working_days_before(day: datetime.date, count: int, calendar: Calendar) -> datetime.date:
-    """The `count`-th working day before `day` (`day` itself for 0)."""
-    counted = 0
-    while counted < count:
-        day -= datetime.timedelta(days=1)
-        if calendar.is_working_day(day):
-            counted += 1
-    return day
-
-
 def moment(when: Mapping[str, Any], *, now: datetime.datetime, timezone: str) -> datetime.datetime:
     """{minutes_ago: M} or {working_days_ago: N, time: "HH:MM"} (local time) as an instant before `now`."""
     if "minutes_ago" in when:
         return now - datetime.timedelta(minutes=int(when["minutes_ago"]))
     zone = ZoneInfo(timezone)
-    day = working_days_before(now.astimezone(zone).date(), int(when["working_days_ago"]), load_calendar())
+    day = add_working_days(now.astimezone(zone).date(), -int(when["working_days_ago"]), load_calendar())
     at = datetime.time.fromisoformat(str(when["time"]))
     return datetime.datetime.combine(day, at, tzinfo=zone).astimezone(datetime.UTC)
 

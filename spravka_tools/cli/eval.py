@@ -7,10 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from spravka.paths import INDEX_PATH, REPO_DIR
+from spravka.paths import INDEX_PATH, RELIABILITY_FILE, REPO_DIR
 from spravka_tools.eval.labels import LABELS, is_share, shown
 
-RELIABILITY_PATH = INDEX_PATH.with_name("reliability.json")  # ask.index.RELIABILITY_FILE beside the index
+RELIABILITY_PATH = INDEX_PATH.with_name(RELIABILITY_FILE)  # beside the shipped index, where load_index reads it
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -21,8 +21,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from spravka.ask.index import RELIABILITY_ANY
+
 PRIOR = 4.0  # held-out questions' worth of the share over all articles that a target's own share starts from
-DEFAULT = "*"  # the table's entry for a target it does not list: every article together
 
 
 def reliability_table(records: Iterable[Any]) -> dict[str, float]:
@@ -39,7 +40,7 @@ def reliability_table(records: Iterable[Any]) -> dict[str, float]:
         right[first] += first == record.held.target
     overall = _share(sum(right.values()), sum(picked.values()), 0.0, 0.5)
     table = {target: round(_logit(_share(right[target], n, PRIOR, overall)), 3) for target, n in picked.items()}
-    return {DEFAULT: round(_logit(overall), 3), **dict(sorted(table.items()))}
+    return {RELIABILITY_ANY: round(_logit(overall), 3), **dict(sorted(table.items()))}
 
 
 def cross_fitted(records: Sequence[Any], indexes: Sequence[Any]) -> list[Any]:

@@ -149,8 +149,8 @@ def test_the_index_reads_the_reliability_table_beside_it(tmp_path) -> None:
     import json
     import shutil
 
-    from spravka.ask.index import RELIABILITY_FILE, load_index
-    from spravka.paths import INDEX_PATH
+    from spravka.ask.index import load_index
+    from spravka.paths import INDEX_PATH, RELIABILITY_FILE
 
     copy = tmp_path / "index.json"
     shutil.copy(INDEX_PATH, copy)

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from spravka_tools.demo_appeals import DEMO_APPEALS, load_demo_appeals, parse_demo_appeals, working_days_before
+from spravka.appeals.deadlines import add_working_days
+from spravka_tools.demo_appeals import DEMO_APPEALS, load_demo_appeals, parse_demo_appeals
 
 # What demo/appeals.yaml promises a clerk, by the customer's name (numbers are drawn at random).
 EXPECTED_STATUS = {
@@ -72,7 +73,7 @@ def test_working_days_before_follows_the_production_calendar(day: str, count: in
     from spravka.appeals.deadlines import load_calendar
 
     start = datetime.date.fromisoformat(day)
-    assert working_days_before(start, count, load_calendar()) == datetime.date.fromisoformat(expected)
+    assert add_working_days(start, -count, load_calendar()) == datetime.date.fromisoformat(expected)
 
 
 @pytest.mark.parametrize(

@@ -63,13 +63,14 @@ def load_calendar() -> Calendar:
 
 
 def add_working_days(start: datetime.date, days: int, calendar: Calendar) -> datetime.date:
-    """The `days`-th working day after `start` (the day of registration itself does not count)."""
+    """The `days`-th working day after `start`, or before it when `days` is negative (`start` itself
+    does not count: the day of registration)."""
+    step = datetime.timedelta(days=1 if days >= 0 else -1)
     day = start
-    counted = 0
-    while counted < days:
-        day += datetime.timedelta(days=1)
-        if calendar.is_working_day(day):
-            counted += 1
+    for _ in range(abs(days)):
+        day += step
+        while not calendar.is_working_day(day):
+            day += step
     return day
 
 

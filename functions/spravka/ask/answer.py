@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from spravka.ask.index import ArticleRef, Index, exact_key
+from spravka.ask.index import RELIABILITY_ANY, ArticleRef, Index, exact_key
 from spravka.ask.model import question_probabilities, top_of, weighted_probabilities
 from spravka.ask.normalise import Analysis, analyse
 
@@ -200,7 +200,7 @@ def reliability_of(reliability: Mapping[str, float], target: str) -> float:
     entry, else its "*" (every article together), else RELIABILITY_DEFAULT (no table)."""
     found = reliability.get(target)
     if found is None:
-        found = reliability.get("*", RELIABILITY_DEFAULT)
+        found = reliability.get(RELIABILITY_ANY, RELIABILITY_DEFAULT)
     return found
 
 
@@ -310,7 +310,6 @@ def _thanks_for(words: tuple[str, ...], index: Index) -> bool:
     return (
         0 < at
         and len(words) - at - 1 <= THANKS_FOR_WORDS
-        and all(w in index.chatter for w in said)
         and all(w in thanks for w in said)
         and QUESTION_WORDS.isdisjoint(words[at + 1 :])  # «спасибо, а за что пени»: a question
     )

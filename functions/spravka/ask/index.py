@@ -12,6 +12,7 @@ from typing import Any
 from spravka.ask.model import Model, model_from_data
 from spravka.ask.normalise import Lexicon
 from spravka.ask.stopwords import STOPWORDS
+from spravka.paths import RELIABILITY_FILE
 
 
 @dataclasses.dataclass(frozen=True, eq=False)  # one per article per index: hashed by identity (answer._ref_json)
@@ -63,7 +64,7 @@ def exact_key(stems: Iterable[str]) -> str:
     return " ".join(sorted(set(stems)))
 
 
-RELIABILITY_FILE = "reliability.json"
+RELIABILITY_ANY = "*"  # the reliability table's entry for an article it does not list: every article together
 
 
 def load_index(path: Path) -> Index:
