@@ -8,10 +8,10 @@ import re
 import time
 
 import pytest
-from hypothesis import Phase, given, settings
+from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 
-from spravka.questions.redact import redact
+from spravka.questions.redact import ACCOUNT, ADDRESS, CARD, EMAIL, NAME, NUMBER, PHONE, redact
 from tests.tally import tally
 
 ZW = "\u200b"  # zero-width space
@@ -252,7 +252,14 @@ QUESTIONS_PER_EXAMPLE = 50
 EXAMPLES = 110  # 5,500 generated questions per run
 
 
+# What redaction writes in place of personal data: a token found inside one of these did not survive
+# («ai» of «ai @ localhost» is in «[e-mail]»).
+MARKS = (ACCOUNT, PHONE, EMAIL, CARD, NAME, NUMBER, ADDRESS)
+
+
 def _survives(token: str, redacted: str) -> bool:
+    for mark in MARKS:
+        redacted = redacted.replace(mark, " ")
     if token.isdigit() and len(token) <= 3:  # a house or a flat: only as a separate number
         return re.search(rf"(?<!\d){token}(?!\d)", redacted) is not None
     if token.isdigit():
@@ -268,6 +275,9 @@ def _survives(token: str, redacted: str) -> bool:
         st.tuples(st.sampled_from(TEMPLATES), PERSONAL), min_size=QUESTIONS_PER_EXAMPLE, max_size=QUESTIONS_PER_EXAMPLE
     )
 )
+@example(
+    [("перезвоните мне {} спасибо", ("ai @ localhost", ["ai", "localhost"]))]
+)  # found by a run: «ai» in «[e-mail]»
 def test_no_generated_personal_data_survives(questions: list[tuple[str, tuple[str, list[str]]]]) -> None:
     for template, (written, tokens) in questions:
         question = template.format(written)
