@@ -18,6 +18,10 @@ LOGREG_C = 10.0
 # Weights are written with this many decimals; those under MIN_WEIGHT after the median shift are dropped.
 DECIMALS = 2
 MIN_WEIGHT = 0.1
+# A feature keeps its weights in at most this many classes, the largest by size: a question's cost is the
+# (class, weight) pairs its features carry, and at a hundred times the knowledge a common trigram would
+# otherwise weigh in thousands of classes (docs/ask.md, Speed).
+MAX_FANOUT = 48
 
 
 def fit(samples: Sequence[tuple[str, Mapping[str, float]]], c: float = LOGREG_C) -> tuple[Any, list[str]]:
@@ -33,9 +37,15 @@ def fit(samples: Sequence[tuple[str, Mapping[str, float]]], c: float = LOGREG_C)
 
 
 def export(
-    estimator: Any, names: Sequence[str], *, decimals: int | None = DECIMALS, min_weight: float = MIN_WEIGHT
+    estimator: Any,
+    names: Sequence[str],
+    *,
+    decimals: int | None = DECIMALS,
+    min_weight: float = MIN_WEIGHT,
+    max_fanout: int | None = MAX_FANOUT,
 ) -> dict[str, Any]:
-    """The model as index.json stores it (ask.model.model_from_data); `decimals=None, min_weight=0` keeps it exact."""
+    """The model as index.json stores it (ask.model.model_from_data); `decimals=None, min_weight=0,
+    max_fanout=None` keeps it exact."""
     import numpy as np
 
     weights = np.asarray(estimator.coef_)
@@ -44,13 +54,13 @@ def export(
     bias = bias - np.median(bias)
     out: dict[str, list[float | int]] = {}
     for column, name in enumerate(names):
-        flat: list[float | int] = []
+        kept = []
         for number, w in enumerate(weights[:, column]):
             value = float(w) if decimals is None else round(float(w), decimals)
             if value and abs(value) >= min_weight:
-                flat += [number, value]
-        if flat:
-            out[name] = flat
+                kept.append((number, value))
+        if kept:
+            out[name] = _flat(kept, max_fanout)
     return {
         "classes": [str(c) for c in estimator.classes_],
         "bias": [float(b) if decimals is None else round(float(b), decimals) for b in bias],
@@ -77,8 +87,16 @@ def counting_model(samples: Sequence[tuple[str, Mapping[str, float]]]) -> dict[s
         for f in feats:
             per[f] = per.get(f, 0.0) + 1.0
     classes = sorted(sizes)
-    weights: dict[str, list[float | int]] = {}
+    per_feature: dict[str, list[tuple[int, float]]] = {}
     for number, target in enumerate(classes):
         for f, n in sorted(counts[target].items()):
-            weights.setdefault(f, []).extend([number, round(math.log1p(10 * n / sizes[target]), DECIMALS)])
+            per_feature.setdefault(f, []).append((number, round(math.log1p(10 * n / sizes[target]), DECIMALS)))
+    weights = {f: _flat(kept, MAX_FANOUT) for f, kept in per_feature.items()}
     return {"classes": classes, "bias": [0.0] * len(classes), "weights": weights}
+
+
+def _flat(kept: list[tuple[int, float]], max_fanout: int | None) -> list[float | int]:
+    """(class, weight) pairs as index.json's flat list in class order, only the `max_fanout` largest by size."""
+    if max_fanout is not None and len(kept) > max_fanout:
+        kept = sorted(sorted(kept, key=lambda pair: -abs(pair[1]))[:max_fanout])
+    return [x for pair in kept for x in pair]

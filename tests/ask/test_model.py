@@ -50,7 +50,7 @@ def test_features_are_stems_and_letter_ngrams_of_longer_words() -> None:
 
 def test_request_time_scorer_equals_sklearn() -> None:
     estimator, names = fit(SAMPLES)
-    model = model_from_data(export(estimator, names, decimals=None, min_weight=0))
+    model = model_from_data(export(estimator, names, decimals=None, min_weight=0, max_fanout=None))
     vectorizer = DictVectorizer().fit([dict.fromkeys(names, 1.0)])
     assert list(model.classes) == list(estimator.classes_)
     for text in ASKED:
@@ -60,8 +60,8 @@ def test_request_time_scorer_equals_sklearn() -> None:
 
 def test_rounded_weights_keep_the_ranking() -> None:
     estimator, names = fit(SAMPLES)
-    exact = model_from_data(export(estimator, names, decimals=None, min_weight=0))
-    shipped = model_from_data(export(estimator, names, min_weight=0))
+    exact = model_from_data(export(estimator, names, decimals=None, min_weight=0, max_fanout=None))
+    shipped = model_from_data(export(estimator, names, min_weight=0, max_fanout=None))
     for text in ASKED:
         assert ranked(shipped, feats(text))[0][0] == ranked(exact, feats(text))[0][0]
         assert probabilities(shipped, feats(text)) == pytest.approx(probabilities(exact, feats(text)), abs=0.05)
@@ -69,7 +69,7 @@ def test_rounded_weights_keep_the_ranking() -> None:
 
 def test_a_compound_the_phrasings_never_used_reaches_its_article_through_ngrams() -> None:
     estimator, names = fit(SAMPLES)
-    model = model_from_data(export(estimator, names, decimals=None, min_weight=0))
+    model = model_from_data(export(estimator, names, decimals=None, min_weight=0, max_fanout=None))
     assert ranked(model, feats("электросчетчик"))[0][0] == "meter"
 
 
@@ -77,7 +77,7 @@ def test_the_request_path_with_its_word_cache_equals_the_plain_sum() -> None:
     from spravka.ask.model import question_probabilities
 
     estimator, names = fit(SAMPLES)
-    model = model_from_data(export(estimator, names, decimals=None, min_weight=0))
+    model = model_from_data(export(estimator, names, decimals=None, min_weight=0, max_fanout=None))
     for text in [*ASKED, "счетчик счетчик поверка"]:  # a repeated word counts twice, as in features()
         words = text.split()
         stems = [w[:5] for w in words]
@@ -91,7 +91,7 @@ def test_parts_of_weight_one_read_as_the_whole() -> None:
     from spravka.ask.model import question_probabilities, weighted_probabilities
 
     estimator, names = fit(SAMPLES)
-    model = model_from_data(export(estimator, names, decimals=None, min_weight=0))
+    model = model_from_data(export(estimator, names, decimals=None, min_weight=0, max_fanout=None))
     first, second = "оплатить картой".split(), "счетчик сломался".split()
     whole = question_probabilities(model, [w[:5] for w in first + second], first + second, NO_STOPWORDS)
     parts = [([w[:5] for w in first], first, 1.0), ([w[:5] for w in second], second, 1.0)]
@@ -99,3 +99,39 @@ def test_parts_of_weight_one_read_as_the_whole() -> None:
     lighter = [parts[0], (parts[1][0], parts[1][1], 0.3)]
     p = dict(zip(model.classes, weighted_probabilities(model, lighter, NO_STOPWORDS)))
     assert p["pay"] > dict(zip(model.classes, whole))["pay"]  # the lighter part pulls less
+
+
+def test_a_feature_weighs_in_at_most_max_fanout_classes_the_largest_kept() -> None:
+    from spravka_tools.knowledge.train import counting_model
+
+    estimator, names = fit(SAMPLES)
+    whole = export(estimator, names, decimals=None, min_weight=0, max_fanout=None)
+    capped = export(estimator, names, decimals=None, min_weight=0, max_fanout=1)
+    assert any(len(flat) > 2 for flat in whole["weights"].values())  # three classes, one of them the median
+    for feature, flat in capped["weights"].items():
+        pairs = list(zip(flat[::2], flat[1::2]))
+        assert len(pairs) == 1
+        dropped = [abs(w) for n, w in zip(whole["weights"][feature][::2], whole["weights"][feature][1::2])]
+        assert sorted((abs(w) for _, w in pairs), reverse=True) == sorted(dropped, reverse=True)[: len(pairs)]
+    # The scale benchmark's counting model has the same bound.
+    many = [(f"c{n:03}", {"общий": 1.0, f"свой{n}": 1.0}) for n in range(100)]
+    from spravka_tools.knowledge.train import MAX_FANOUT
+
+    assert len(counting_model(many)["weights"]["общий"]) == 2 * MAX_FANOUT
+
+
+def test_top_of_is_best_first_with_ties_by_target_id() -> None:
+    from spravka.ask.model import Model, top_of
+
+    model = Model(("a", "b", "c", "d"), (0.0,) * 4, {}, {}, {})
+    assert top_of(model, [0.1, 0.4, 0.1, 0.4], limit=3) == [("b", 0.4), ("d", 0.4), ("a", 0.1)]
+
+
+def test_the_shipped_model_s_classes_are_sorted_and_its_features_bounded() -> None:
+    from spravka.ask.index import load_index
+    from spravka.paths import INDEX_PATH
+    from spravka_tools.knowledge.train import MAX_FANOUT
+
+    model = load_index(INDEX_PATH).model
+    assert list(model.classes) == sorted(model.classes)  # top_of's tie rule rests on it
+    assert max(len(flat) for flat in model.weights.values()) <= 2 * MAX_FANOUT

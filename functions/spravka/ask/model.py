@@ -13,6 +13,7 @@ with words they did use.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
@@ -137,9 +138,11 @@ def ranked(model: Model, feats: Mapping[str, float], limit: int = 8) -> list[tup
 
 
 def top_of(model: Model, probs: list[float], limit: int = 8) -> list[tuple[str, float]]:
-    """The `limit` most probable targets of these probabilities, best first (ties by target id)."""
-    order = sorted(range(len(probs)), key=lambda i: (-probs[i], model.classes[i]))[:limit]
-    return [(model.classes[i], probs[i]) for i in order]
+    """The `limit` most probable targets of these probabilities, best first (ties by target id: the classes
+    are sorted, and `heapq.nlargest` keeps the earlier of equal ones first). A selection, not a sort: at a
+    hundred times the knowledge, sorting every class per question cost more than scoring it."""
+    classes = model.classes
+    return [(classes[i], probs[i]) for i in heapq.nlargest(limit, range(len(probs)), key=probs.__getitem__)]
 
 
 def model_from_data(data: Mapping[str, Any]) -> Model:
