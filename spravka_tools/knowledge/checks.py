@@ -109,6 +109,16 @@ def _line_of(article: Article, knowledge_dir: Path, needle: str) -> int:
     return 1
 
 
+def _question_line(article: Article, knowledge_dir: Path, question: str) -> int:
+    """The line of the list item that is this question: «переплата» is not the first line that contains it."""
+    wanted = question.strip().lower()
+    for number, line in enumerate((knowledge_dir / article.path).read_text(encoding="utf-8").splitlines(), 1):
+        item = line.strip()
+        if item.startswith("- ") and item[2:].strip().strip("'\"").strip().lower() == wanted:
+            return number
+    return _line_of(article, knowledge_dir, question[:40])
+
+
 # A short answer is shown alone in a chat bubble: "the table below" or "this page" is not there.
 PAGE_REFERENCE = re.compile(
     r"\b(?:(?:в|из|по|на)\s+(?:таблиц[аеуы]|списк[еау]|разделе|перечне)\s+ниже|см\.\s*ниже|ниже\s+(?:в|на)\s+"
@@ -158,7 +168,7 @@ def _check_article(
         )
     for question, count in Counter(q.strip().lower() for q in article.questions).items():
         if count > 1:
-            report(_line_of(article, knowledge_dir, question[:30]), f"вопрос повторяется: «{question}»")
+            report(_question_line(article, knowledge_dir, question), f"вопрос повторяется: «{question}»")
     links = article.meta.get("links")
     if links is not None and not (
         isinstance(links, list) and all(isinstance(l, dict) and l.get("title") and l.get("url") for l in links)
@@ -250,7 +260,7 @@ def check_ambiguity(knowledge_dir: Path, articles: list[Article]) -> list[Proble
             problems.append(
                 Problem(
                     str(by_id[own].path),
-                    _line_of(by_id[own], knowledge_dir, question[:40]),
+                    _question_line(by_id[own], knowledge_dir, question),
                     f"вопрос «{question}» похож на вопросы «{rival}» не меньше, чем на свои "
                     f"({best_other:.0f} против {best_own:.0f}): уточните формулировку или перенесите вопрос",
                 )

@@ -139,6 +139,17 @@ def test_ambiguous_question(knowledge: Path) -> None:
     ), found
 
 
+def test_a_problem_names_the_line_of_the_question_itself(knowledge: Path) -> None:
+    # A repeated question whose text begins an earlier one: the report points at its own line,
+    # the one the editor has to change, not at the first line that contains its words.
+    path = knowledge / "payment/payment-autopay.md"
+    question = "автоплатёж за свет отключить можно?"
+    edit(path, "questions:\n", f"questions:\n  - {question} и как\n  - {question}\n  - {question}\n")
+    line = path.read_text(encoding="utf-8").splitlines().index("questions:") + 1
+    found = [m for m in messages(knowledge) if "повторяется" in m]
+    assert found and found[0].startswith(f"payment/payment-autopay.md:{line + 2}:"), found
+
+
 def test_the_command_names_the_file_and_exits_1(knowledge: Path, capsys) -> None:
     (knowledge / "service/energy-saving.md").unlink()
     assert cli(["check-knowledge", str(knowledge)]) == 1
