@@ -21,12 +21,12 @@ class Calibration(NamedTuple):
     every article: a first choice of an article whose neighbours share its words is right less often
     than one of an article with words of its own (`Index.reliability`)."""
 
-    log_p1: float = 1.307  # × ln(first choice's probability)
-    log_lead: float = 0.549  # × ln(first / second)
-    log_length: float = -0.328  # × ln(1 + the question's stems)
-    unknown_share: float = -1.41  # × the share of the question's words the knowledge never uses
-    reliability: float = 0.627  # × the first choice's reliability (a logit; `reliability_of`)
-    bias: float = 0.385
+    log_p1: float = 1.157  # × ln(first choice's probability)
+    log_lead: float = 0.578  # × ln(first / second)
+    log_length: float = -0.344  # × ln(1 + the question's stems)
+    unknown_share: float = -1.533  # × the share of the question's words the knowledge never uses
+    reliability: float = 0.657  # × the first choice's reliability (a logit; `reliability_of`)
+    bias: float = 0.237
 
 
 class Thresholds(NamedTuple):
