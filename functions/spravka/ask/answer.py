@@ -21,12 +21,12 @@ class Calibration(NamedTuple):
     every article: a first choice of an article whose neighbours share its words is right less often
     than one of an article with words of its own (`Index.reliability`)."""
 
-    log_p1: float = 1.157  # × ln(first choice's probability)
-    log_lead: float = 0.578  # × ln(first / second)
-    log_length: float = -0.344  # × ln(1 + the question's stems)
-    unknown_share: float = -1.533  # × the share of the question's words the knowledge never uses
+    log_p1: float = 1.252  # × ln(first choice's probability)
+    log_lead: float = 0.564  # × ln(first / second)
+    log_length: float = -0.384  # × ln(1 + the question's stems)
+    unknown_share: float = -1.583  # × the share of the question's words the knowledge never uses
     reliability: float = 0.657  # × the first choice's reliability (a logit; `reliability_of`)
-    bias: float = 0.237
+    bias: float = 0.392
 
 
 class Thresholds(NamedTuple):
