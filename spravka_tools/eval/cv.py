@@ -102,8 +102,7 @@ def run_scored(
     Returns the records and the fold indexes (a record's index is `indexes[record.held.fold]`), each with
     the reliability table of the other folds' first choices (eval/reliability.py).
     """
-    from spravka.ask.answer import _smalltalk_kind, score
-    from spravka.ask.normalise import analyse
+    from spravka.ask.answer import read, score
     from spravka_tools.eval.reliability import cross_fitted
 
     phrases = knowledge.phrases
@@ -115,9 +114,8 @@ def run_scored(
         indexes.append(index)
         for held in held_out(phrases, folds, fold, seed, variants):
             started = time.perf_counter()
-            analysis = analyse(held.question, index.lexicon)
-            kind = _smalltalk_kind(analysis, index)
-            scored = [] if kind else score(analysis, index, held.question)
+            text, analysis, kind = read(held.question, index)
+            scored = [] if kind else score(analysis, index, text)
             records.append(Scored(held, analysis, kind, scored, time.perf_counter() - started))
     return records, cross_fitted(records, indexes)
 

@@ -102,6 +102,9 @@ def _check_out_of_scope(data: object) -> list[Problem]:
     return problems
 
 
+QUOTES = "\"'«»„“”"
+
+
 def _line_of(article: Article, knowledge_dir: Path, needle: str) -> int:
     for number, line in enumerate((knowledge_dir / article.path).read_text(encoding="utf-8").splitlines(), 1):
         if needle in line:
@@ -169,6 +172,14 @@ def _check_article(
     for question, count in Counter(q.strip().lower() for q in article.questions).items():
         if count > 1:
             report(_question_line(article, knowledge_dir, question), f"вопрос повторяется: «{question}»")
+    for question in article.questions:
+        text = question.strip()
+        if len(text) > 2 and text[0] in QUOTES and text[-1] in QUOTES:
+            # YAML's quotes are the file's; quotes inside them end up in the question («Как ещё спрашивают»).
+            report(
+                _question_line(article, knowledge_dir, question),
+                f"вопрос в лишних кавычках: «{text[:60]}…» — оставьте одни кавычки YAML или уберите их",
+            )
     links = article.meta.get("links")
     if links is not None and not (
         isinstance(links, list) and all(isinstance(l, dict) and l.get("title") and l.get("url") for l in links)

@@ -150,6 +150,16 @@ def test_a_problem_names_the_line_of_the_question_itself(knowledge: Path) -> Non
     assert found and found[0].startswith(f"payment/payment-autopay.md:{line + 2}:"), found
 
 
+def test_a_question_in_quotes_of_its_own_is_flagged(knowledge: Path) -> None:
+    # YAML's quotes are the file's; a second pair inside them ends up in the question shown on the site.
+    edit(
+        knowledge / "payment/payment-autopay.md",
+        "questions:\n",
+        "questions:\n  - \"'как отключить автоплатёж за свет'\"\n",
+    )
+    assert any(m.startswith("payment/payment-autopay.md:") and "лишних кавычках" in m for m in messages(knowledge))
+
+
 def test_the_command_names_the_file_and_exits_1(knowledge: Path, capsys) -> None:
     (knowledge / "service/energy-saving.md").unlink()
     assert cli(["check-knowledge", str(knowledge)]) == 1

@@ -85,6 +85,8 @@ QUESTION_WORDS = frozenset(
 CONTEXT_WEIGHT = 0.5
 MIN_TOPICAL = 2  # topic words the asking sentences need before the others are made lighter
 _SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
+_CLAUSE_END = re.compile(r"[,.!;:]+\s*")  # the end of a leading clause of courtesy
+COURTESY_WORDS = 5  # a leading clause this long at most is tried as courtesy
 CLARIFY_TEXT = "Уточните, пожалуйста, что именно вас интересует:"
 READINGS_STEMS = frozenset({"показан", "т1", "т2", "т3", "ден", "ноч", "пик", "полупик"})
 ACCOUNT_NUMBER = re.compile(r"^\d{12}$")
@@ -124,11 +126,37 @@ def _ref_json(article: ArticleRef, site_url: str) -> dict[str, str]:
 
 def answer(question: str, index: Index, thresholds: Thresholds = THRESHOLDS) -> Reply:
     """The reply to one question."""
+    text, analysis, smalltalk = read(question, index)
+    if smalltalk:
+        return Reply("smalltalk", index.replies.get(f"smalltalk:{smalltalk}", ""), score=100.0)
+    return decide(analysis, score(analysis, index, text), index, thresholds)
+
+
+def read(question: str, index: Index) -> tuple[str, Analysis, str | None]:
+    """The question as the decision reads it: its text and analysis, and its kind of small talk if it is only that.
+
+    A leading clause of courtesy («спасибо за помощь, а как передать показания», «добрый вечер, ещё
+    вопрос: …») says nothing about the topic, yet its words («помощь», «вопрос») would count: the rest
+    of the message is read alone.
+    """
     analysis = analyse(question, index.lexicon)
     smalltalk = _smalltalk_kind(analysis, index)
     if smalltalk:
-        return Reply("smalltalk", index.replies.get(f"smalltalk:{smalltalk}", ""), score=100.0)
-    return decide(analysis, score(analysis, index, question), index, thresholds)
+        return question, analysis, smalltalk
+    head, sep, rest = _split_clause(question)
+    if sep and len(head.split()) <= COURTESY_WORDS and _smalltalk_kind(analyse(head, index.lexicon), index):
+        rest_analysis = analyse(rest, index.lexicon)
+        if rest_analysis.stems:
+            return rest, rest_analysis, None
+    return question, analysis, None
+
+
+def _split_clause(text: str) -> tuple[str, str, str]:
+    """The text's first clause, the mark that ends it and the rest («», «», text when there is none)."""
+    found = _CLAUSE_END.search(text)
+    if not found:
+        return "", "", text
+    return text[: found.start()], found.group(), text[found.end() :]
 
 
 def score(analysis: Analysis, index: Index, text: str = "") -> list[tuple[str, float]]:
