@@ -1,20 +1,18 @@
-"""FirestoreAppealStore: appeals/{number}, appeal_keys/{id}, appeal_mail/{id}; one transaction per change.
+"""FirestoreAppealStore: appeals/{number}, appeal_keys/{id}, appeal_mail/{id}; one atomic batch per change.
 
-Every read inside a transaction is by document id (a query there would lock the collection in
-the emulator, docs/firestore.md); the number's uniqueness and the key's are create() preconditions.
+Every change reads by document id and commits a batch guarded by preconditions (optimistic
+concurrency, docs/firestore.md): the number's uniqueness and the key's are create() preconditions,
+a change of an appeal or a mail lease an update-time one.
 Imported only when READINGS_STORE=firestore.
 """
 
 from __future__ import annotations
 
-import random
-import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from google.api_core import exceptions
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from spravka.appeals.base import Change, CreateKey, NumberTaken, replayed
@@ -22,20 +20,9 @@ from spravka.appeals.model import Appeal, Event, Mail, appeal_from_doc, appeal_t
 from spravka.appeals.validate import NOT_FOUND
 from spravka.errors import NotFound, StoreUnavailable
 from spravka.store.firestore import LOCK_STRIPES, FirestoreStore
-from spravka.store.firestore_calls import CALL, call, raise_unavailable, run_transaction
+from spravka.store.firestore_calls import call, commit_unless_changed, read_by_id
 
 T = TypeVar("T")
-
-
-def call_once(function: Callable[..., T]) -> T:
-    """A commit with CALL's timeout and no retry of its own; contention is the caller's to retry."""
-    try:
-        return function(retry=None, timeout=CALL["timeout"])
-    except (exceptions.FailedPrecondition, exceptions.Aborted, exceptions.AlreadyExists):
-        raise
-    except Exception as error:
-        raise_unavailable(error)
-        raise
 
 
 class FirestoreAppealStore(FirestoreStore):
@@ -59,22 +46,23 @@ class FirestoreAppealStore(FirestoreStore):
         key_ref = self._ref("appeal_keys", key.idempotency_id)
         appeal_ref = self._ref("appeals", appeal.number)
 
-        def body(transaction: Any) -> tuple[Appeal, bool]:
-            snapshots = {s.reference.path: s for s in transaction.get_all([key_ref, appeal_ref], **CALL)}
-            known, taken = snapshots[key_ref.path], snapshots[appeal_ref.path]
+        def attempt(batch: Any) -> tuple[Appeal, bool]:
+            found = read_by_id(self.client, [key_ref, appeal_ref])
+            known, taken = found[key_ref.path], found[appeal_ref.path]
             if known.exists:
                 replayed(key, known.get("fingerprint"))
-                first = self._ref("appeals", known.get("number")).get(transaction=transaction, **CALL)
+                first = call(self._ref("appeals", known.get("number")).get)
                 return appeal_from_doc(first.to_dict()), False
             if taken.exists:
                 raise NumberTaken(appeal.number)
-            transaction.create(appeal_ref, appeal_to_doc(appeal))
-            transaction.create(key_ref, {"fingerprint": key.fingerprint, "number": appeal.number})
-            self._owe_mail(transaction, (), appeal)
+            # create() fails if either exists by the commit: the batch is then read and decided again.
+            batch.create(appeal_ref, appeal_to_doc(appeal))
+            batch.create(key_ref, {"fingerprint": key.fingerprint, "number": appeal.number})
+            self._owe_mail(batch, (), appeal)
             return appeal, True
 
         with self._queued(key_ref.path):
-            return run_transaction(self.client, body, attempts=self.attempts, deadline=self.contention_timeout)
+            return commit_unless_changed(self.client, attempt, deadline=self.contention_timeout)
 
     def _owe_mail(self, writes: Any, before: tuple[Event, ...], after: Appeal) -> None:
         for mail in mail_events(before, after):
@@ -105,29 +93,11 @@ class FirestoreAppealStore(FirestoreStore):
         return self._read_then_write(ref, write)
 
     def _read_then_write(self, ref: Any, write: Callable[[Any, Any], T]) -> T:
-        """Read one document, then commit a batch only if it is unchanged since; reread and redo otherwise.
-
-        Optimistic rather than a transaction: the emulator's transactions on one document livelock
-        under parallel load, while an update-time precondition lets every writer through in turn
-        (docs/firestore.md); production gets the same guarantee. The batch is atomic.
-        """
-        give_up = time.monotonic() + self.contention_timeout
-        delay = 0.02
+        """Read one document, then commit a batch only if it is unchanged since; reread and redo otherwise."""
         with self._queued(ref.path):
-            while True:
-                snapshot = call(ref.get)
-                batch = self.client.batch()
-                result = write(snapshot, batch)
-                if not batch._write_pbs:  # noqa: SLF001 - nothing to write
-                    return result
-                try:
-                    call_once(batch.commit)
-                    return result
-                except (exceptions.FailedPrecondition, exceptions.Aborted, exceptions.AlreadyExists):
-                    if time.monotonic() + delay > give_up:
-                        raise StoreUnavailable() from None
-                time.sleep(random.uniform(delay / 2, delay))
-                delay = min(delay * 2, 0.5)
+            return commit_unless_changed(
+                self.client, lambda batch: write(call(ref.get), batch), deadline=self.contention_timeout
+            )
 
     def appeals(self, status: str | None = None) -> list[Appeal]:
         query: Any = self.client.collection("appeals")

@@ -12,7 +12,7 @@ from typing import Any
 from google.cloud import firestore
 
 from spravka.bots.conversations import UPDATE_TTL, Committed, Conversation, expiry_of
-from spravka.store.firestore_calls import CALL, call, run_transaction
+from spravka.store.firestore_calls import call, commit_unless_changed, read_by_id
 
 CHATS = "bot_chats"
 UPDATES = "bot_updates"
@@ -45,29 +45,28 @@ class FirestoreConversations:
         update_ref = self.client.collection(UPDATES).document(update)
         chat_ref = self.client.collection(CHATS).document(chat)
 
-        def body(transaction: Any) -> Committed:
-            found = {
-                snapshot.reference.path: snapshot for snapshot in transaction.get_all([update_ref, chat_ref], **CALL)
-            }
+        def attempt(batch: Any) -> Committed:
+            found = read_by_id(self.client, [update_ref, chat_ref])
             marked, stored = found[update_ref.path], found[chat_ref.path]
             if marked.exists:
                 return "handled"
             if (int(stored.get("version") or 0) if stored.exists else 0) != version:
                 return "stale"
-            transaction.create(update_ref, {"expire_at": now + UPDATE_TTL})
-            transaction.set(
-                chat_ref,
-                {
-                    "state": conversation.to_doc(),
-                    "state_expires_at": state_expires,
-                    "saved_account": conversation.saved_account,
-                    "expire_at": expires,
-                    "version": version + 1,
-                },
-            )
+            batch.create(update_ref, {"expire_at": now + UPDATE_TTL})
+            doc = {
+                "state": conversation.to_doc(),
+                "state_expires_at": state_expires,
+                "saved_account": conversation.saved_account,
+                "expire_at": expires,
+                "version": version + 1,
+            }
+            if stored.exists:  # every field is replaced, only if nobody wrote the chat since it was read
+                batch.update(chat_ref, doc, option=self.client.write_option(last_update_time=stored.update_time))
+            else:
+                batch.create(chat_ref, doc)
             return "committed"
 
-        return run_transaction(self.client, body, attempts=3, deadline=10.0)
+        return commit_unless_changed(self.client, attempt, deadline=10.0)
 
     def close(self) -> None:
         self.client.close()

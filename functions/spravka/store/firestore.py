@@ -1,7 +1,9 @@
-"""FirestoreStore: accounts/{id}/meters/{meter}/readings/{id}; one transaction per submission.
+"""FirestoreStore: accounts/{id}/meters/{meter}/readings/{id}; one atomic batch per submission.
 
-The meter document carries the last reading, read by id inside the transaction (a query there
-would lock the whole collection id); create() on a deterministic id is the idempotency record.
+The meter document carries the last reading, read by id; the submission's batch commits only if
+the meter is unchanged since (an update-time precondition) and creates the idempotency record on
+a deterministic id, so two writers never both succeed on the same state (optimistic concurrency,
+docs/firestore.md).
 Imported only when READINGS_STORE=firestore.
 """
 
@@ -19,7 +21,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from spravka.errors import NotFound, StoreUnavailable
 from spravka.store.base import METER_UNKNOWN, Compute, Counter, Update, is_stale, replay
 from spravka.store.codec import meter_state_from_doc, meter_state_to_doc, reading_from_doc, reading_to_doc
-from spravka.store.firestore_calls import CALL, call, run_transaction
+from spravka.store.firestore_calls import CALL, call, commit_unless_changed, read_by_id, run_transaction
 from spravka.store.model import MeterState, Reading, Recorded, RecordKey, stable_id
 
 LOCK_STRIPES = 64
@@ -57,10 +59,9 @@ class FirestoreStore:
         meter_ref = self._meter_ref(key.account, key.meter)
         idempotency_ref = self.client.collection("idempotency").document(key.idempotency_id)
 
-        def body(transaction: Any) -> Recorded:
-            known, meter = transaction.get_all([idempotency_ref, meter_ref], **CALL)
-            snapshots = {snapshot.reference.path: snapshot for snapshot in (known, meter)}
-            known, meter = snapshots[idempotency_ref.path], snapshots[meter_ref.path]
+        def attempt(batch: Any) -> Recorded:
+            found = read_by_id(self.client, [idempotency_ref, meter_ref])
+            known, meter = found[idempotency_ref.path], found[meter_ref.path]
             state = meter_state_from_doc(meter.to_dict()) if meter.exists else None
             if known.exists and not is_stale(key, known.get("reading_id"), state):
                 return replay(key, known.get("fingerprint"), known.get("receipt"))
@@ -68,24 +69,27 @@ class FirestoreStore:
                 raise NotFound("meter_unknown", METER_UNKNOWN)
             outcome = compute(state)
             reading = outcome.reading
-            transaction.create(meter_ref.collection("readings").document(reading.reading_id), reading_to_doc(reading))
-            transaction.set(meter_ref, meter_state_to_doc(outcome.state))
+            batch.create(meter_ref.collection("readings").document(reading.reading_id), reading_to_doc(reading))
+            unchanged = self.client.write_option(last_update_time=meter.update_time)
+            batch.update(meter_ref, meter_state_to_doc(outcome.state), option=unchanged)
             record = {
                 "fingerprint": key.fingerprint,
                 "reading_id": reading.reading_id,
                 "receipt": dict(outcome.receipt),
             }
             if known.exists:  # a stale values record (is_stale) now names the new reading
-                transaction.set(idempotency_ref, record)
+                batch.update(
+                    idempotency_ref, record, option=self.client.write_option(last_update_time=known.update_time)
+                )
             else:
-                transaction.create(idempotency_ref, record)
+                batch.create(idempotency_ref, record)
             return Recorded(outcome.receipt, created=True)
 
         lock = self._locks[zlib.crc32(meter_ref.path.encode()) % LOCK_STRIPES]
         if not lock.acquire(timeout=self.contention_timeout):
             raise StoreUnavailable()
         try:
-            return run_transaction(self.client, body, attempts=self.attempts, deadline=self.contention_timeout)
+            return commit_unless_changed(self.client, attempt, deadline=self.contention_timeout)
         finally:
             lock.release()
 

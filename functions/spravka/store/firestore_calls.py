@@ -147,6 +147,49 @@ def run_transaction(client: Any, body: Callable[[Transaction], T], *, attempts: 
         delay = min(delay * 2, 1.0)
 
 
+# A write's precondition failed: another writer changed (or created) a document since it was read.
+CONFLICT = (exceptions.FailedPrecondition, exceptions.Aborted, exceptions.AlreadyExists)
+
+
+def read_by_id(client: Any, refs: list[Any]) -> dict[str, Any]:
+    """Snapshots of documents by id (outside any transaction), keyed by path; a missing one has exists False."""
+    snapshots = call(lambda **kw: list(client.get_all(refs, **kw)))
+    return {snapshot.reference.path: snapshot for snapshot in snapshots}
+
+
+def commit_unless_changed(client: Any, attempt: Callable[[Any], T], *, deadline: float) -> T:
+    """Optimistic concurrency: read, decide, commit a batch guarded by preconditions; on conflict do it all again.
+
+    `attempt(batch)` reads what it needs by id, adds its writes to the batch, each guarded by a
+    precondition (create() for a document that must not exist yet, an update-time option for one
+    it read), and returns its result. The batch commits atomically or not at all; when another
+    writer got there first, the attempt runs again on fresh reads, with jittered backoff, for up to
+    `deadline` seconds, then StoreUnavailable (nothing written, a retry is safe).
+
+    Preferred over a transaction for one contended document: transactions lock pessimistically
+    (the emulator's livelock under parallel load across instances, docs/firestore.md), while
+    preconditions let every writer through in turn.
+    """
+    give_up = time.monotonic() + deadline
+    delay = 0.02
+    while True:
+        batch = client.batch()
+        result = attempt(batch)
+        if not batch._write_pbs:  # noqa: SLF001 - nothing to write (a replay, a refusal)
+            return result
+        try:
+            batch.commit(retry=None, timeout=CALL_TIMEOUT)
+            return result
+        except CONFLICT:
+            if time.monotonic() + delay > give_up:
+                log.warning("firestore writes still conflicting after %.1f s", deadline)
+                raise StoreUnavailable() from None
+        except Exception as error:
+            raise_unavailable(error)
+        time.sleep(random.uniform(delay / 2, delay))
+        delay = min(delay * 2, 0.5)
+
+
 def raise_unavailable(error: Exception) -> None:
     """Re-raise a Firestore failure as StoreUnavailable; anything else (ApiError, bugs) as it is."""
     if isinstance(error, UNAVAILABLE):
