@@ -215,6 +215,26 @@ def test_field_errors_are_shown_next_to_the_field_in_russian(page: Any, served: 
     assert found == [], "\n".join(found)
 
 
+def test_topics_that_arrive_after_a_send_keep_the_error_and_the_draft(page: Any, served: Served) -> None:
+    """On a slow line the list of topics comes after «Отправить»: the field's error stays until a topic is chosen."""
+    held: list[Any] = []
+    page.route(re.compile(r".*/api/appeals/categories$"), lambda route: held.append(route))  # answered late
+    dialog = open_widget(page, served.url + HELP_PAGE)
+    dialog.get_by_role("button", name="Написать обращение").click()
+    form = appeal_form(dialog)
+    form.get_by_label("Текст обращения").fill("Квитанция за ноябрь пришла с ошибкой в адресе.")
+    form.get_by_role("button", name="Отправить обращение").click()
+    category = form.get_by_label("Тема обращения")
+    expect(category).to_have_accessible_description(re.compile("Выберите тему обращения"))
+    while not held:  # the request has reached the route (Playwright dispatches it while waiting)
+        page.wait_for_timeout(50)
+    held[0].continue_()
+    expect(category.locator("option")).not_to_have_count(1)  # the topics are in
+    expect(category).to_have_attribute("aria-invalid", "true")
+    expect(category).to_have_accessible_description(re.compile("Выберите тему обращения"))
+    expect(form.get_by_label("Текст обращения")).to_have_value("Квитанция за ноябрь пришла с ошибкой в адресе.")
+
+
 def test_the_status_page_reads_the_fragment_and_shows_the_status_history_and_answer(
     page: Any, served: Served, artifacts_dir: Path
 ) -> None:

@@ -276,8 +276,9 @@ def test_functions_stopped_show_the_unreachable_message(page: Any, tmp_path: Pat
     try:
         dialog = open_widget(page, server.url + HELP_PAGE)
         # Let the page finish loading its own assets (the site search worker
-        # fetches its Russian stemmer lazily) before the server goes away.
-        page.wait_for_load_state("networkidle")
+        # fetches its Russian stemmer lazily) before the server goes away. A wait, not a
+        # measure: on a loaded machine the search index alone can take longer than the default.
+        page.wait_for_load_state("networkidle", timeout=60_000)
     finally:
         assert server.stop() == 0  # Ctrl-C stops the site and the functions alike
     ask(dialog, "как оплатить")

@@ -131,13 +131,19 @@
 
   function fillCategories(f, chosen) {
     loadCategories().then(function (categories) {
+      // The list may arrive after the customer pressed «Отправить» on a slow line: keep what the
+      // field shows then (their choice, or the error «Выберите тему обращения»), clear only the
+      // error of an earlier failed load.
+      chosen = f.category.value || chosen;
       f.category.textContent = "";
       f.category.appendChild(el("option", { value: "", text: "Выберите тему" }));
       categories.forEach(function (c) {
         f.category.appendChild(el("option", { value: c.id, text: c.title, selected: c.id === chosen }));
       });
-      setFieldError(f, "category", "");
+      if (f.categoriesFailed) setFieldError(f, "category", "");
+      f.categoriesFailed = false;
     }, function (error) {
+      f.categoriesFailed = true;
       f.category.textContent = "";
       f.category.appendChild(el("option", { value: "", text: "Темы не загрузились" }));
       // The server's own message when it sent one (in Russian), else the network's fault in words.
