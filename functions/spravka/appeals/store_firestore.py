@@ -8,9 +8,7 @@ Imported only when READINGS_STORE=firestore.
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from google.cloud.firestore_v1.base_query import FieldFilter
@@ -18,8 +16,8 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from spravka.appeals.base import Change, CreateKey, NumberTaken, replayed
 from spravka.appeals.model import Appeal, Event, Mail, appeal_from_doc, appeal_to_doc, mail_events
 from spravka.appeals.validate import NOT_FOUND
-from spravka.errors import NotFound, StoreUnavailable
-from spravka.store.firestore import LOCK_STRIPES, FirestoreStore
+from spravka.errors import NotFound
+from spravka.store.firestore import FirestoreStore
 from spravka.store.firestore_calls import call, commit_unless_changed, read_by_id
 
 T = TypeVar("T")
@@ -30,17 +28,6 @@ class FirestoreAppealStore(FirestoreStore):
 
     def _ref(self, collection: str, document: str) -> Any:
         return self.client.collection(collection).document(document)
-
-    @contextmanager
-    def _queued(self, path: str) -> Iterator[None]:
-        """Changes to one document queue within the instance instead of contending in Firestore."""
-        lock = self._locks[zlib.crc32(path.encode()) % LOCK_STRIPES]
-        if not lock.acquire(timeout=self.contention_timeout):
-            raise StoreUnavailable()
-        try:
-            yield
-        finally:
-            lock.release()
 
     def create(self, appeal: Appeal, key: CreateKey) -> tuple[Appeal, bool]:
         key_ref = self._ref("appeal_keys", key.idempotency_id)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime
 import threading
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from google.cloud import firestore
@@ -44,6 +45,17 @@ class FirestoreStore:
         # Submissions to one meter queue here within an instance instead of contending in Firestore;
         # across instances the transaction alone serialises them.
         self._locks = [threading.Lock() for _ in range(LOCK_STRIPES)]
+
+    @contextmanager
+    def _queued(self, path: str) -> Iterator[None]:
+        """Changes to one document queue within the instance instead of contending in Firestore."""
+        lock = self._locks[zlib.crc32(path.encode()) % LOCK_STRIPES]
+        if not lock.acquire(timeout=self.contention_timeout):
+            raise StoreUnavailable()
+        try:
+            yield
+        finally:
+            lock.release()
 
     def _meter_ref(self, account: str, meter: str) -> Any:
         return self._meters(account).document(meter)
@@ -85,13 +97,8 @@ class FirestoreStore:
                 batch.create(idempotency_ref, record)
             return Recorded(outcome.receipt, created=True)
 
-        lock = self._locks[zlib.crc32(meter_ref.path.encode()) % LOCK_STRIPES]
-        if not lock.acquire(timeout=self.contention_timeout):
-            raise StoreUnavailable()
-        try:
+        with self._queued(meter_ref.path):
             return commit_unless_changed(self.client, attempt, deadline=self.contention_timeout)
-        finally:
-            lock.release()
 
     def count_attempts(self, counters: Sequence[Counter]) -> list[int]:
         # Blind increments in one batch, not a transaction (counters must not contend); the commit

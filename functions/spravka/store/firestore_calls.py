@@ -9,7 +9,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from google.api_core import exceptions
@@ -131,8 +131,7 @@ def run_transaction(client: Any, body: Callable[[Transaction], T], *, attempts: 
     the rerun finds it and replays it.
     """
     release_abandoned(client)
-    give_up = time.monotonic() + deadline
-    delay = 0.05
+    pauses = backoff(deadline, first=0.05, longest=1.0)
     wrapped = transactional(body)
     while True:
         try:
@@ -140,11 +139,20 @@ def run_transaction(client: Any, body: Callable[[Transaction], T], *, attempts: 
         except Exception as error:
             if not _contended(error):
                 raise_unavailable(error)
-            if time.monotonic() + delay > give_up:
+            pause = next(pauses, None)
+            if pause is None:
                 log.warning("firestore transaction still contended after %.1f s", deadline)
                 raise StoreUnavailable() from error
-        time.sleep(random.uniform(delay / 2, delay))
-        delay = min(delay * 2, 1.0)
+        time.sleep(pause)
+
+
+def backoff(deadline: float, *, first: float, longest: float) -> Iterator[float]:
+    """Jittered pauses between reruns, doubling from `first` to `longest`; none once `deadline` seconds would pass."""
+    give_up = time.monotonic() + deadline
+    delay = first
+    while time.monotonic() + delay <= give_up:
+        yield random.uniform(delay / 2, delay)
+        delay = min(delay * 2, longest)
 
 
 # A write's precondition failed: another writer changed (or created) a document since it was read.
@@ -170,8 +178,7 @@ def commit_unless_changed(client: Any, attempt: Callable[[Any], T], *, deadline:
     (the emulator's livelock under parallel load across instances, docs/firestore.md), while
     preconditions let every writer through in turn.
     """
-    give_up = time.monotonic() + deadline
-    delay = 0.02
+    pauses = backoff(deadline, first=0.02, longest=0.5)
     while True:
         batch = client.batch()
         result = attempt(batch)
@@ -181,13 +188,14 @@ def commit_unless_changed(client: Any, attempt: Callable[[Any], T], *, deadline:
             batch.commit(retry=None, timeout=CALL_TIMEOUT)
             return result
         except CONFLICT:
-            if time.monotonic() + delay > give_up:
+            pause = next(pauses, None)
+            if pause is None:
                 log.warning("firestore writes still conflicting after %.1f s", deadline)
                 raise StoreUnavailable() from None
         except Exception as error:
             raise_unavailable(error)
-        time.sleep(random.uniform(delay / 2, delay))
-        delay = min(delay * 2, 0.5)
+            raise  # unreachable: raise_unavailable always raises
+        time.sleep(pause)
 
 
 def raise_unavailable(error: Exception) -> None:
