@@ -176,13 +176,37 @@ def index_data(knowledge: Knowledge, *, trainer: Trainer = train_model) -> dict[
         "lexicon": lexicon_json,
         "exact": {stems: next(iter(ts)) for stems, ts in sorted(owners.items()) if len(ts) == 1},
         "model": trainer(samples),
+        "nearest": nearest_data(similarity_index(knowledge, (lexicon, analysed))),
     }
 
 
-def similarity_index(knowledge: Knowledge) -> PhraseIndex:
-    """The phrasings' similarity (check-knowledge's ambiguity check): each phrasing's stems and each
-    target's strong (its questions') and weak (only its page's) stems."""
-    lexicon, _, analysed = read_phrasings(knowledge)
+def nearest_data(index: PhraseIndex) -> dict[str, Any]:
+    """index.json's `nearest` (ask/nearest.py): the similarity's stem weights, its common stems, and per
+    target its phrasings' norms and postings, numbered within the target."""
+    targets: dict[str, dict[str, Any]] = {}
+    for entry, target in enumerate(index.targets):
+        data = targets.setdefault(target, {"norm": [], "postings": {}})
+        number = len(data["norm"])
+        data["norm"].append(round(index.entry_norm[entry], 6))
+        for s in sorted(index.entry_stems[entry]):
+            data["postings"].setdefault(s, []).append(number)
+    return {
+        "weights": {s: round(f.weight, 4) for s, f in sorted(index.stems.items()) if f.entries or f.weight != 1.0},
+        "common": sorted(s for s, f in index.stems.items() if f.common is not None),
+        "targets": {t: targets[t] for t in sorted(targets)},
+    }
+
+
+def similarity_index(
+    knowledge: Knowledge, read: tuple[Lexicon, list[tuple[str, Analysis]]] | None = None
+) -> PhraseIndex:
+    """The phrasings' similarity (check-knowledge's ambiguity check, and the nearest phrasing's second
+    opinion of ask/nearest.py): each phrasing's stems and each target's strong (its questions') and weak
+    (only its page's) stems. `read`: the lexicon and phrasings already read, when the caller has them."""
+    if read is None:
+        lexicon, _, analysed = read_phrasings(knowledge)
+    else:
+        lexicon, analysed = read
     entries: list[tuple[str, list[str]]] = []
     strong: dict[str, set[str]] = {}
     for target, analysis in analysed:

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from spravka.ask.index import RELIABILITY_ANY, ArticleRef, Index, exact_key
 from spravka.ask.model import question_probabilities, top_of, weighted_probabilities
+from spravka.ask.nearest import reweigh
 from spravka.ask.normalise import Analysis, analyse
 
 
@@ -172,8 +173,10 @@ def score(analysis: Analysis, index: Index, text: str = "") -> list[tuple[str, f
     stopwords = index.lexicon.stopwords
     parts = _focused_parts(text, index) if CONTEXT_WEIGHT < 1.0 and text else None
     if parts:
-        return top_of(model, weighted_probabilities(model, parts, stopwords))
-    return top_of(model, question_probabilities(model, analysis.stems, analysis.words, stopwords))
+        ranked = top_of(model, weighted_probabilities(model, parts, stopwords))
+    else:
+        ranked = top_of(model, question_probabilities(model, analysis.stems, analysis.words, stopwords))
+    return reweigh(index.nearest, analysis.stems, ranked)
 
 
 def _focused_parts(text: str, index: Index) -> list[tuple[tuple[str, ...], tuple[str, ...], float]] | None:

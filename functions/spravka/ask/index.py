@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from spravka.ask.model import Model, model_from_data
+from spravka.ask.nearest import Nearest, nearest_from_data
 from spravka.ask.normalise import Lexicon
 from spravka.ask.stopwords import STOPWORDS
 from spravka.paths import RELIABILITY_FILE
@@ -39,6 +40,7 @@ class Index:
     # Target -> how often the model's first choice of it was right on the held-out folds, as a logit
     # (RELIABILITY_FILE beside index.json, written by `spravka eval --cv K --tune --save`); "*": any other.
     reliability: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    nearest: Nearest | None = None  # the nearest phrasing's second opinion on the first candidates (ask/nearest.py)
 
 
 def index_from_data(data: Mapping[str, Any]) -> Index:
@@ -56,6 +58,7 @@ def index_from_data(data: Mapping[str, Any]) -> Index:
         exact=data["exact"],
         smalltalk=smalltalk,
         chatter=frozenset().union(*smalltalk.values(), lexicon.stopwords),
+        nearest=nearest_from_data(data["nearest"]) if "nearest" in data else None,
     )
 
 
