@@ -7,7 +7,7 @@ import math
 import pytest
 
 from spravka.ask.index import get_index
-from spravka.ask.nearest import CANDIDATES, reweigh, similarities
+from spravka.ask.nearest import CANDIDATES, MIN_STEMS, reweigh, similarities
 from spravka.ask.normalise import analyse
 from spravka.paths import KNOWLEDGE_DIR
 from spravka_tools.knowledge.build_index import read_knowledge, similarity_index
@@ -75,3 +75,12 @@ def test_without_the_data_the_model_alone_decides(index) -> None:
     ranked = [("payment-methods", 0.5), ("payment-autopay", 0.3)]
     assert reweigh(None, ["оплат"], ranked) == ranked
     assert reweigh(index.nearest, ["оплат"], []) == []
+
+
+@pytest.mark.parametrize("question", ["счётчик", "квитанция", "личный кабинет"])
+def test_a_question_of_a_word_or_two_gets_no_second_opinion(index, question) -> None:
+    """Every short phrasing holding the word is «nearest» at about 100: the similarity says nothing there."""
+    stems = analyse(question, index.lexicon).stems
+    assert len(set(stems)) < MIN_STEMS
+    ranked = [("meter-broken", 0.4), ("meter-replacement", 0.3), ("bill-not-received", 0.2)]
+    assert reweigh(index.nearest, stems, ranked) == ranked

@@ -22,18 +22,18 @@ class Calibration(NamedTuple):
     every article: a first choice of an article whose neighbours share its words is right less often
     than one of an article with words of its own (`Index.reliability`)."""
 
-    log_p1: float = 1.148  # × ln(first choice's probability)
-    log_lead: float = 0.582  # × ln(first / second)
-    log_length: float = -0.32  # × ln(1 + the question's stems)
-    unknown_share: float = -1.57  # × the share of the question's words the knowledge never uses
-    reliability: float = 0.694  # × the first choice's reliability (a logit; `reliability_of`)
-    bias: float = 0.08
+    log_p1: float = 1.337  # × ln(first choice's probability)
+    log_lead: float = 0.51  # × ln(first / second)
+    log_length: float = -0.072  # × ln(1 + the question's stems)
+    unknown_share: float = -2.73  # × the share of the question's words the knowledge never uses
+    reliability: float = 0.699  # × the first choice's reliability (a logit; `reliability_of`)
+    bias: float = -0.74
 
 
 class Thresholds(NamedTuple):
     """What a reply needs; chosen on held-out folds (spravka_tools/eval/thresholds.py)."""
 
-    answer: float = 0.825  # the calibrated chance that the first choice is right, to answer with it
+    answer: float = 0.85  # the calibrated chance that the first choice is right, to answer with it
     clarify: float = 0.2  # the probability the clarification's options hold together
     option: float = 0.05  # an article's probability to be one of those options
     action: float = 0.3  # an intent's (operator, personal, submit-readings, small talk) to act on it

@@ -23,6 +23,10 @@ from typing import Any
 
 CANDIDATES = 3  # how many of the model's first targets get a second opinion
 WEIGHT = 5.0  # chosen on the held-out folds: 3–8 all help, 5 scored best by the rule (docs/ask.md)
+# A question of fewer stems gets no second opinion: every short phrasing that holds its one or two words is
+# «nearest» at about 100, so the similarity would only pick the target with the shortest such phrasing
+# («счётчик» → meter-broken at 90% instead of a choice).
+MIN_STEMS = 3
 # The same constants as the similarity that built the data (spravka_tools/knowledge/similarity.py).
 PRECISION_POWER = 0.35
 UNKNOWN_WEIGHT = 1.0
@@ -79,12 +83,13 @@ def reweigh(
     """The model's ranked targets with the first CANDIDATES weighed by their nearest phrasing, best first.
 
     The targets below the list keep their probability mass (1 − the list's sum), so a question the
-    model found nothing for stays unsure.
+    model found nothing for stays unsure. A question of fewer than MIN_STEMS stems is left as it is.
     """
-    if nearest is None or not ranked:
+    stems = set(stems)
+    if nearest is None or not ranked or len(stems) < MIN_STEMS:
         return list(ranked)
     head = ranked[:CANDIDATES]
-    close = similarities(nearest, set(stems), [t for t, _ in head])
+    close = similarities(nearest, stems, [t for t, _ in head])
     weighed = [(t, p * math.exp(WEIGHT * close[t] / 100.0)) for t, p in head] + list(ranked[CANDIDATES:])
     total = sum(p for _, p in weighed) + max(0.0, 1.0 - sum(p for _, p in ranked))
     return sorted(((t, p / total) for t, p in weighed), key=lambda tp: -tp[1])
