@@ -7,7 +7,17 @@ import tomllib
 from spravka.paths import REPO_DIR
 
 # Only the tests and the checks of `make test` use these; `spravka` runs without them.
-TEST_ONLY = {"pytest", "hypothesis", "schemathesis", "playwright", "axe-playwright-python", "ruff", "mypy", "aiosmtpd", "pytest-timeout"}
+TEST_ONLY = {
+    "pytest",
+    "hypothesis",
+    "schemathesis",
+    "playwright",
+    "axe-playwright-python",
+    "ruff",
+    "mypy",
+    "aiosmtpd",
+    "pytest-timeout",
+}
 
 
 def _requirement_lines(text: str) -> list[str]:
