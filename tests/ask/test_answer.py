@@ -130,6 +130,21 @@ def test_a_letter_is_read_by_the_sentence_that_asks(index) -> None:
     assert reply.kind != "answer" or reply.article.id == "readings-deadline", reply  # never another article
 
 
+def test_a_letters_closing_formula_is_not_its_question(index) -> None:
+    # «Прошу …» closes most letters («Прошу принять меры», «Ответ прошу направить письменно») and asks nothing;
+    # the question is the sentence a request formula («прошу разъяснить», «хотелось бы узнать») introduces.
+    from spravka.ask.answer import CONTEXT_WEIGHT, _focused_parts
+
+    letter = (
+        "Добрый день. Живу в этой квартире двадцать лет, раньше вопросов не было. "
+        "Хотелось бы узнать, почему на электросчётчике погас экран. Прошу принять меры и ответить письменно."
+    )
+    parts = _focused_parts(letter, index)
+    assert parts is not None
+    weights = [weight for _, _, weight in parts]
+    assert weights == [CONTEXT_WEIGHT, CONTEXT_WEIGHT, 1.0, CONTEXT_WEIGHT]
+
+
 def test_a_first_choice_that_is_often_wrong_on_the_folds_needs_more_to_be_answered(index) -> None:
     from spravka.ask.answer import CALIBRATION, RELIABILITY_DEFAULT, confidence
     from spravka.ask.normalise import analyse

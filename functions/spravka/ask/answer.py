@@ -73,7 +73,6 @@ QUESTION_WORDS = frozenset(
         "ли",
         "нужно",
         "надо",
-        "прошу",
         "подскажите",
         "объясните",
         "разъясните",
@@ -81,6 +80,17 @@ QUESTION_WORDS = frozenset(
         "скажите",
         "помогите",
         "что",
+        # the request formulas of a written appeal that introduce its question; «прошу» alone is not one:
+        # it closes most letters («Прошу рассмотреть обращение», «Ответ прошу направить письменно»)
+        "разъяснить",
+        "разъяснение",
+        "пояснить",
+        "объяснить",
+        "сообщить",
+        "узнать",
+        "уточнить",
+        "интересует",
+        "вопрос",
     }
 )
 CONTEXT_WEIGHT = 0.5
