@@ -22,12 +22,12 @@ class Calibration(NamedTuple):
     every article: a first choice of an article whose neighbours share its words is right less often
     than one of an article with words of its own (`Index.reliability`)."""
 
-    log_p1: float = 1.193  # × ln(first choice's probability)
-    log_lead: float = 0.518  # × ln(first / second)
-    log_length: float = -0.151  # × ln(1 + the question's stems)
-    unknown_share: float = -2.575  # × the share of the question's words the knowledge never uses
-    reliability: float = 0.689  # × the first choice's reliability (a logit; `reliability_of`)
-    bias: float = -0.564
+    log_p1: float = 1.321  # × ln(first choice's probability)
+    log_lead: float = 0.509  # × ln(first / second)
+    log_length: float = -0.147  # × ln(1 + the question's stems)
+    unknown_share: float = -2.235  # × the share of the question's words the knowledge never uses
+    reliability: float = 0.812  # × the first choice's reliability (a logit; `reliability_of`)
+    bias: float = -0.833
 
 
 class Thresholds(NamedTuple):
