@@ -6,7 +6,7 @@ import dataclasses
 import json
 import random
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -129,24 +129,32 @@ def read_phrasings(knowledge: Knowledge) -> tuple[Lexicon, dict[str, Any], list[
     return lexicon, lexicon_json, [(target, analyse(phrase, lexicon)) for target, phrase in knowledge.phrases]
 
 
-Trainer = Callable[[Sequence[tuple[str, Mapping[str, float]]]], dict[str, Any]]
+Trainer = Callable[[Iterable[tuple[str, Mapping[str, float]]]], dict[str, Any]]
+
+
+def training_samples(
+    phrases: Sequence[tuple[str, str]], analysed: Sequence[tuple[str, Analysis]], lexicon: Lexicon
+) -> Iterator[tuple[str, dict[str, float]]]:
+    """The model's (target, features) samples: each phrasing, then its copies wrapped in a customer's letter.
+    A generator: at a hundred times the knowledge (`spravka bench`) the list of them took ~30 GB."""
+    for (target, phrase), (_, analysis) in zip(phrases, analysed):
+        phrase_features = features(analysis.stems, analysis.words, lexicon.stopwords)
+        if not phrase_features:
+            continue
+        yield target, phrase_features
+        if WRAPPED_COPIES and not target.startswith(SMALLTALK):
+            rng = random.Random(f"{target}:{phrase}")
+            for _ in range(WRAPPED_COPIES):
+                copy = analyse(wrapped(phrase, rng), lexicon)
+                yield target, features(copy.stems, copy.words, lexicon.stopwords)
 
 
 def index_data(knowledge: Knowledge, *, trainer: Trainer = train_model) -> dict[str, Any]:
     """The index of this knowledge (cross-validation passes parts of it); `spravka bench` passes a cheaper trainer."""
     facts, articles, intents = knowledge.facts, knowledge.articles, knowledge.intents
     lexicon, lexicon_json, analysed = read_phrasings(knowledge)
-    samples: list[tuple[str, dict[str, float]]] = []
     owners: dict[str, set[str]] = {}
-    for (target, phrase), (_, analysis) in zip(knowledge.phrases, analysed):
-        phrase_features = features(analysis.stems, analysis.words, lexicon.stopwords)
-        if phrase_features:
-            samples.append((target, phrase_features))
-            if WRAPPED_COPIES and not target.startswith(SMALLTALK):
-                rng = random.Random(f"{target}:{phrase}")
-                for _ in range(WRAPPED_COPIES):
-                    copy = analyse(wrapped(phrase, rng), lexicon)
-                    samples.append((target, features(copy.stems, copy.words, lexicon.stopwords)))
+    for target, analysis in analysed:
         if analysis.stems and not target.startswith(SMALLTALK):
             owners.setdefault(exact_key(analysis.stems), set()).add(target)
     replies = {
@@ -175,7 +183,7 @@ def index_data(knowledge: Knowledge, *, trainer: Trainer = train_model) -> dict[
         "smalltalk": smalltalk_words(knowledge.phrases),
         "lexicon": lexicon_json,
         "exact": {stems: next(iter(ts)) for stems, ts in sorted(owners.items()) if len(ts) == 1},
-        "model": trainer(samples),
+        "model": trainer(training_samples(knowledge.phrases, analysed, lexicon)),
         "nearest": nearest_data(similarity_index(knowledge, (lexicon, analysed))),
     }
 

@@ -10,7 +10,7 @@ nothing dropped. docs/ask.md has the comparison that chose the model.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 # Multinomial logistic regression, this much inverse regularisation (held-out folds: docs/ask.md).
@@ -68,12 +68,12 @@ def export(
     }
 
 
-def train_model(samples: Sequence[tuple[str, Mapping[str, float]]]) -> dict[str, Any]:
-    estimator, names = fit(samples)
+def train_model(samples: Iterable[tuple[str, Mapping[str, float]]]) -> dict[str, Any]:
+    estimator, names = fit(list(samples))
     return export(estimator, names)
 
 
-def counting_model(samples: Sequence[tuple[str, Mapping[str, float]]]) -> dict[str, Any]:
+def counting_model(samples: Iterable[tuple[str, Mapping[str, float]]]) -> dict[str, Any]:
     """A model of the shipped one's shape without its training: per class and feature, the log share of the
     class's samples that have the feature. Only `spravka bench` uses it, to measure request-time cost on
     knowledge 10 and 100 times larger, where logistic regression would train for hours."""
