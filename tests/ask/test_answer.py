@@ -145,6 +145,12 @@ def test_a_letters_closing_formula_is_not_its_question(index) -> None:
     assert weights == [CONTEXT_WEIGHT, CONTEXT_WEIGHT, 1.0, CONTEXT_WEIGHT]
 
 
+@pytest.mark.parametrize("thanks", ["спасибо за ответ, вопрос закрыт", "спасибо за разъяснение"])
+def test_a_request_formula_after_thanks_keeps_them_thanks(index, thanks) -> None:
+    # «вопрос», «разъяснение» mark a letter's asking sentence, not a question after «спасибо за …».
+    assert answer(thanks, index).kind == "smalltalk"
+
+
 def test_a_first_choice_that_is_often_wrong_on_the_folds_needs_more_to_be_answered(index) -> None:
     from spravka.ask.answer import CALIBRATION, RELIABILITY_DEFAULT, confidence
     from spravka.ask.normalise import analyse

@@ -51,8 +51,9 @@ SMALLTALK = "@smalltalk:"
 THANKS = "thanks"  # the small-talk kind of «спасибо за …» (`_thanks_for`)
 THANKS_FOR_WORDS = 3
 OUT_OF_SCOPE = "@out-of-scope"
-# A sentence that carries the question: a «?» or one of these words. Other sentences of a message of several
-# count CONTEXT_WEIGHT (chosen on the held-out folds' story and letter copies: docs/ask.md).
+# Words that ask: after «спасибо за» they make a question of thanks («спасибо, а за что пени»), and with the
+# request formulas below (ASKING_WORDS) they mark the sentence of a message that carries the question; the
+# other sentences count CONTEXT_WEIGHT (chosen on the held-out folds' story and letter copies: docs/ask.md).
 QUESTION_WORDS = frozenset(
     {
         "как",
@@ -80,19 +81,16 @@ QUESTION_WORDS = frozenset(
         "скажите",
         "помогите",
         "что",
-        # the request formulas of a written appeal that introduce its question; «прошу» alone is not one:
-        # it closes most letters («Прошу рассмотреть обращение», «Ответ прошу направить письменно»)
-        "разъяснить",
-        "разъяснение",
-        "пояснить",
-        "объяснить",
-        "сообщить",
-        "узнать",
-        "уточнить",
-        "интересует",
-        "вопрос",
+        "прошу",
     }
 )
+# The words that make a sentence of a message the one that asks (`_focused_parts`): the question words and
+# the request formulas of a written appeal that introduce its question. «прошу» alone is not one: it closes
+# most letters («Прошу рассмотреть обращение», «Ответ прошу направить письменно»).
+ASKING_WORDS = (
+    QUESTION_WORDS
+    | {"разъяснить", "разъяснение", "пояснить", "объяснить", "сообщить", "узнать", "уточнить", "интересует", "вопрос"}
+) - {"прошу"}
 CONTEXT_WEIGHT = 0.5
 MIN_TOPICAL = 2  # topic words the asking sentences need before the others are made lighter
 _SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
@@ -199,10 +197,10 @@ def _focused_parts(text: str, index: Index) -> list[tuple[tuple[str, ...], tuple
     topical = 0  # the asking sentences' own topic words: «Свет мигает. Что делать?» asks with none
     for sentence in sentences:
         read = analyse(sentence, index.lexicon)
-        asks = "?" in sentence or not QUESTION_WORDS.isdisjoint(read.words)
+        asks = "?" in sentence or not ASKING_WORDS.isdisjoint(read.words)
         if asks:
             asking += 1
-            topical += sum(1 for s in read.stems if s not in QUESTION_WORDS)
+            topical += sum(1 for s in read.stems if s not in ASKING_WORDS)
         parts.append((read.stems, read.words, 1.0 if asks else CONTEXT_WEIGHT))
     return parts if 0 < asking < len(parts) and topical >= MIN_TOPICAL else None
 
