@@ -145,6 +145,32 @@ def test_a_letters_closing_formula_is_not_its_question(index) -> None:
     assert weights == [CONTEXT_WEIGHT, CONTEXT_WEIGHT, 1.0, CONTEXT_WEIGHT]
 
 
+def test_a_plain_request_outweighs_a_question_word_in_the_circumstances(index) -> None:
+    # «как» and «вопрос» also tell circumstances («пишу как наниматель», «вопрос до сих пор не решён»);
+    # when a sentence asks plainly (a «?», «прошу разъяснить», «вопрос:»), it alone is the question.
+    from spravka.ask.answer import CONTEXT_WEIGHT, STRONG, WEAK, _focused_parts, asking_mark
+    from spravka.ask.normalise import analyse
+
+    letter = (
+        "Пишу вам как наниматель муниципальной квартиры. В прошлом месяце обращалась в офис, вопрос до сих пор "
+        "не решён. Прошу разъяснить, почему в квитанции начислены пени. Спасибо."
+    )
+    parts = _focused_parts(letter, index)
+    assert parts is not None
+    assert [weight for _, _, weight in parts] == [CONTEXT_WEIGHT, CONTEXT_WEIGHT, 1.0, CONTEXT_WEIGHT]
+
+    def mark(sentence: str) -> int:
+        return asking_mark(sentence, analyse(sentence, index.lexicon).words)
+
+    assert mark("У меня вопрос: куда передать показания") == STRONG
+    assert mark("Куда передать показания?") == STRONG
+    assert mark("Пишу вам как наниматель квартиры.") == WEAK
+    assert mark("Свет отключили вчера вечером.") == 0
+    # Without a plain request the question words still mark the asking sentence.
+    story = "Квартиру снимаю второй год, хозяйка живёт в другом городе. Куда смотреть номер лицевого счёта."
+    assert [weight for _, _, weight in _focused_parts(story, index) or []] == [CONTEXT_WEIGHT, 1.0]
+
+
 @pytest.mark.parametrize("thanks", ["спасибо за ответ, вопрос закрыт", "спасибо за разъяснение"])
 def test_a_request_formula_after_thanks_keeps_them_thanks(index, thanks) -> None:
     # «вопрос», «разъяснение» mark a letter's asking sentence, not a question after «спасибо за …».

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, NamedTuple
 
 from spravka.ask.index import RELIABILITY_ANY, ArticleRef, Index, exact_key
@@ -22,12 +22,12 @@ class Calibration(NamedTuple):
     every article: a first choice of an article whose neighbours share its words is right less often
     than one of an article with words of its own (`Index.reliability`)."""
 
-    log_p1: float = 1.321  # × ln(first choice's probability)
-    log_lead: float = 0.509  # × ln(first / second)
-    log_length: float = -0.147  # × ln(1 + the question's stems)
-    unknown_share: float = -2.235  # × the share of the question's words the knowledge never uses
-    reliability: float = 0.812  # × the first choice's reliability (a logit; `reliability_of`)
-    bias: float = -0.833
+    log_p1: float = 1.183  # × ln(first choice's probability)
+    log_lead: float = 0.527  # × ln(first / second)
+    log_length: float = -0.109  # × ln(1 + the question's stems)
+    unknown_share: float = -2.289  # × the share of the question's words the knowledge never uses
+    reliability: float = 0.595  # × the first choice's reliability (a logit; `reliability_of`)
+    bias: float = -0.577
 
 
 class Thresholds(NamedTuple):
@@ -91,6 +91,28 @@ ASKING_WORDS = (
     QUESTION_WORDS
     | {"разъяснить", "разъяснение", "пояснить", "объяснить", "сообщить", "узнать", "уточнить", "интересует", "вопрос"}
 ) - {"прошу"}
+# The request formulas and imperatives that plainly ask (`asking_mark`): a sentence with one of them (or a «?»,
+# or «вопрос:») is a message's question even when another sentence holds a question word.
+REQUEST_WORDS = frozenset(
+    {
+        "подскажите",
+        "объясните",
+        "разъясните",
+        "сообщите",
+        "скажите",
+        "помогите",
+        "разъяснить",
+        "разъяснение",
+        "пояснить",
+        "объяснить",
+        "сообщить",
+        "узнать",
+        "уточнить",
+        "интересует",
+    }
+)
+WEAK, STRONG = 1, 2  # `asking_mark`
+_PLAIN_QUESTION = re.compile(r"вопрос\s*[:—–-]|\?", re.IGNORECASE)
 CONTEXT_WEIGHT = 0.5
 MIN_TOPICAL = 2  # topic words the asking sentences need before the others are made lighter
 _SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
@@ -171,9 +193,10 @@ def _split_clause(text: str) -> tuple[str, str, str]:
 def score(analysis: Analysis, index: Index, text: str = "") -> list[tuple[str, float]]:
     """The targets the model finds most probable, best first; empty when the question has no word to go by.
 
-    A message of several sentences where some carry the question (a «?», a question word, «прошу»,
-    «подскажите») with at least MIN_TOPICAL topic words of their own, and others do not, is read in
-    parts: the other sentences (circumstances, greetings, a story) count CONTEXT_WEIGHT of the question's.
+    A message of several sentences where some carry the question (`asking_mark`) with at least MIN_TOPICAL
+    topic words of their own, and others do not, is read in parts: the other sentences (circumstances,
+    greetings, a story) count CONTEXT_WEIGHT of the question's, and the nearest phrasing's second opinion
+    compares the asking sentences alone.
     """
     if not analysis.stems:
         return []
@@ -182,27 +205,45 @@ def score(analysis: Analysis, index: Index, text: str = "") -> list[tuple[str, f
     parts = _focused_parts(text, index) if CONTEXT_WEIGHT < 1.0 and text else None
     if parts:
         ranked = top_of(model, weighted_probabilities(model, parts, stopwords))
-    else:
-        ranked = top_of(model, question_probabilities(model, analysis.stems, analysis.words, stopwords))
+        asked = tuple(s for stems, _, weight in parts if weight == 1.0 for s in stems)
+        return reweigh(index.nearest, asked, ranked)
+    ranked = top_of(model, question_probabilities(model, analysis.stems, analysis.words, stopwords))
     return reweigh(index.nearest, analysis.stems, ranked)
 
 
 def _focused_parts(text: str, index: Index) -> list[tuple[tuple[str, ...], tuple[str, ...], float]] | None:
-    """The message's sentences as (stems, words, weight), or None when focusing changes nothing."""
+    """The message's sentences as (stems, words, weight), or None when focusing changes nothing.
+
+    The sentences that ask most plainly (`asking_mark`) are the question: when one has a «?» or a request
+    formula, a question word in another («обращаюсь к вам как собственник», «вопрос так и не решился») does
+    not make that one a question too.
+    """
     sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
     if len(sentences) < 2:
+        return None
+    reads = [analyse(sentence, index.lexicon) for sentence in sentences]
+    marks = [asking_mark(sentence, read.words) for sentence, read in zip(sentences, reads)]
+    plainest = max(marks)
+    if not plainest:
         return None
     parts = []
     asking = 0
     topical = 0  # the asking sentences' own topic words: «Свет мигает. Что делать?» asks with none
-    for sentence in sentences:
-        read = analyse(sentence, index.lexicon)
-        asks = "?" in sentence or not ASKING_WORDS.isdisjoint(read.words)
+    for read, mark in zip(reads, marks):
+        asks = mark == plainest
         if asks:
             asking += 1
             topical += sum(1 for s in read.stems if s not in ASKING_WORDS)
         parts.append((read.stems, read.words, 1.0 if asks else CONTEXT_WEIGHT))
-    return parts if 0 < asking < len(parts) and topical >= MIN_TOPICAL else None
+    return parts if asking < len(parts) and topical >= MIN_TOPICAL else None
+
+
+def asking_mark(sentence: str, words: Collection[str]) -> int:
+    """How plainly a sentence asks: STRONG with a «?», «вопрос:» or a request formula (REQUEST_WORDS), WEAK
+    with a question word only (ASKING_WORDS: «как», «почему», «вопрос», which also tell circumstances), else 0."""
+    if _PLAIN_QUESTION.search(sentence) or not REQUEST_WORDS.isdisjoint(words):
+        return STRONG
+    return WEAK if not ASKING_WORDS.isdisjoint(words) else 0
 
 
 def confidence(
