@@ -130,45 +130,54 @@ def test_a_letter_is_read_by_the_sentence_that_asks(index) -> None:
     assert reply.kind != "answer" or reply.article.id == "readings-deadline", reply  # never another article
 
 
-def test_a_letters_closing_formula_is_not_its_question(index) -> None:
-    # «Прошу …» closes most letters («Прошу принять меры», «Ответ прошу направить письменно») and asks nothing;
-    # the question is the sentence a request formula («прошу разъяснить», «хотелось бы узнать») introduces.
+@pytest.mark.parametrize(
+    ("letter", "asking"),
+    [
+        # «Прошу …» closes most letters («Прошу принять меры», «Ответ прошу направить письменно») and asks
+        # nothing; the question is the sentence a request formula («хотелось бы узнать») introduces.
+        (
+            "Добрый день. Живу в этой квартире двадцать лет, раньше вопросов не было. "
+            "Хотелось бы узнать, почему на электросчётчике погас экран. Прошу принять меры и ответить письменно.",
+            [False, False, True, False],
+        ),
+        # «как» and «вопрос» also tell circumstances («пишу как наниматель», «вопрос до сих пор не решён»);
+        # when a sentence asks plainly (a «?», «прошу разъяснить», «вопрос:»), it alone is the question.
+        (
+            "Пишу вам как наниматель муниципальной квартиры. В прошлом месяце обращалась в офис, вопрос до сих "
+            "пор не решён. Прошу разъяснить, почему в квитанции начислены пени. Спасибо.",
+            [False, False, True, False],
+        ),
+        # Without a plain request the question words still mark the asking sentence.
+        (
+            "Квартиру снимаю второй год, хозяйка живёт в другом городе. Куда смотреть номер лицевого счёта.",
+            [False, True],
+        ),
+    ],
+)
+def test_a_letter_is_read_by_the_sentence_that_asks_most_plainly(index, letter, asking) -> None:
     from spravka.ask.answer import CONTEXT_WEIGHT, _focused_parts
 
-    letter = (
-        "Добрый день. Живу в этой квартире двадцать лет, раньше вопросов не было. "
-        "Хотелось бы узнать, почему на электросчётчике погас экран. Прошу принять меры и ответить письменно."
-    )
     parts = _focused_parts(letter, index)
     assert parts is not None
-    weights = [weight for _, _, weight in parts]
-    assert weights == [CONTEXT_WEIGHT, CONTEXT_WEIGHT, 1.0, CONTEXT_WEIGHT]
+    assert [weight for _, _, weight in parts] == [1.0 if a else CONTEXT_WEIGHT for a in asking]
 
 
-def test_a_plain_request_outweighs_a_question_word_in_the_circumstances(index) -> None:
-    # «как» and «вопрос» also tell circumstances («пишу как наниматель», «вопрос до сих пор не решён»);
-    # when a sentence asks plainly (a «?», «прошу разъяснить», «вопрос:»), it alone is the question.
-    from spravka.ask.answer import CONTEXT_WEIGHT, STRONG, WEAK, _focused_parts, asking_mark
+@pytest.mark.parametrize(
+    ("sentence", "mark"),
+    [
+        ("У меня вопрос: куда передать показания", "STRONG"),
+        ("Куда передать показания?", "STRONG"),
+        ("Прошу разъяснить порядок перерасчёта", "STRONG"),
+        ("Пишу вам как наниматель квартиры.", "WEAK"),
+        ("Свет отключили вчера вечером.", None),
+    ],
+)
+def test_how_plainly_a_sentence_asks(index, sentence, mark) -> None:
+    from spravka.ask import answer as module
     from spravka.ask.normalise import analyse
 
-    letter = (
-        "Пишу вам как наниматель муниципальной квартиры. В прошлом месяце обращалась в офис, вопрос до сих пор "
-        "не решён. Прошу разъяснить, почему в квитанции начислены пени. Спасибо."
-    )
-    parts = _focused_parts(letter, index)
-    assert parts is not None
-    assert [weight for _, _, weight in parts] == [CONTEXT_WEIGHT, CONTEXT_WEIGHT, 1.0, CONTEXT_WEIGHT]
-
-    def mark(sentence: str) -> int:
-        return asking_mark(sentence, analyse(sentence, index.lexicon).words)
-
-    assert mark("У меня вопрос: куда передать показания") == STRONG
-    assert mark("Куда передать показания?") == STRONG
-    assert mark("Пишу вам как наниматель квартиры.") == WEAK
-    assert mark("Свет отключили вчера вечером.") == 0
-    # Without a plain request the question words still mark the asking sentence.
-    story = "Квартиру снимаю второй год, хозяйка живёт в другом городе. Куда смотреть номер лицевого счёта."
-    assert [weight for _, _, weight in _focused_parts(story, index) or []] == [CONTEXT_WEIGHT, 1.0]
+    expected = getattr(module, mark) if mark else 0
+    assert module.asking_mark(sentence, analyse(sentence, index.lexicon).words) == expected
 
 
 @pytest.mark.parametrize("thanks", ["спасибо за ответ, вопрос закрыт", "спасибо за разъяснение"])

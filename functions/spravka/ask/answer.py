@@ -51,66 +51,44 @@ SMALLTALK = "@smalltalk:"
 THANKS = "thanks"  # the small-talk kind of «спасибо за …» (`_thanks_for`)
 THANKS_FOR_WORDS = 3
 OUT_OF_SCOPE = "@out-of-scope"
+# Imperatives that ask («подскажите, как …») and the request formulas of a written appeal that introduce its
+# question («прошу разъяснить», «хотелось бы узнать»).
+_IMPERATIVES = frozenset({"подскажите", "объясните", "разъясните", "сообщите", "скажите", "помогите"})
+_FORMULAS = frozenset(
+    {"разъяснить", "разъяснение", "пояснить", "объяснить", "сообщить", "узнать", "уточнить", "интересует"}
+)
 # Words that ask: after «спасибо за» they make a question of thanks («спасибо, а за что пени»), and with the
 # request formulas below (ASKING_WORDS) they mark the sentence of a message that carries the question; the
 # other sentences count CONTEXT_WEIGHT (chosen on the held-out folds' story and letter copies: docs/ask.md).
-QUESTION_WORDS = frozenset(
-    {
-        "как",
-        "почему",
-        "когда",
-        "где",
-        "куда",
-        "откуда",
-        "сколько",
-        "зачем",
-        "какой",
-        "какая",
-        "какое",
-        "какие",
-        "каким",
-        "какую",
-        "можно",
-        "ли",
-        "нужно",
-        "надо",
-        "подскажите",
-        "объясните",
-        "разъясните",
-        "сообщите",
-        "скажите",
-        "помогите",
-        "что",
-        "прошу",
-    }
-)
-# The words that make a sentence of a message the one that asks (`_focused_parts`): the question words and
-# the request formulas of a written appeal that introduce its question. «прошу» alone is not one: it closes
-# most letters («Прошу рассмотреть обращение», «Ответ прошу направить письменно»).
-ASKING_WORDS = (
-    QUESTION_WORDS
-    | {"разъяснить", "разъяснение", "пояснить", "объяснить", "сообщить", "узнать", "уточнить", "интересует", "вопрос"}
-) - {"прошу"}
-# The request formulas and imperatives that plainly ask (`asking_mark`): a sentence with one of them (or a «?»,
-# or «вопрос:») is a message's question even when another sentence holds a question word.
-REQUEST_WORDS = frozenset(
-    {
-        "подскажите",
-        "объясните",
-        "разъясните",
-        "сообщите",
-        "скажите",
-        "помогите",
-        "разъяснить",
-        "разъяснение",
-        "пояснить",
-        "объяснить",
-        "сообщить",
-        "узнать",
-        "уточнить",
-        "интересует",
-    }
-)
+QUESTION_WORDS = _IMPERATIVES | {
+    "как",
+    "почему",
+    "когда",
+    "где",
+    "куда",
+    "откуда",
+    "сколько",
+    "зачем",
+    "какой",
+    "какая",
+    "какое",
+    "какие",
+    "каким",
+    "какую",
+    "можно",
+    "ли",
+    "нужно",
+    "надо",
+    "что",
+    "прошу",
+}
+# The words that make a sentence of a message one that asks (`_focused_parts`): the question words and the
+# request formulas. «прошу» alone is not one: it closes most letters («Прошу рассмотреть обращение», «Ответ
+# прошу направить письменно»).
+ASKING_WORDS = (QUESTION_WORDS | _FORMULAS | {"вопрос"}) - {"прошу"}
+# The words that ask plainly (`asking_mark`): a sentence with one of them (or a «?», or «вопрос:») is a
+# message's question even when another sentence holds a bare question word.
+REQUEST_WORDS = _IMPERATIVES | _FORMULAS
 WEAK, STRONG = 1, 2  # `asking_mark`
 _PLAIN_QUESTION = re.compile(r"вопрос\s*[:—–-]|\?", re.IGNORECASE)
 CONTEXT_WEIGHT = 0.5
