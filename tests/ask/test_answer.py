@@ -40,12 +40,27 @@ def test_answers_with_the_article(index, question, article) -> None:
         ("сколько я должен на сегодня", "personal"),
         ("проверьте долг по счету 000000000001", "personal"),
         ("почему мне насчитали 4200 в марте", "personal"),
+        ("показания т1 2015 т2 1020", "submit-readings"),  # a year's digits, but no year word: readings
+        ("в 2024 году мне насчитали 4200", "personal"),  # the year is not the sum, 4200 is
     ],
 )
 def test_actions(index, question, action) -> None:
     reply = answer(question, index)
     assert (reply.kind, reply.action) == ("action", action)
     assert reply.article is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Живу в этой квартире с 2015 года. Почему мне начислили за свет по нормативу?",
+        "Показания передаю с 2019 г. каждый месяц, куда теперь их передавать после смены компании?",
+    ],
+)
+def test_a_year_is_not_a_reading_or_a_sum(index, question) -> None:
+    """«с 2015 года» once made the question a sum of one's own (the personal account) or a reading typed in."""
+    reply = answer(question, index)
+    assert reply.kind != "action", reply
 
 
 @pytest.mark.parametrize("question", ["здравствуйте", "спасибо, всё понятно", "до свидания", "ты робот?"])

@@ -102,6 +102,9 @@ ACCOUNT_NUMBER = re.compile(r"^\d{12}$")
 # "почему мне начислили 5600": the person's own sum is something only their account shows.
 OWN_WORDS = frozenset({"я", "мне", "меня", "мой", "моя", "мое", "мои", "моем", "моему", "моего"})
 MONEY_STEMS = frozenset({"начисл", "насчита", "долж", "задолжен", "сумм", "переплат", "выстав"})
+# «проживаю здесь с 2015 года», «в 2024 г.»: with one of these words a number 1900–2099 is a year, not a
+# reading or a sum. Without one it may be either («т1 2015»), so it counts.
+YEAR_WORDS = frozenset({"год", "года", "году", "годом", "годах", "годы", "г", "гг"})
 
 
 class Reply(NamedTuple):  # a tuple: one is made per question, cheaper than a frozen dataclass
@@ -327,7 +330,8 @@ def _rule_action(analysis: Analysis) -> str | None:
     if not analysis.numbers:  # every sign is a number (most questions have none)
         return None
     stems = set(analysis.stems)
-    values = [n for n in analysis.numbers if len(n) >= 3 and not ACCOUNT_NUMBER.match(n)]
+    years = not YEAR_WORDS.isdisjoint(analysis.words)
+    values = [n for n in analysis.numbers if len(n) >= 3 and not ACCOUNT_NUMBER.match(n) and not (years and _year(n))]
     if values and stems & READINGS_STEMS and not stems & {"как", "где", "куда", "когда", "почему"}:
         return "submit-readings"
     if any(ACCOUNT_NUMBER.match(n) for n in analysis.numbers) and not values:
@@ -335,6 +339,10 @@ def _rule_action(analysis: Analysis) -> str | None:
     if values and stems & MONEY_STEMS and OWN_WORDS & set(analysis.words):
         return "personal"
     return None
+
+
+def _year(number: str) -> bool:
+    return len(number) == 4 and number[:2] in ("19", "20")
 
 
 def _smalltalk_kind(analysis: Analysis, index: Index) -> str | None:
