@@ -39,6 +39,7 @@ def test_answers_with_the_article(index, question, article) -> None:
         ("переключите на оператора", "operator"),
         ("сколько я должен на сегодня", "personal"),
         ("проверьте долг по счету 000000000001", "personal"),
+        ("123456789012 сколько я должен", "personal"),
         ("почему мне насчитали 4200 в марте", "personal"),
         ("показания т1 2015 т2 1020", "submit-readings"),  # a year's digits, but no year word: readings
         ("в 2024 году мне насчитали 4200", "personal"),  # the year is not the sum, 4200 is
@@ -61,6 +62,28 @@ def test_a_year_is_not_a_reading_or_a_sum(index, question) -> None:
     """«с 2015 года» once made the question a sum of one's own (the personal account) or a reading typed in."""
     reply = answer(question, index)
     assert reply.kind != "action", reply
+
+
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        (
+            "Я, Петрова Анна Сергеевна, лицевой счёт 123456789012. Третий день в квартире нет горячей воды. "
+            "Прошу сообщить, когда её включат.",
+            "hot-water-outage",
+        ),
+        (
+            "Здравствуйте! Мой лицевой счет 123456789012. Как передать показания через личный кабинет?",
+            "readings-how-to-submit",
+        ),
+    ],
+)
+def test_an_account_number_does_not_hide_a_plain_question(index, question, article) -> None:
+    """Letters give their account number; what they ask about our articles is answered with the article.
+    Only a question the model is not sure of («123456789012 сколько я должен») goes to the personal account."""
+    reply = answer(question, index)
+    assert reply.kind == "answer", reply
+    assert reply.article is not None and reply.article.id == article
 
 
 @pytest.mark.parametrize("question", ["здравствуйте", "спасибо, всё понятно", "до свидания", "ты робот?"])

@@ -51,6 +51,7 @@ SMALLTALK = "@smalltalk:"
 THANKS = "thanks"  # the small-talk kind of «спасибо за …» (`_thanks_for`)
 THANKS_FOR_WORDS = 3
 OUT_OF_SCOPE = "@out-of-scope"
+PERSONAL = "personal"
 # Imperatives that ask («подскажите, как …») and the request formulas of a written appeal that introduce its
 # question («прошу разъяснить», «хотелось бы узнать»).
 _IMPERATIVES = frozenset({"подскажите", "объясните", "разъясните", "сообщите", "скажите", "помогите"})
@@ -274,14 +275,17 @@ def decide(
 ) -> Reply:
     """Pick the kind of reply from the model's probabilities."""
     action = _rule_action(analysis)
-    if action:
+    if action and not (action == PERSONAL and scored):
         return _action(action, index, 90.0)
     if not scored:
-        return _fallback(index, 0.0)
+        return _action(action, index, 90.0) if action else _fallback(index, 0.0)
     best, p = scored[0]
     sure = confidence(analysis, scored, calibration, index.reliability)
     if index.exact.get(exact_key(analysis.stems)) == best:
         p = sure = max(p, thresholds.answer, thresholds.action)  # word for word one of its phrasings, the model agrees
+    if action:  # the personal account's signs: unless the question is surely about one of our articles
+        if best[0] == "@" or sure < thresholds.answer:
+            return _action(action, index, 90.0)
     if best == OUT_OF_SCOPE:
         ours = _ours_by_words(analysis, scored, index, thresholds)
         if ours:
@@ -335,9 +339,9 @@ def _rule_action(analysis: Analysis) -> str | None:
     if values and stems & READINGS_STEMS and not stems & {"как", "где", "куда", "когда", "почему"}:
         return "submit-readings"
     if any(ACCOUNT_NUMBER.match(n) for n in analysis.numbers) and not values:
-        return "personal"
+        return PERSONAL
     if values and stems & MONEY_STEMS and OWN_WORDS & set(analysis.words):
-        return "personal"
+        return PERSONAL
     return None
 
 
