@@ -41,7 +41,8 @@ def test_answers_with_the_article(index, question, article) -> None:
         ("проверьте долг по счету 000000000001", "personal"),
         ("123456789012 сколько я должен", "personal"),
         ("почему мне насчитали 4200 в марте", "personal"),
-        ("показания т1 2015 т2 1020", "submit-readings"),  # a year's digits, but no year word: readings
+        ("показания т1 2015 т2 1020", "submit-readings"),
+        ("день 12345 ночь 5432", "submit-readings"),  # a year's digits, but no year word: readings
         ("в 2024 году мне насчитали 4200", "personal"),  # the year is not the sum, 4200 is
     ],
 )
@@ -56,10 +57,14 @@ def test_actions(index, question, action) -> None:
     [
         "Живу в этой квартире с 2015 года. Почему мне начислили за свет по нормативу?",
         "Показания передаю с 2019 г. каждый месяц, куда теперь их передавать после смены компании?",
+        "Не могу передать показания через сайт, выдаёт ошибку. Мой телефон 8-913-123-45-67, перезвоните.",
+        "Почему показания не приняли? Передавала 25 числа. Тел. +7 913 123 45 67",
+        "Мне начислили долг, хотя я всё оплатила. Квитанцию прилагаю, мой телефон 89131234567.",
     ],
 )
-def test_a_year_is_not_a_reading_or_a_sum(index, question) -> None:
-    """«с 2015 года» once made the question a sum of one's own (the personal account) or a reading typed in."""
+def test_a_year_or_a_phone_is_not_a_reading_or_a_sum(index, question) -> None:
+    """«с 2015 года» or a phone number once made the question a sum of one's own (the personal account)
+    or a reading typed in."""
     reply = answer(question, index)
     assert reply.kind != "action", reply
 

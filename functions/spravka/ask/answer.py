@@ -106,6 +106,13 @@ MONEY_STEMS = frozenset({"начисл", "насчита", "долж", "задо
 # «проживаю здесь с 2015 года», «в 2024 г.»: with one of these words a number 1900–2099 is a year, not a
 # reading or a sum. Without one it may be either («т1 2015»), so it counts.
 YEAR_WORDS = frozenset({"год", "года", "году", "годом", "годах", "годы", "г", "гг"})
+# A phone number is not a reading or a sum: «тел. 8-913-123-45-67», «+7 913 123 45 67», «89131234567» read
+# as the digit groups of these shapes (the first group's first digit in brackets).
+PHONE_SHAPES = frozenset({(1, 3, 3, 2, 2), (1, 3, 3, 4), (1, 3, 7), (1, 10), (11,), (3, 3, 2, 2), (3, 7), (10,)})
+PHONE_STARTS = frozenset("789")
+# «почему показания не приняли 25 числа»: asks about readings, does not type them in (words, not stems:
+# «куда», «когда», «почему» have stems of their own).
+ASKING_ABOUT = frozenset({"как", "где", "куда", "когда", "почему", "зачем", "сколько"})
 
 
 class Reply(NamedTuple):  # a tuple: one is made per question, cheaper than a frozen dataclass
@@ -335,14 +342,34 @@ def _rule_action(analysis: Analysis) -> str | None:
         return None
     stems = set(analysis.stems)
     years = not YEAR_WORDS.isdisjoint(analysis.words)
-    values = [n for n in analysis.numbers if len(n) >= 3 and not ACCOUNT_NUMBER.match(n) and not (years and _year(n))]
-    if values and stems & READINGS_STEMS and not stems & {"как", "где", "куда", "когда", "почему"}:
+    values = [
+        n
+        for n in _without_phones(analysis.numbers)
+        if len(n) >= 3 and not ACCOUNT_NUMBER.match(n) and not (years and _year(n))
+    ]
+    if values and stems & READINGS_STEMS and ASKING_ABOUT.isdisjoint(analysis.words):
         return "submit-readings"
     if any(ACCOUNT_NUMBER.match(n) for n in analysis.numbers) and not values:
         return PERSONAL
     if values and stems & MONEY_STEMS and OWN_WORDS & set(analysis.words):
         return PERSONAL
     return None
+
+
+def _without_phones(numbers: tuple[str, ...]) -> list[str]:
+    """The numbers less the digit groups that make a phone number (PHONE_SHAPES)."""
+    kept: list[str] = []
+    at = 0
+    while at < len(numbers):
+        for size in (5, 4, 3, 2, 1):
+            run = numbers[at : at + size]
+            if len(run) == size and tuple(map(len, run)) in PHONE_SHAPES and run[0][0] in PHONE_STARTS:
+                at += size
+                break
+        else:
+            kept.append(numbers[at])
+            at += 1
+    return kept
 
 
 def _year(number: str) -> bool:
