@@ -91,6 +91,28 @@ def test_an_account_number_does_not_hide_a_plain_question(index, question, artic
     assert reply.article is not None and reply.article.id == article
 
 
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        (
+            "здрасте, у меня такая ситуация: мама умерла полгода назад, квартира теперь моя, а счета приходят "
+            "на её имя. что делать?",
+            "account-owner-change",
+        ),
+        ("Обращаюсь повторно. До сих пор не поступил ответ по моему обращению о перерасчёте.", "appeal-submit"),
+    ],
+)
+def test_one_likely_article_not_sure_enough_is_offered_not_dropped(index, question, article) -> None:
+    """The model finds one article likely (LIKELY) and nothing out of scope, the calibration is not sure
+    enough to answer: a choice that holds it, not «не знаю»."""
+    reply = answer(question, index)
+    if reply.kind == "answer":  # sure enough after all: then it must be the article
+        assert reply.article is not None and reply.article.id == article
+        return
+    assert reply.kind == "clarify", reply
+    assert article in [a.id for a in reply.suggestions]
+
+
 @pytest.mark.parametrize("question", ["здравствуйте", "спасибо, всё понятно", "до свидания", "ты робот?"])
 def test_smalltalk(index, question) -> None:
     reply = answer(question, index)
