@@ -288,17 +288,16 @@ def decide(
 ) -> Reply:
     """Pick the kind of reply from the model's probabilities."""
     action = _rule_action(analysis)
-    if action and not (action == PERSONAL and scored):
+    if action and (action != PERSONAL or not scored):  # the personal account's signs wait for the model
         return _action(action, index, 90.0)
     if not scored:
-        return _action(action, index, 90.0) if action else _fallback(index, 0.0)
+        return _fallback(index, 0.0)
     best, p = scored[0]
     sure = confidence(analysis, scored, calibration, index.reliability)
     if index.exact.get(exact_key(analysis.stems)) == best:
         p = sure = max(p, thresholds.answer, thresholds.action)  # word for word one of its phrasings, the model agrees
-    if action:  # the personal account's signs: unless the question is surely about one of our articles
-        if best[0] == "@" or sure < thresholds.answer:
-            return _action(action, index, 90.0)
+    if action and (best[0] == "@" or sure < thresholds.answer):  # unless surely about one of our articles
+        return _action(action, index, 90.0)
     if best == OUT_OF_SCOPE:
         ours = _ours_by_words(analysis, scored, index, thresholds)
         if ours:
