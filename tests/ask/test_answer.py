@@ -60,11 +60,14 @@ def test_actions(index, question, action) -> None:
         "Не могу передать показания через сайт, выдаёт ошибку. Мой телефон 8-913-123-45-67, перезвоните.",
         "Почему показания не приняли? Передавала 25 числа. Тел. +7 913 123 45 67",
         "Мне начислили долг, хотя я всё оплатила. Квитанцию прилагаю, мой телефон 89131234567.",
+        "Прошу проверить начисление за октябрь. Показания я передавал вовремя: 12345, но в квитанции расчёт "
+        "по среднему.",
+        "Показания 4521 передала ещё десятого, а в квитанции их нет, объясните",
     ],
 )
 def test_a_year_or_a_phone_is_not_a_reading_or_a_sum(index, question) -> None:
     """«с 2015 года» or a phone number once made the question a sum of one's own (the personal account)
-    or a reading typed in."""
+    or a reading typed in; so did readings a letter tells of («передавал вовремя: 12345») and asks about."""
     reply = answer(question, index)
     assert reply.kind != "action", reply
 

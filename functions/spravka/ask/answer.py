@@ -119,6 +119,13 @@ PHONE_STARTS = frozenset("789")
 # «почему показания не приняли 25 числа»: asks about readings, does not type them in (words, not stems:
 # «куда», «когда», «почему» have stems of their own).
 ASKING_ABOUT = frozenset({"как", "где", "куда", "когда", "почему", "зачем", "сколько"})
+# «Прошу проверить начисление. Показания я передавал вовремя: 12345, но …»: a letter that tells of readings
+# given before and asks about them does not type them in either (request formulas and the past tense).
+TOLD_ABOUT = (
+    ASKING_ABOUT
+    | REQUEST_WORDS
+    | {"проверить", "передавал", "передавала", "передавали", "передал", "передала", "передали"}
+)
 
 
 class Reply(NamedTuple):  # a tuple: one is made per question, cheaper than a frozen dataclass
@@ -359,7 +366,7 @@ def _rule_action(analysis: Analysis) -> str | None:
         for n in _without_phones(analysis.numbers)
         if len(n) >= 3 and not ACCOUNT_NUMBER.match(n) and not (years and _year(n))
     ]
-    if values and stems & READINGS_STEMS and ASKING_ABOUT.isdisjoint(analysis.words):
+    if values and stems & READINGS_STEMS and TOLD_ABOUT.isdisjoint(analysis.words):
         return "submit-readings"
     if any(ACCOUNT_NUMBER.match(n) for n in analysis.numbers) and not values:
         return PERSONAL
