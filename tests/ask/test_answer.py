@@ -215,6 +215,17 @@ def test_a_letter_is_read_by_the_sentence_that_asks(index) -> None:
             "пор не решён. Прошу разъяснить, почему в квитанции начислены пени. Спасибо.",
             [False, False, True, False],
         ),
+        # A short question that points back («за это», «его») asks about the sentence before it.
+        (
+            "Здравствуйте. В доме отключили горячую воду в июле на ремонт, обещали на две недели, а уже август. "
+            "Кто за это отвечает и будет ли перерасчёт?",
+            [False, True, True],
+        ),
+        # A question that names its own subject does not pull the story in, «это» or not.
+        (
+            "Живём в этом доме десять лет. Что это за строка ОДН в квитанции за электроэнергию и откуда она взялась?",
+            [False, True],
+        ),
         # Without a plain request the question words still mark the asking sentence.
         (
             "Квартиру снимаю второй год, хозяйка живёт в другом городе. Куда смотреть номер лицевого счёта.",
@@ -238,6 +249,9 @@ def test_a_letter_is_read_by_the_sentence_that_asks_most_plainly(index, letter, 
         ("Прошу разъяснить порядок перерасчёта", "STRONG"),
         ("Пишу вам как наниматель квартиры.", "WEAK"),
         ("Свет отключили вчера вечером.", None),
+        # «что» after a comma joins a clause: it tells what someone said, it does not ask.
+        ("Управляющая компания отвечает, что проблема у теплоснабжающей организации.", None),
+        ("А что делать, если батареи холодные.", "WEAK"),
     ],
 )
 def test_how_plainly_a_sentence_asks(index, sentence, mark) -> None:
@@ -246,6 +260,18 @@ def test_how_plainly_a_sentence_asks(index, sentence, mark) -> None:
 
     expected = getattr(module, mark) if mark else 0
     assert module.asking_mark(sentence, analyse(sentence, index.lexicon).words) == expected
+
+
+def test_a_letter_that_retells_an_answer_is_read_by_its_complaint(index) -> None:
+    # The management company's answer retold («отвечает, что …») is not the letter's question: read as a
+    # whole, the letter is about cold radiators, not about who bills the house.
+    letter = (
+        "Здравствуйте! С 1 декабря в квартире очень холодно, батареи еле тёплые, в комнатах 16 градусов. "
+        "Управляющая компания отвечает, что проблема у теплоснабжающей организации. "
+        "Прошу разобраться и сделать перерасчёт за отопление."
+    )
+    reply = answer(letter, index)
+    assert reply.kind == "answer" and reply.article.id == "heating-season"
 
 
 @pytest.mark.parametrize("thanks", ["спасибо за ответ, вопрос закрыт", "спасибо за разъяснение"])
