@@ -64,6 +64,25 @@ def test_numbers_are_kept_apart(lexicon) -> None:
     assert "04521" not in analysis.stems
 
 
+@pytest.mark.parametrize(
+    ("text", "sums"),
+    [
+        ("начисляют около 300 рублей", ("300",)),
+        ("заплатил 300р.", ("300",)),
+        ("долг 1250 ₽", ("1250",)),
+        ("долг 1250₽", ("1250",)),
+        ("15 000 руб", ("000",)),  # «15» is too short to be a reading anyway
+        ("показания 12345, начислили 3000 рублей", ("3000",)),
+        ("показания 12345 квт", ()),
+        ("т1 12345 т2 678", ()),
+    ],
+)
+def test_a_number_written_as_money_is_a_sum(lexicon, text, sums) -> None:
+    analysis = analyse(text, lexicon)
+    assert analysis.sums == sums
+    assert set(sums) <= set(analysis.numbers)  # still a number: «мне начислили 5600 рублей» is one's own sum
+
+
 def test_unknown_words_are_not_forced_into_the_vocabulary(lexicon) -> None:
     analysis = analyse("фывапролджэ", lexicon)
     assert analysis.unknown == ("фывапролджэ",)

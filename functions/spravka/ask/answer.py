@@ -12,6 +12,7 @@ from spravka.ask.index import RELIABILITY_ANY, ArticleRef, Index, exact_key
 from spravka.ask.model import question_probabilities, top_of, weighted_probabilities
 from spravka.ask.nearest import reweigh
 from spravka.ask.normalise import Analysis, analyse
+from spravka.questions.redact import without_names
 
 
 class Calibration(NamedTuple):
@@ -22,12 +23,12 @@ class Calibration(NamedTuple):
     every article: a first choice of an article whose neighbours share its words is right less often
     than one of an article with words of its own (`Index.reliability`)."""
 
-    log_p1: float = 1.145  # × ln(first choice's probability)
-    log_lead: float = 0.537  # × ln(first / second)
-    log_length: float = -0.129  # × ln(1 + the question's stems)
-    unknown_share: float = -1.979  # × the share of the question's words the knowledge never uses
-    reliability: float = 0.538  # × the first choice's reliability (a logit; `reliability_of`)
-    bias: float = -0.459
+    log_p1: float = 0.902  # × ln(first choice's probability)
+    log_lead: float = 0.546  # × ln(first / second)
+    log_length: float = -0.098  # × ln(1 + the question's stems)
+    unknown_share: float = -2.284  # × the share of the question's words the knowledge never uses
+    reliability: float = 0.511  # × the first choice's reliability (a logit; `reliability_of`)
+    bias: float = -0.545
 
 
 class Thresholds(NamedTuple):
@@ -182,8 +183,9 @@ def read(question: str, index: Index) -> tuple[str, Analysis, str | None]:
 
     A leading clause of courtesy («спасибо за помощь, а как передать показания», «добрый вечер, ещё
     вопрос: …») says nothing about the topic, yet its words («помощь», «вопрос») would count: the rest
-    of the message is read alone.
+    of the message is read alone. A full name the writer signs with is not read (`without_names`).
     """
+    question = without_names(question)
     analysis = analyse(question, index.lexicon)
     smalltalk = _smalltalk_kind(analysis, index)
     if smalltalk:
@@ -325,7 +327,8 @@ def decide(
     if index.exact.get(exact_key(analysis.stems)) == best:
         p = sure = max(p, thresholds.answer, thresholds.action)  # word for word one of its phrasings, the model agrees
     if action and (best[0] == "@" or sure < thresholds.answer):  # unless surely about one of our articles
-        return _action(action, index, 90.0)
+        if not (action == PERSONAL and p >= LIKELY):  # a letter signed with its account number asks about one
+            return _action(action, index, 90.0)
     if best == OUT_OF_SCOPE:
         ours = _ours_by_words(analysis, scored, index, thresholds)
         if ours:
@@ -387,7 +390,8 @@ def _rule_action(analysis: Analysis) -> str | None:
         for n in _without_phones(analysis.numbers)
         if len(n) >= 3 and not ACCOUNT_NUMBER.match(n) and not (years and _year(n))
     ]
-    if values and stems & READINGS_STEMS and TOLD_ABOUT.isdisjoint(analysis.words):
+    readings = _without(values, analysis.sums)  # «начисляют около 300 рублей»: a sum is not a reading
+    if readings and stems & READINGS_STEMS and TOLD_ABOUT.isdisjoint(analysis.words):
         return "submit-readings"
     if any(ACCOUNT_NUMBER.match(n) for n in analysis.numbers) and not values:
         return PERSONAL
@@ -409,6 +413,20 @@ def _without_phones(numbers: tuple[str, ...]) -> list[str]:
         else:
             kept.append(numbers[at])
             at += 1
+    return kept
+
+
+def _without(numbers: list[str], sums: tuple[str, ...]) -> list[str]:
+    """The numbers less the sums of money, each once (the same digits may be a sum and a reading)."""
+    if not sums:
+        return numbers
+    left = list(sums)
+    kept = []
+    for number in numbers:
+        if number in left:
+            left.remove(number)
+        else:
+            kept.append(number)
     return kept
 
 

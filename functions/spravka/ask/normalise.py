@@ -177,6 +177,7 @@ class Analysis(NamedTuple):  # a tuple: one is made per question, cheaper than a
     unknown: tuple[str, ...]  # words the knowledge never uses (after corrections)
     corrected: int  # how many words were typo-corrected
     guessed: frozenset[str] = frozenset()  # stems that come from a typo correction only
+    sums: tuple[str, ...] = ()  # the numbers among `numbers` written as money («300 рублей», «300р», «300 ₽»)
 
 
 def analyse(text: str, lexicon: Lexicon) -> Analysis:
@@ -186,6 +187,8 @@ def analyse(text: str, lexicon: Lexicon) -> Analysis:
     unknown: list[str] = []
     guessed: set[str] = set()
     stems: list[str] = []
+    sums: list[str] = []
+    before: tuple[str, ...] = ()  # the numbers of the chunk before, when it held no word: «300 рублей»
     kept = lexicon._readings
     for chunk in fold(text).split():
         known = kept.get(chunk)
@@ -197,6 +200,12 @@ def analyse(text: str, lexicon: Lexicon) -> Analysis:
                 kept[chunk] = known
         readings, digits = known
         numbers.extend(digits)
+        money = "₽" in chunk or any(reading[0] in CURRENCY_WORDS for reading in readings)
+        if before and money and (not readings or readings[0][0] in CURRENCY_WORDS):
+            sums.extend(before)
+        if digits and money:
+            sums.extend(digits)
+        before = digits if not readings else ()
         for word, word_stem, typed_unknown, guess in readings:
             fixed.append(word)
             if word_stem is not None:
@@ -207,11 +216,19 @@ def analyse(text: str, lexicon: Lexicon) -> Analysis:
                 guessed.add(guess)
     canonical = apply_synonyms(stems, lexicon)
     return Analysis(
-        tuple(fixed), canonical, tuple(numbers), tuple(unknown), len(guessed), frozenset(guessed & set(canonical))
+        tuple(fixed),
+        canonical,
+        tuple(numbers),
+        tuple(unknown),
+        len(guessed),
+        frozenset(guessed & set(canonical)),
+        tuple(sums),
     )
 
 
 _DIGIT = re.compile(r"\d")
+# The words after a number that make it a sum of money, not a meter reading («около 300 рублей»).
+CURRENCY_WORDS = frozenset({"р", "руб", "рубль", "рубля", "рублей", "тыс", "тысяча", "тысячи", "тысяч", "коп", "копеек"})
 # (word as read, its stem or None for a stopword, the word as typed when unknown, the stem a typo fix guessed)
 Reading = tuple[str, "str | None", "str | None", "str | None"]
 # A chunk's words as read, and its numbers.

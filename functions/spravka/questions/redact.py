@@ -143,6 +143,16 @@ def redact_normalised(text: str, *, hinted: bool = True) -> str:
     return text
 
 
+def without_names(text: str) -> str:
+    """The text less the full names it signs with («Я, Петрова Анна Сергеевна, …», «Иванов И. И.»): for
+    the assistant they are words it does not know, and a letter that names its writer is no less clear."""
+    if _PATRONYMIC_HINT.search(text.lower()):
+        text = _PATRONYMIC.sub(" ", text)
+    if _INITIALS_HINT.search(text):
+        text = _INITIALS.sub(" ", text)
+    return text
+
+
 def _classify_digits(match: re.Match[str]) -> str:
     raw = match.group(0)
     digits = re.sub(r"\D", "", raw)
