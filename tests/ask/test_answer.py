@@ -359,5 +359,6 @@ def test_the_name_a_letter_is_signed_with_is_not_read(index, signature) -> None:
 
     question = "Третий день в квартире нет горячей воды, когда включат?"
     _, signed, _ = read(f"{question} {signature}", index)
-    assert not signed.unknown and not signed.corrected
+    names = {"петрова", "петровка", "анна", "сергеевна", "иванов", "и", "сидоров", "пётр", "петр", "ильич"}
+    assert not names & set(signed.words) and not signed.corrected
     assert set(signed.stems) >= set(read(question, index)[1].stems)
