@@ -228,7 +228,9 @@ def analyse(text: str, lexicon: Lexicon) -> Analysis:
 
 _DIGIT = re.compile(r"\d")
 # The words after a number that make it a sum of money, not a meter reading («около 300 рублей»).
-CURRENCY_WORDS = frozenset({"р", "руб", "рубль", "рубля", "рублей", "тыс", "тысяча", "тысячи", "тысяч", "коп", "копеек"})
+CURRENCY_WORDS = frozenset(
+    {"р", "руб", "рубль", "рубля", "рублей", "тыс", "тысяча", "тысячи", "тысяч", "коп", "копеек"}
+)
 # (word as read, its stem or None for a stopword, the word as typed when unknown, the stem a typo fix guessed)
 Reading = tuple[str, "str | None", "str | None", "str | None"]
 # A chunk's words as read, and its numbers.
