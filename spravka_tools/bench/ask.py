@@ -276,6 +276,9 @@ def bench_http(questions: list[str], *, quick: bool) -> None:
 
 
 def bench_cold_start(runs: int = 3) -> None:
+    from spravka.ask.index import write_index_binary
+
+    write_index_binary(INDEX_PATH)  # as `spravka deploy` uploads the index: with its binary copy beside it
     times: dict[str, list[float]] = {"trivial": [], "ask": []}
     for _ in range(runs):
         for target, source in (("trivial", TRIVIAL_SOURCE), ("ask", MAIN_SOURCE)):

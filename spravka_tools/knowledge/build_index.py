@@ -231,8 +231,12 @@ def similarity_index(
 
 
 def write_index(index: dict[str, Any], path: Path) -> None:
+    """index.json, and its binary copy beside it for a faster cold start (ask/index.py `BINARY_SUFFIX`)."""
+    from spravka.ask.index import write_index_binary
+
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(dump_index(index), encoding="utf-8")
+    write_index_binary(path)
 
 
 def dump_index(index: dict[str, Any]) -> str:

@@ -133,3 +133,31 @@ def test_the_shipped_model_s_classes_are_sorted_and_its_features_bounded() -> No
     model = load_index(INDEX_PATH).model
     assert list(model.classes) == sorted(model.classes)  # top_of's tie rule rests on it
     assert max(len(flat) for flat in model.weights.values()) <= 2 * MAX_FANOUT
+
+
+def test_the_binary_copy_of_the_index_holds_the_same_data_and_is_used_only_for_its_own_json(tmp_path) -> None:
+    import json
+    import shutil
+
+    from spravka.ask.index import BINARY_SUFFIX, load_index, read_index_data, write_index_binary
+    from spravka.paths import INDEX_PATH
+
+    path = tmp_path / "index.json"
+    shutil.copy(INDEX_PATH, path)
+    parsed = json.loads(path.read_bytes())
+    assert read_index_data(path) == parsed  # no copy yet: the JSON
+    write_index_binary(path)
+    copy = path.with_suffix(BINARY_SUFFIX)
+    assert copy.is_file() and not copy.with_name(copy.name + ".partial").exists()
+    assert read_index_data(path) == parsed  # the copy: the same data
+    assert load_index(path).model.classes == load_index(INDEX_PATH).model.classes
+
+    # index.json changed after the copy was made (an editor's rebuild, a pull): the copy is stale, not read.
+    changed = dict(parsed, replies={**parsed["replies"], "operator": "Новый ответ оператора."})
+    path.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
+    assert read_index_data(path)["replies"]["operator"] == "Новый ответ оператора."
+
+    # A damaged copy is ignored too.
+    write_index_binary(path)
+    copy.write_bytes(copy.read_bytes()[:1000])
+    assert read_index_data(path)["replies"]["operator"] == "Новый ответ оператора."

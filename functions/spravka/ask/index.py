@@ -5,6 +5,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import marshal
+import sys
+import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -70,13 +73,50 @@ def exact_key(stems: Iterable[str]) -> str:
 RELIABILITY_ANY = "*"  # the reliability table's entry for an article it does not list: every article together
 
 
+# index.json's data in marshal's format, beside it: `spravka build-index` writes it (and so `spravka deploy`,
+# which builds the index before it uploads functions/). Parsing the 3.7 MB of JSON is most of what loading
+# the index costs a cold start; marshal reads the same data in about a third of the time (docs/ask.md,
+# Speed). Not in git: index.json is what editors commit and review. Read only when it was made from these
+# very bytes of index.json by this Python (`index_stamp`); otherwise, or when it is missing or damaged,
+# index.json is parsed as before. It is our own build's file, never input from outside.
+BINARY_SUFFIX = ".marshal"
+
+
 def load_index(path: Path) -> Index:
     """The index at `path`, with the reliability table beside it when there is one (answer.confidence)."""
-    index = index_from_data(json.loads(path.read_text(encoding="utf-8")))
+    index = index_from_data(read_index_data(path))
     table = path.with_name(RELIABILITY_FILE)
     if table.is_file():
         index = dataclasses.replace(index, reliability=json.loads(table.read_text(encoding="utf-8")))
     return index
+
+
+def read_index_data(path: Path) -> Any:
+    """index.json's data: from its binary copy when that was made from these bytes, else parsed."""
+    raw = path.read_bytes()
+    try:
+        # marshal.loads of the bytes: marshal.load from the file object reads it piecewise, 5× slower
+        stamp, data = marshal.loads(path.with_suffix(BINARY_SUFFIX).read_bytes())
+        if stamp == index_stamp(raw):
+            return data
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # no copy, or one this Python cannot read: the JSON is the index
+    return json.loads(raw)
+
+
+def write_index_binary(path: Path) -> None:
+    """The binary copy of the index at `path`, written beside it (`read_index_data`)."""
+    raw = path.read_bytes()
+    target = path.with_suffix(BINARY_SUFFIX)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_bytes(marshal.dumps((index_stamp(raw), json.loads(raw))))
+    partial.replace(target)  # a cold start never reads a half-written copy
+
+
+def index_stamp(raw: bytes) -> tuple[int, int, int, tuple[int, int]]:
+    """What a binary copy must have been made from: index.json's bytes (CRC-32 and length) and the
+    marshal format and Python that wrote it."""
+    return (zlib.crc32(raw), len(raw), marshal.version, (sys.version_info[0], sys.version_info[1]))
 
 
 @functools.cache
