@@ -12,7 +12,7 @@ from spravka.ask.index import RELIABILITY_ANY, ArticleRef, Index, exact_key
 from spravka.ask.model import question_probabilities, top_of, weighted_probabilities
 from spravka.ask.nearest import reweigh
 from spravka.ask.normalise import Analysis, analyse
-from spravka.questions.redact import without_names
+from spravka.questions.names import without_names
 
 
 class Calibration(NamedTuple):
@@ -246,15 +246,15 @@ def _focused_parts(text: str, index: Index) -> list[tuple[tuple[str, ...], tuple
     parts = []
     asking = 0
     topical = 0  # the asking sentences' own topic words: «Свет мигает. Что делать?» asks with none
+    own = [sum(1 for s in read.stems if s not in ASKING_WORDS) for read in reads]  # each sentence's topic words
     asks_at = [mark == plainest for mark in marks]
     for i in range(len(sentences) - 1, 0, -1):  # «… обещали на две недели, а уже август. Кто за это отвечает?»
-        own = sum(1 for stem in reads[i].stems if stem not in ASKING_WORDS)
-        if asks_at[i] and own <= REFERRING_WORDS and _BACK_REFERENCE.search(sentences[i]):
+        if asks_at[i] and own[i] <= REFERRING_WORDS and _BACK_REFERENCE.search(sentences[i]):
             asks_at[i - 1] = True
-    for read, asks in zip(reads, asks_at):
+    for read, asks, words in zip(reads, asks_at, own):
         if asks:
             asking += 1
-            topical += sum(1 for s in read.stems if s not in ASKING_WORDS)
+            topical += words
         parts.append((read.stems, read.words, 1.0 if asks else CONTEXT_WEIGHT))
     return parts if asking < len(parts) and topical >= MIN_TOPICAL else None
 
@@ -326,9 +326,10 @@ def decide(
     sure = confidence(analysis, scored, calibration, index.reliability)
     if index.exact.get(exact_key(analysis.stems)) == best:
         p = sure = max(p, thresholds.answer, thresholds.action)  # word for word one of its phrasings, the model agrees
-    if action and (best[0] == "@" or sure < thresholds.answer):  # unless surely about one of our articles
-        if not (action == PERSONAL and p >= LIKELY):  # a letter signed with its account number asks about one
-            return _action(action, index, 90.0)
+    # The rule's action, unless the model is sure of one of our articles; and an account number (a letter
+    # signs with it) yields to a likely article too.
+    if action and (best[0] == "@" or sure < thresholds.answer) and not (action == PERSONAL and p >= LIKELY):
+        return _action(action, index, 90.0)
     if best == OUT_OF_SCOPE:
         ours = _ours_by_words(analysis, scored, index, thresholds)
         if ours:

@@ -200,10 +200,9 @@ def analyse(text: str, lexicon: Lexicon) -> Analysis:
                 kept[chunk] = known
         readings, digits = known
         numbers.extend(digits)
-        money = "₽" in chunk or any(reading[0] in CURRENCY_WORDS for reading in readings)
-        if before and money and (not readings or readings[0][0] in CURRENCY_WORDS):
-            sums.extend(before)
-        if digits and money:
+        if (digits or before) and ("₽" in chunk or any(reading[0] in CURRENCY_WORDS for reading in readings)):
+            if before and (not readings or readings[0][0] in CURRENCY_WORDS):
+                sums.extend(before)
             sums.extend(digits)
         before = digits if not readings else ()
         for word, word_stem, typed_unknown, guess in readings:

@@ -17,6 +17,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from spravka.questions.names import _INITIALS, _INITIALS_HINT, _PATRONYMIC, _PATRONYMIC_HINT
+
 ACCOUNT = "[счёт]"
 PHONE = "[телефон]"
 EMAIL = "[e-mail]"
@@ -99,18 +101,6 @@ _NOT_NAME = frozenset(
 не передал передала хотел хотела могу можете уже тоже ещё еще
 """.split()
 )
-# Patronymics name a person even without a cue: "Петров Иван Сергеевич", "Анна Петровна", "Ivan Sergeevich".
-_PATRONYMIC = re.compile(
-    r"\b(?:[А-ЯЁ][а-яё]+[\s]+){1,2}[А-ЯЁ][а-яё]+(?:ович|евич|ьич|овна|евна|ична|инична)\b"
-    r"(?:\s+[А-ЯЁ][а-яё]+(?:ов|ев|ин|ын|ова|ева|ина|ына|ский|ская|ко|ук|юк)\b)?"
-    r"|\b(?:[A-Z][a-z]+\s+){1,2}[A-Z][a-z]+(?:ovich|evich|ovna|evna|ichna)\b(?:\s+[A-Z][a-z]+)?"
-)
-# A surname with initials: "Иванов И.И.", "Иванов И. И.", "И.И. Иванов", "Ivanov I.I.".
-_INITIALS = re.compile(
-    r"\b[А-ЯЁA-Z][а-яёa-z]+(?:-[А-ЯЁA-Z][а-яёa-z]+)?\s*[А-ЯЁA-Z]\.\s?[А-ЯЁA-Z]\.?"
-    r"|\b[А-ЯЁA-Z]\.\s?[А-ЯЁA-Z]\.\s?[А-ЯЁA-Z][а-яёa-z]+"
-)
-
 # Substrings without which a pattern cannot match (checked on the lowercased text, the
 # capitalised patterns' on the text as typed): most questions have none, and a substring test
 # costs a fraction of a pattern's scan.
@@ -120,8 +110,6 @@ _NAME_CUE_HINT = re.compile(
     r"зовут|имя|фамили|фио|уважением|\bя\b|абонент|потребител|собственни|владел|"
     r"плательщи|name|regards|sincerely|\bi\b|this"
 )
-_PATRONYMIC_HINT = re.compile(r"вич|ьич|вна|ична|vich|vna|ichna")
-_INITIALS_HINT = re.compile(r"[А-ЯЁA-Z]\.")
 
 
 def normalise(text: str) -> str:
@@ -140,16 +128,6 @@ def redact_normalised(text: str, *, hinted: bool = True) -> str:
     for hint, lowered, pattern, replacement in _STEPS:
         if not hinted or hint.search(text.lower() if lowered else text):
             text = pattern.sub(replacement, text)
-    return text
-
-
-def without_names(text: str) -> str:
-    """The text less the full names it signs with («Я, Петрова Анна Сергеевна, …», «Иванов И. И.»): for
-    the assistant they are words it does not know, and a letter that names its writer is no less clear."""
-    if _PATRONYMIC_HINT.search(text.lower()):
-        text = _PATRONYMIC.sub(" ", text)
-    if _INITIALS_HINT.search(text):
-        text = _INITIALS.sub(" ", text)
     return text
 
 

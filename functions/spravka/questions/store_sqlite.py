@@ -88,7 +88,7 @@ class SqliteLogStore:
         self.busy_timeout = busy_timeout
         self._connection: sqlite3.Connection | None = None
         self._lock = threading.Lock()
-        self._last_purge = 0.0
+        self._last_purge: float | None = None  # never yet: the first write purges (monotonic may start near 0)
 
     def _db(self) -> sqlite3.Connection:
         if self._connection is None:
@@ -118,7 +118,7 @@ class SqliteLogStore:
             with write_transaction(self._db()) as db:
                 for table, values in rows.items():
                     _insert(db, table, values)
-        if time.monotonic() - self._last_purge > PURGE_EVERY:
+        if self._last_purge is None or time.monotonic() - self._last_purge > PURGE_EVERY:
             self.purge(clock.now())
 
     def _read(
