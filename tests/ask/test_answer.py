@@ -362,3 +362,24 @@ def test_the_name_a_letter_is_signed_with_is_not_read(index, signature) -> None:
     names = {"петрова", "петровка", "анна", "сергеевна", "иванов", "и", "сидоров", "пётр", "петр", "ильич"}
     assert not names & set(signed.words) and not signed.corrected
     assert set(signed.stems) >= set(read(question, index)[1].stems)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "отопление по приложению 2 к правилам 354",
+        "приложение 2 правил 354 отопление",
+    ],
+)
+def test_an_appendix_of_the_rules_is_not_the_mobile_app(index, question) -> None:
+    # «Приложение № 2 к Правилам» is a part of the document a letter cites (answer._APPENDIX), not the app.
+    reply = answer(question, index)
+    ids = [reply.article.id] if reply.article else [s.id for s in reply.suggestions]
+    assert "mobile-app" not in ids, reply
+    assert ids and ids[0] == "heating-billing", reply
+
+
+@pytest.mark.parametrize("question", ["не работает приложение", "приложение не открывается на телефоне"])
+def test_the_app_is_still_the_app(index, question) -> None:
+    reply = answer(question, index)
+    assert reply.kind == "answer" and reply.article is not None and reply.article.id == "mobile-app", reply

@@ -110,6 +110,12 @@ MIN_TOPICAL = 2  # topic words the asking sentences need before the others are m
 # which took the letters' first choice from 71% to 66%: the wrapped phrasings' own «это» pulled the
 # unrelated opening in).
 REFERRING_WORDS = 3
+# An appendix of a document («приложение № 2 к Правилам 354», «по приложению 1 к договору»): a part of the
+# regulation a letter cites, not the mobile app, which «приложение» names everywhere else.
+_APPENDIX = re.compile(
+    r"\bприложени[еяюи][мх]?\s*(?:№\s*)?\d+(?:\s+к\b)?|\bприложени[еяюи][мх]?\s+к\s+(?=правил|постановлени|договор|закон|приказ)",
+    re.IGNORECASE,
+)
 _BACK_REFERENCE = re.compile(
     r"\b(?:это|этого|этом|этим|этот|эта|эту|эти|этих|такой|такая|такое|такие|такую|его|её|ее|их)\b", re.IGNORECASE
 )
@@ -183,9 +189,10 @@ def read(question: str, index: Index) -> tuple[str, Analysis, str | None]:
 
     A leading clause of courtesy («спасибо за помощь, а как передать показания», «добрый вечер, ещё
     вопрос: …») says nothing about the topic, yet its words («помощь», «вопрос») would count: the rest
-    of the message is read alone. A full name the writer signs with is not read (`without_names`).
+    of the message is read alone. A full name the writer signs with is not read (`without_names`), nor is
+    the «приложение» of a cited document (`_APPENDIX`).
     """
-    question = without_names(question)
+    question = _APPENDIX.sub(" ", without_names(question))
     analysis = analyse(question, index.lexicon)
     smalltalk = _smalltalk_kind(analysis, index)
     if smalltalk:
