@@ -23,18 +23,18 @@ class Calibration(NamedTuple):
     every article: a first choice of an article whose neighbours share its words is right less often
     than one of an article with words of its own (`Index.reliability`)."""
 
-    log_p1: float = 0.902  # × ln(first choice's probability)
-    log_lead: float = 0.546  # × ln(first / second)
-    log_length: float = -0.098  # × ln(1 + the question's stems)
-    unknown_share: float = -2.284  # × the share of the question's words the knowledge never uses
-    reliability: float = 0.511  # × the first choice's reliability (a logit; `reliability_of`)
-    bias: float = -0.545
+    log_p1: float = 1.258  # × ln(first choice's probability)
+    log_lead: float = 0.575  # × ln(first / second)
+    log_length: float = -0.167  # × ln(1 + the question's stems)
+    unknown_share: float = -2.054  # × the share of the question's words the knowledge never uses
+    reliability: float = 0.421  # × the first choice's reliability (a logit; `reliability_of`)
+    bias: float = -0.105
 
 
 class Thresholds(NamedTuple):
     """What a reply needs; chosen on held-out folds (spravka_tools/eval/thresholds.py)."""
 
-    answer: float = 0.85  # the calibrated chance that the first choice is right, to answer with it
+    answer: float = 0.8  # the calibrated chance that the first choice is right, to answer with it
     clarify: float = 0.2  # the probability the clarification's options hold together
     option: float = 0.05  # an article's probability to be one of those options
     action: float = 0.3  # an intent's (operator, personal, submit-readings, small talk) to act on it
@@ -43,7 +43,7 @@ class Thresholds(NamedTuple):
 CALIBRATION = Calibration()
 # A first choice's reliability when there is no table (`reliability_of`): the logit of the share of the
 # held-out first choices of an article that were right (eval/reliability.py).
-RELIABILITY_DEFAULT = 1.826
+RELIABILITY_DEFAULT = 2.655
 THRESHOLDS = Thresholds()
 MAX_SUGGESTIONS = 3
 VAGUE = 2  # a question of this many stems or fewer is vague: a likely article not sure enough becomes a choice
