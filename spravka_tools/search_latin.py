@@ -66,21 +66,31 @@ _SCRIPT = r"""/* Site search: a query typed in Latin reaches Material's search w
     }
     return done;
   }
-  function cyrillic(word) {
+  /* A word's best reading of one kind, keyboard layout or translit, and how plausible it is. */
+  function reading(word, kind) {
     var lower = word.toLowerCase();
-    var typed = lower.split("").map(function (c) { return layout[c] || c; }).join("");
-    var options = [typed].concat(translit(lower));
+    var options = kind === "layout" ? [lower.split("").map(function (c) { return layout[c] || c; }).join("")]
+                                    : translit(lower);
     var best = word, score = Math.min(3, lower.length);  /* a reading must beat a few letters by chance */
     options.forEach(function (option) {
       var s = plausibility(option);
       if (s > score) { best = option; score = s; }
     });
-    return best;
+    return [best, best === word ? 0 : score];
   }
+  /* A query is typed one way, all of it in translit or all in the wrong layout: the kind whose readings
+   * the site's words back best reads every word («kvitanciya ne prishla»: «не», not «ту»). */
   function convert(query) {
     if (!prefixes || !/[a-z]/i.test(query)) return query;
-    return query.replace(/[a-z\[\];',.`{}:"<>~]+/gi, function (word) {
-      return /[a-z]/i.test(word) ? cyrillic(word) : word;
+    var pattern = /[a-z\[\];',.`{}:"<>~]+/gi;
+    var words = (query.match(pattern) || []).filter(function (w) { return /[a-z]/i.test(w); });
+    var total = { layout: 0, translit: 0 };
+    words.forEach(function (w) { total.layout += reading(w, "layout")[1]; total.translit += reading(w, "translit")[1]; });
+    var kind = total.layout > total.translit ? "layout" : "translit";
+    return query.replace(pattern, function (word) {
+      if (!/[a-z]/i.test(word)) return word;
+      var best = reading(word, kind);
+      return best[1] > 0 ? best[0] : reading(word, kind === "layout" ? "translit" : "layout")[0];
     });
   }
 

@@ -39,7 +39,9 @@ QUERIES = [
     # Latin: translit, and Russian typed with the English keyboard layout (spravka_tools/search_latin.py).
     ("peredat pokazaniya", "readings-how-to-submit"),
     ("gthtlfnm gjrfpfybz", "readings-how-to-submit"),
+    # A query is typed one way throughout: «ne» is «не» in translit, though «ту» (its layout reading) is a word too.
     ("kvitanciya ne prishla", "bill-not-received"),
+    ("yt ghbikf rdbnfywbz", "bill-not-received"),  # «не пришла квитанция», wrong layout
     ("rfr jgkfnbnm ,tp rjvbccbb", "payment-no-commission"),
 ]
 
