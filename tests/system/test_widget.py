@@ -275,10 +275,10 @@ def test_functions_stopped_show_the_unreachable_message(page: Any, tmp_path: Pat
     server = start_serve(tmp_path)
     try:
         dialog = open_widget(page, server.url + HELP_PAGE)
-        # Let the page finish loading its own assets (the site search worker
-        # fetches its Russian stemmer lazily) before the server goes away. A wait, not a
-        # measure: on a loaded machine the search index alone can take longer than the default.
-        page.wait_for_load_state("networkidle", timeout=60_000)
+        # The page's own assets, not the site search's index: at 15,000 phrasings search_index.json is 7 MB and
+        # the search worker's fetch of it did not settle within minutes here (a known problem, docs/site-search.md),
+        # so «networkidle» is no longer reached. What this test needs is the widget loaded.
+        page.wait_for_load_state("load")
     finally:
         assert server.stop() == 0  # Ctrl-C stops the site and the functions alike
     ask(dialog, "как оплатить")
