@@ -83,14 +83,19 @@ _SCRIPT = r"""/* Site search: a query typed in Latin reaches Material's search w
   function convert(query) {
     if (!prefixes || !/[a-z]/i.test(query)) return query;
     var pattern = /[a-z\[\];',.`{}:"<>~]+/gi;
-    var words = (query.match(pattern) || []).filter(function (w) { return /[a-z]/i.test(w); });
-    var total = { layout: 0, translit: 0 };
-    words.forEach(function (w) { total.layout += reading(w, "layout")[1]; total.translit += reading(w, "translit")[1]; });
+    var readings = Object.create(null), total = { layout: 0, translit: 0 };  /* each word read once, both ways */
+    (query.match(pattern) || []).forEach(function (w) {
+      if (!/[a-z]/i.test(w) || readings[w]) return;
+      readings[w] = { layout: reading(w, "layout"), translit: reading(w, "translit") };
+      total.layout += readings[w].layout[1];
+      total.translit += readings[w].translit[1];
+    });
     var kind = total.layout > total.translit ? "layout" : "translit";
+    var other = kind === "layout" ? "translit" : "layout";
     return query.replace(pattern, function (word) {
-      if (!/[a-z]/i.test(word)) return word;
-      var best = reading(word, kind);
-      return best[1] > 0 ? best[0] : reading(word, kind === "layout" ? "translit" : "layout")[0];
+      var both = readings[word];
+      if (!both) return word;
+      return both[kind][1] > 0 ? both[kind][0] : both[other][0];
     });
   }
 
